@@ -13,21 +13,44 @@ const swc = [
   },
 ];
 
+// NestJS 12 and a few of its dependencies ship ES modules only. Node runs them through
+// require(esm), but Jest's module runtime cannot (before Node 24.9), so SWC turns those
+// packages into CommonJS for the tests. The list is the registry's ESM-only packages we load.
+const ESM_PACKAGES = [
+  '@nestjs',
+  'file-type',
+  'strtok3',
+  'token-types',
+  '@tokenizer',
+  '@borewit',
+  'uint8array-extras',
+  'libphonenumber-js',
+  '@standard-schema',
+  '@marcbachmann',
+  'msgpackr',
+];
+const transformIgnorePatterns = [`/node_modules/(?!(${ESM_PACKAGES.join('|')})/)`];
+const transform = { '^.+\\.(ts|js|mjs)$': swc };
+
 module.exports = {
+  testTimeout: 60000,
   testEnvironment: 'node',
-  transform: { '^.+\\.ts$': swc },
+  transform,
+      transformIgnorePatterns,
   moduleFileExtensions: ['ts', 'js', 'json'],
   projects: [
     {
       displayName: 'unit',
       testEnvironment: 'node',
-      transform: { '^.+\\.ts$': swc },
+      transform,
+      transformIgnorePatterns,
       testMatch: ['<rootDir>/src/**/*.spec.ts', '<rootDir>/scripts/**/*.spec.ts'],
     },
     {
       displayName: 'e2e',
       testEnvironment: 'node',
-      transform: { '^.+\\.ts$': swc },
+      transform,
+      transformIgnorePatterns,
       testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'],
       globalSetup: '<rootDir>/test/support/global-setup.ts',
       globalTeardown: '<rootDir>/test/support/global-teardown.ts',

@@ -1,13 +1,16 @@
 import { Client } from 'pg';
+import { DataSource } from 'typeorm';
+import { typeormOptions } from '../../src/database/typeorm-options';
 
 export const TEST_DATABASE_URL =
   process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/ott_compliance_test';
 
-/** Drops and re-creates the e2e database so every run starts from an empty schema. */
-export async function prepareTestDatabase(): Promise<void> {
-  const url = new URL(TEST_DATABASE_URL);
+/** Drops and re-creates a database, so a run starts from an empty schema. */
+export async function recreateDatabase(databaseUrl: string): Promise<void> {
+  const url = new URL(databaseUrl);
   const name = url.pathname.replace(/^\//, '');
-  const admin = new Client({ connectionString: withDatabase(url, 'postgres') });
+  url.pathname = '/postgres';
+  const admin = new Client({ connectionString: url.toString() });
   await admin.connect();
   try {
     await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
@@ -17,8 +20,18 @@ export async function prepareTestDatabase(): Promise<void> {
   }
 }
 
-function withDatabase(url: URL, database: string): string {
-  const copy = new URL(url.toString());
-  copy.pathname = `/${database}`;
-  return copy.toString();
+export async function migrate(databaseUrl: string): Promise<void> {
+  const dataSource = new DataSource(typeormOptions(databaseUrl, 2));
+  await dataSource.initialize();
+  try {
+    await dataSource.runMigrations({ transaction: 'each' });
+  } finally {
+    await dataSource.destroy();
+  }
+}
+
+/** The e2e database: re-created and migrated once per run (jest globalSetup). */
+export async function prepareTestDatabase(): Promise<void> {
+  await recreateDatabase(TEST_DATABASE_URL);
+  await migrate(TEST_DATABASE_URL);
 }

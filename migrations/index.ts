@@ -1,0 +1,5 @@
+// Every migration, in order. The DataSource takes this list (not a glob) so the same
+// classes run from the compiled CLI, the app and the tests.
+import { InitialSchema1764201600000 } from './1764201600000-InitialSchema';
+
+export const MIGRATIONS = [InitialSchema1764201600000];

@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Stops what scripts/up.sh started: SIGTERM, so workers finish or hand back their jobs.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PID_FILE=${RUN_DIR:-var}/app.pid
+[ -f "$PID_FILE" ] || { echo "nothing to stop"; exit 0; }
+pid=$(cat "$PID_FILE")
+if kill -0 "$pid" 2>/dev/null; then
+  kill -TERM "$pid"
+  for _ in $(seq 1 60); do kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done
+  kill -0 "$pid" 2>/dev/null && { echo "still running after 30 s; sending SIGKILL"; kill -KILL "$pid"; }
+fi
+rm -f "$PID_FILE"
+echo "stopped"

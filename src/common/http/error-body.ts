@@ -1,0 +1,14 @@
+/** The one error body of the API, for every 4xx and 5xx. */
+export interface ErrorBody {
+  statusCode: number;
+  error: string;
+  message: string;
+  requestId: string;
+  /** Field-level problems of a validation error: which field, and what is wrong with it. */
+  details?: FieldError[];
+}
+
+export interface FieldError {
+  field: string;
+  problems: string[];
+}

@@ -1,0 +1,193 @@
+/**
+ * The one place that reads process.env. Everything else receives an AppConfig.
+ * Parsing is a plain function so tests exercise it without booting Nest.
+ */
+export const APP_ROLES = ['api', 'worker', 'all'] as const;
+export type AppRole = (typeof APP_ROLES)[number];
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+export const PIPELINE_STAGES = ['reception', 'compliance', 'ml', 'violation', 'alerting'] as const;
+export type PipelineStage = (typeof PIPELINE_STAGES)[number];
+
+export interface AppConfig {
+  nodeEnv: string;
+  port: number;
+  databaseUrl: string;
+  databasePoolSize: number;
+  redisUrl: string;
+  queuePrefix: string;
+  appRole: AppRole;
+  workerStages: PipelineStage[];
+  logLevel: LogLevel;
+  jwt: { secret: string; issuer: string; audience: string; accessTtlSeconds: number; refreshTtlSeconds: number };
+  admin: { email: string; password: string };
+  http: { bodyLimitBytes: number; corsOrigins: string[]; trustProxy: string[] };
+  metricsToken: string | undefined;
+  rawEventRetentionDays: number;
+  partitionsAheadDays: number;
+  /** A batch idle in one stage this long is re-driven by the recovery sweeper. */
+  stallAfterMs: number;
+  workerConcurrency: number;
+}
+
+export class ConfigError extends Error {
+  constructor(
+    readonly variable: string,
+    problem: string,
+  ) {
+    super(`Invalid configuration: ${variable} ${problem}`);
+  }
+}
+
+/** Secrets that ship in .env.example or docs; production refuses them. */
+const WELL_KNOWN_SECRETS = new Set([
+  'change-me',
+  'changeme',
+  'secret',
+  'dev-only-jwt-secret-change-me-0123456789',
+  'admin',
+  'password',
+  'Admin123!',
+  'dev-only-Admin-password-1',
+]);
+
+type Env = Record<string, string | undefined>;
+
+export function loadConfig(env: Env = process.env): AppConfig {
+  const read = new EnvReader(env);
+  const nodeEnv = read.string('NODE_ENV', 'development');
+  const production = nodeEnv === 'production';
+
+  const config: AppConfig = {
+    nodeEnv,
+    port: read.integer('PORT', 3000, 1, 65535),
+    databaseUrl: read.url('DATABASE_URL', 'postgres://postgres@127.0.0.1:5432/ott_compliance', ['postgres:', 'postgresql:']),
+    databasePoolSize: read.integer('DATABASE_POOL_SIZE', 20, 1, 500),
+    redisUrl: read.url('REDIS_URL', 'redis://127.0.0.1:6379', ['redis:', 'rediss:']),
+    queuePrefix: read.pattern('QUEUE_PREFIX', 'ott', /^[A-Za-z0-9_{}:-]{1,64}$/, 'letters, digits, _ - : { } (max 64)'),
+    appRole: read.oneOf('APP_ROLE', APP_ROLES, 'all'),
+    workerStages: read.list('WORKER_STAGES', PIPELINE_STAGES, [...PIPELINE_STAGES]),
+    logLevel: read.oneOf('LOG_LEVEL', LOG_LEVELS, 'info'),
+    jwt: {
+      secret: read.secret('JWT_SECRET', 'dev-only-jwt-secret-change-me-0123456789', production, 32),
+      issuer: read.string('JWT_ISSUER', 'ott-compliance'),
+      audience: read.string('JWT_AUDIENCE', 'ott-compliance-api'),
+      accessTtlSeconds: read.integer('JWT_ACCESS_TTL_SECONDS', 900, 60, 86_400),
+      refreshTtlSeconds: read.integer('JWT_REFRESH_TTL_SECONDS', 14 * 86_400, 300, 90 * 86_400),
+    },
+    admin: {
+      email: read.email('ADMIN_EMAIL', 'admin@example.com'),
+      password: read.secret('ADMIN_PASSWORD', 'dev-only-Admin-password-1', production, 12),
+    },
+    http: {
+      bodyLimitBytes: read.integer('HTTP_BODY_LIMIT_BYTES', 2 * 1024 * 1024, 1024, 64 * 1024 * 1024),
+      corsOrigins: read.csv('CORS_ORIGINS', []),
+      trustProxy: read.csv('TRUSTED_PROXIES', []),
+    },
+    metricsToken: read.optionalSecret('METRICS_TOKEN', production, 16),
+    rawEventRetentionDays: read.integer('RAW_EVENT_RETENTION_DAYS', 400, 1, 36_500),
+    partitionsAheadDays: read.integer('PARTITIONS_AHEAD_DAYS', 7, 1, 90),
+    stallAfterMs: read.integer('STALL_AFTER_MS', 60_000, 1_000, 3_600_000),
+    workerConcurrency: read.integer('WORKER_CONCURRENCY', 4, 1, 64),
+  };
+  return config;
+}
+
+class EnvReader {
+  constructor(private readonly env: Env) {}
+
+  private raw(name: string): string | undefined {
+    const value = this.env[name];
+    return value === undefined || value.trim() === '' ? undefined : value.trim();
+  }
+
+  string(name: string, fallback: string): string {
+    return this.raw(name) ?? fallback;
+  }
+
+  integer(name: string, fallback: number, min: number, max: number): number {
+    const value = this.raw(name);
+    if (value === undefined) return fallback;
+    if (!/^-?\d+$/.test(value)) throw new ConfigError(name, `must be a whole number, got "${value}"`);
+    const parsed = Number(value);
+    if (parsed < min || parsed > max) throw new ConfigError(name, `must be between ${min} and ${max}, got ${parsed}`);
+    return parsed;
+  }
+
+  url(name: string, fallback: string, protocols: string[]): string {
+    const value = this.raw(name) ?? fallback;
+    let parsed: URL;
+    try {
+      parsed = new URL(value);
+    } catch {
+      throw new ConfigError(name, `must be a URL (${protocols.join(' or ')}//…), got "${redact(value)}"`);
+    }
+    if (!protocols.includes(parsed.protocol)) {
+      throw new ConfigError(name, `must use ${protocols.join(' or ')}, got "${parsed.protocol}"`);
+    }
+    return value;
+  }
+
+  pattern(name: string, fallback: string, re: RegExp, description: string): string {
+    const value = this.raw(name) ?? fallback;
+    if (!re.test(value)) throw new ConfigError(name, `must be ${description}, got "${value}"`);
+    return value;
+  }
+
+  oneOf<T extends string>(name: string, allowed: readonly T[], fallback: T): T {
+    const value = this.raw(name);
+    if (value === undefined) return fallback;
+    if (!(allowed as readonly string[]).includes(value)) {
+      throw new ConfigError(name, `must be one of ${allowed.join(', ')}, got "${value}"`);
+    }
+    return value as T;
+  }
+
+  list<T extends string>(name: string, allowed: readonly T[], fallback: T[]): T[] {
+    const value = this.raw(name);
+    if (value === undefined) return fallback;
+    const items = value.split(',').map((item) => item.trim()).filter(Boolean);
+    const unknown = items.filter((item) => !(allowed as readonly string[]).includes(item));
+    if (unknown.length > 0 || items.length === 0) {
+      throw new ConfigError(name, `must be a comma-separated list of ${allowed.join(', ')}, got "${value}"`);
+    }
+    return [...new Set(items)] as T[];
+  }
+
+  csv(name: string, fallback: string[]): string[] {
+    const value = this.raw(name);
+    if (value === undefined) return fallback;
+    return value.split(',').map((item) => item.trim()).filter(Boolean);
+  }
+
+  email(name: string, fallback: string): string {
+    const value = this.raw(name) ?? fallback;
+    if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(value)) throw new ConfigError(name, `must be an e-mail address, got "${value}"`);
+    return value.toLowerCase();
+  }
+
+  secret(name: string, devFallback: string, production: boolean, minLength: number): string {
+    const value = this.raw(name);
+    if (value === undefined) {
+      if (production) throw new ConfigError(name, 'is required when NODE_ENV=production');
+      return devFallback;
+    }
+    if (production && WELL_KNOWN_SECRETS.has(value)) {
+      throw new ConfigError(name, 'is a well-known default; set a secret of your own in production');
+    }
+    if (value.length < minLength) throw new ConfigError(name, `must be at least ${minLength} characters long`);
+    return value;
+  }
+
+  optionalSecret(name: string, production: boolean, minLength: number): string | undefined {
+    const value = this.raw(name);
+    if (value === undefined) return undefined;
+    return this.secret(name, value, production, minLength);
+  }
+}
+
+function redact(url: string): string {
+  return url.replace(/\/\/([^:@/]+):[^@/]*@/, '//$1:***@');
+}

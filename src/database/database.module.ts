@@ -1,0 +1,18 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { AppConfig } from '../config/app-config';
+import { APP_CONFIG } from '../config/config.module';
+import { typeormOptions } from './typeorm-options';
+import { RawEventPartitions } from './raw-event-partitions';
+
+@Module({
+  imports: [
+    TypeOrmModule.forRootAsync({
+      inject: [APP_CONFIG],
+      useFactory: (config: AppConfig) => typeormOptions(config.databaseUrl, config.databasePoolSize),
+    }),
+  ],
+  providers: [RawEventPartitions],
+  exports: [RawEventPartitions],
+})
+export class DatabaseModule {}

@@ -1,0 +1,91 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { PipelineStage } from './pipeline.constants';
+
+export type BatchStage = PipelineStage | 'done';
+
+export interface PipelineBatchRow {
+  batchId: string;
+  stage: BatchStage;
+  status: 'queued' | 'dead' | 'done';
+  eventCount: number;
+  stageEnteredAt: Date;
+  redriveCount: number;
+  lastError: string | null;
+}
+
+/** Where each batch is in the pipeline: the durable truth the recovery sweeper works from. */
+@Injectable()
+export class PipelineBatchesRepository {
+  constructor(private readonly dataSource: DataSource) {}
+
+  /**
+   * Moves a batch from one stage to the next. Conditional on the current stage so that a
+   * retried or re-driven job never moves a batch backwards.
+   */
+  async advance(batchId: string, from: PipelineStage, to: BatchStage): Promise<boolean> {
+    const result = await this.dataSource.query(
+      `UPDATE pipeline_batches
+          SET stage = $3, stage_entered_at = now(), last_error = NULL,
+              status = CASE WHEN $3 = 'done' THEN 'done' ELSE 'queued' END,
+              completed_at = CASE WHEN $3 = 'done' THEN now() ELSE NULL END
+        WHERE batch_id = $1 AND stage = $2 AND status <> 'dead'`,
+      [batchId, from, to],
+    );
+    return affected(result) > 0;
+  }
+
+  async markDead(batchId: string, stage: PipelineStage, error: string): Promise<void> {
+    await this.dataSource.query(
+      `UPDATE pipeline_batches SET status = 'dead', last_error = $3
+        WHERE batch_id = $1 AND stage = $2 AND status = 'queued'`,
+      [batchId, stage, error.slice(0, 4000)],
+    );
+  }
+
+  /** Puts a dead batch back in its stage; returns false when it was not dead (replay is idempotent). */
+  async revive(batchId: string): Promise<PipelineBatchRow | null> {
+    const rows = await this.dataSource.query(
+      `UPDATE pipeline_batches SET status = 'queued', stage_entered_at = now(), redrive_count = redrive_count + 1
+        WHERE batch_id = $1 AND status = 'dead' RETURNING *`,
+      [batchId],
+    );
+    return rows[0]?.[0] ? toRow(rows[0][0]) : null;
+  }
+
+  async find(batchId: string): Promise<PipelineBatchRow | null> {
+    const rows = await this.dataSource.query(`SELECT * FROM pipeline_batches WHERE batch_id = $1`, [batchId]);
+    return rows[0] ? toRow(rows[0]) : null;
+  }
+
+  /** Batches that have sat in one stage longer than `olderThanMs`: their job was lost or stalled. */
+  async findStalled(olderThanMs: number, limit: number): Promise<PipelineBatchRow[]> {
+    const rows = await this.dataSource.query(
+      `UPDATE pipeline_batches SET redrive_count = redrive_count + 1, stage_entered_at = now()
+        WHERE batch_id IN (
+          SELECT batch_id FROM pipeline_batches
+           WHERE status = 'queued' AND stage_entered_at < now() - ($1::double precision * interval '1 millisecond')
+           ORDER BY stage_entered_at LIMIT $2 FOR UPDATE SKIP LOCKED)
+        RETURNING *`,
+      [olderThanMs, limit],
+    );
+    return rows[0].map(toRow);
+  }
+}
+
+function affected(result: unknown): number {
+  // TypeORM's postgres driver returns [rows, count] for UPDATE.
+  return Array.isArray(result) && typeof result[1] === 'number' ? result[1] : 0;
+}
+
+function toRow(row: Record<string, unknown>): PipelineBatchRow {
+  return {
+    batchId: row.batch_id as string,
+    stage: row.stage as BatchStage,
+    status: row.status as PipelineBatchRow['status'],
+    eventCount: Number(row.event_count),
+    stageEnteredAt: row.stage_entered_at as Date,
+    redriveCount: Number(row.redrive_count),
+    lastError: (row.last_error as string | null) ?? null,
+  };
+}

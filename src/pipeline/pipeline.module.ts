@@ -1,0 +1,68 @@
+import { BullModule } from '@nestjs/bullmq';
+import { DynamicModule, Module, Provider, Type } from '@nestjs/common';
+import { AppConfig, PipelineStage } from '../config/app-config';
+import { APP_CONFIG } from '../config/config.module';
+import { DatabaseModule } from '../database/database.module';
+import { MAINTENANCE_QUEUE } from './maintenance.constants';
+import { MaintenanceProcessor, MaintenanceSchedules } from './maintenance.processor';
+import { ALL_QUEUES, DEAD_LETTER_JOB_OPTIONS, QueueName, STAGE_JOB_OPTIONS } from './pipeline.constants';
+import { PipelineBatchesRepository } from './pipeline-batches.repository';
+import { redisOptionsFromUrl } from './redis-connection';
+import { StageQueues } from './stage-queues.service';
+import { StageRunner } from './stage-runner.service';
+import { AlertingProcessor } from './stages/alerting.processor';
+import { ComplianceProcessor } from './stages/compliance.processor';
+import { MlProcessor } from './stages/ml.processor';
+import { ReceptionProcessor } from './stages/reception.processor';
+import { ViolationProcessor } from './stages/violation.processor';
+
+const STAGE_PROCESSORS: Record<PipelineStage, Type> = {
+  reception: ReceptionProcessor,
+  compliance: ComplianceProcessor,
+  ml: MlProcessor,
+  violation: ViolationProcessor,
+  alerting: AlertingProcessor,
+};
+
+export function runsWorkers(config: AppConfig): boolean {
+  return config.appRole === 'worker' || config.appRole === 'all';
+}
+
+/**
+ * Queues are registered in every role (the API enqueues); processors, and so BullMQ workers,
+ * only where APP_ROLE runs workers, and only for the stages WORKER_STAGES lists.
+ */
+@Module({})
+export class PipelineModule {
+  static register(config: AppConfig): DynamicModule {
+    const workers: Provider[] = runsWorkers(config)
+      ? [...config.workerStages.map((stage) => STAGE_PROCESSORS[stage]), MaintenanceProcessor, MaintenanceSchedules]
+      : [];
+    return {
+      module: PipelineModule,
+      global: true,
+      imports: [
+        DatabaseModule,
+        BullModule.forRootAsync({
+          inject: [APP_CONFIG],
+          useFactory: (cfg: AppConfig) => ({
+            connection: redisOptionsFromUrl(cfg.redisUrl),
+            prefix: cfg.queuePrefix,
+          }),
+        }),
+        BullModule.registerQueue(
+          ...ALL_QUEUES.map((name) => ({
+            name,
+            defaultJobOptions: name === QueueName.deadLetter ? DEAD_LETTER_JOB_OPTIONS : STAGE_JOB_OPTIONS,
+          })),
+          {
+            name: MAINTENANCE_QUEUE,
+            defaultJobOptions: { attempts: 3, removeOnComplete: { count: 100 }, removeOnFail: { count: 1000 } },
+          },
+        ),
+      ],
+      providers: [PipelineBatchesRepository, StageQueues, StageRunner, ...workers],
+      exports: [StageQueues, PipelineBatchesRepository, BullModule],
+    };
+  }
+}
