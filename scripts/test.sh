@@ -14,7 +14,7 @@ status=0
 npx jest --runInBand --json --outputFile="$results" "$@" || status=$?
 # A suite that fails to load counts as a failure even when it ran no test.
 node -e '
-  const r = require(process.argv[1]);
+  const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
   const broken = r.numFailedTests === 0 ? r.numFailedTestSuites : 0;
   const skipped = r.numPendingTests + r.numTodoTests;
   console.log(`${r.numPassedTests} passed, ${r.numFailedTests + broken} failed` + (skipped ? `, ${skipped} skipped` : ""));
