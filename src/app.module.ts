@@ -12,6 +12,9 @@ import { MetricsModule } from './metrics/metrics.module';
 import { PipelineModule } from './pipeline/pipeline.module';
 import { AccessGuard } from './security/access.guard';
 import { SecurityModule } from './security/security.module';
+import { AppThrottlerGuard } from './security/throttling/throttling';
+import { ApiKeyQuotaGuard } from './security/throttling/api-key-quota.guard';
+import { AdminModule } from './admin/admin.module';
 
 @Module({})
 export class AppModule {
@@ -37,11 +40,15 @@ export class AppModule {
         RedisModule,
         PipelineModule.register(config),
         SecurityModule,
+        AdminModule,
         HealthModule,
         MetricsModule,
       ],
+      // Guards run in this order: per-IP throttling, authentication and roles, per-key quota.
       providers: [
+        { provide: APP_GUARD, useClass: AppThrottlerGuard },
         { provide: APP_GUARD, useClass: AccessGuard },
+        { provide: APP_GUARD, useClass: ApiKeyQuotaGuard },
         { provide: APP_FILTER, useClass: HttpExceptionFilter },
       ],
     };

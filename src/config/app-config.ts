@@ -25,6 +25,7 @@ export interface AppConfig {
   admin: { email: string; password: string };
   http: { bodyLimitBytes: number; corsOrigins: string[]; trustProxy: string[] };
   metricsToken: string | undefined;
+  throttle: { perIpPerHour: number; loginPerMinute: number };
   rawEventRetentionDays: number;
   partitionsAheadDays: number;
   /** A batch idle in one stage this long is re-driven by the recovery sweeper. */
@@ -87,6 +88,10 @@ export function loadConfig(env: Env = process.env): AppConfig {
       trustProxy: read.csv('TRUSTED_PROXIES', []),
     },
     metricsToken: read.optionalSecret('METRICS_TOKEN', production, 16),
+    throttle: {
+      perIpPerHour: read.integer('THROTTLE_PER_IP_PER_HOUR', 10_000, 1, 100_000_000),
+      loginPerMinute: read.integer('THROTTLE_LOGIN_PER_MINUTE', 10, 1, 10_000),
+    },
     rawEventRetentionDays: read.integer('RAW_EVENT_RETENTION_DAYS', 400, 1, 36_500),
     partitionsAheadDays: read.integer('PARTITIONS_AHEAD_DAYS', 7, 1, 90),
     stallAfterMs: read.integer('STALL_AFTER_MS', 60_000, 1_000, 3_600_000),

@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/comm
 import { DataSource } from 'typeorm';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
+import { AuditLog } from './audit/audit-log.service';
 import { PasswordHasher } from './password-hasher';
 import { Role } from './roles';
 
@@ -17,6 +18,7 @@ export class AdminBootstrap implements OnApplicationBootstrap {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly dataSource: DataSource,
     private readonly hasher: PasswordHasher,
+    private readonly audit: AuditLog,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -35,6 +37,7 @@ export class AdminBootstrap implements OnApplicationBootstrap {
         [this.config.admin.email, passwordHash],
       );
       await tx.query(`INSERT INTO user_roles (user_id, role) VALUES ($1, $2)`, [id, Role.Admin]);
+      await this.audit.append({ actorType: 'system', action: 'admin.bootstrap.created', targetType: 'user', targetId: id, details: { email: this.config.admin.email } }, tx);
       return true;
     });
   }

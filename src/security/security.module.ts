@@ -1,9 +1,49 @@
 import { Module } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { JwtModule } from '@nestjs/jwt';
+import { PassportModule } from '@nestjs/passport';
+import { ThrottlerModule } from '@nestjs/throttler';
+import Redis from 'ioredis';
+import { REDIS } from '../database/redis.module';
+import { AppConfig } from '../config/app-config';
+import { APP_CONFIG } from '../config/config.module';
 import { AdminBootstrap } from './admin-bootstrap.service';
+import { ApiKeys } from './api-keys/api-keys.service';
+import { AuditController } from './audit/audit.controller';
+import { AuditLog } from './audit/audit-log.service';
+import { AccessTokens } from './auth/access-tokens';
+import { AuthController } from './auth/auth.controller';
+import { AuthService } from './auth/auth.service';
+import { JwtStrategy } from './auth/jwt.strategy';
+import { RefreshTokens } from './auth/refresh-tokens.repository';
+import { AttackPatternDetector } from './domain/attack-patterns';
 import { PasswordHasher } from './password-hasher';
+import { throttlerOptions } from './throttling/throttling';
+import { UsersRepository } from './users/users.repository';
 
 @Module({
-  providers: [PasswordHasher, AdminBootstrap],
-  exports: [PasswordHasher],
+  imports: [
+    PassportModule,
+    JwtModule.register({}),
+    ThrottlerModule.forRootAsync({
+      inject: [REDIS, Reflector, APP_CONFIG],
+      useFactory: (redis: Redis, reflector: Reflector, config: AppConfig) => throttlerOptions(redis, reflector, config.throttle),
+    }),
+  ],
+  controllers: [AuthController, AuditController],
+  providers: [
+    PasswordHasher,
+    AdminBootstrap,
+    UsersRepository,
+    RefreshTokens,
+    AccessTokens,
+    AuthService,
+    JwtStrategy,
+    ApiKeys,
+    AuditLog,
+    // The attack-pattern library is plain code; one shared instance serves ingestion and any endpoint.
+    { provide: AttackPatternDetector, useValue: new AttackPatternDetector() },
+  ],
+  exports: [PasswordHasher, UsersRepository, RefreshTokens, ApiKeys, AuditLog, AttackPatternDetector],
 })
 export class SecurityModule {}

@@ -27,6 +27,9 @@ export async function bootTestApp(env: Record<string, string> = {}): Promise<Tes
     LOG_LEVEL: 'warn',
     QUEUE_PREFIX: queuePrefix,
     DATABASE_POOL_SIZE: '5',
+    // Every test talks from 127.0.0.1: generous limits unless a test sets its own.
+    THROTTLE_PER_IP_PER_HOUR: '10000000',
+    THROTTLE_LOGIN_PER_MINUTE: '10000',
     ...env,
   });
   const app = await createApp(config);

@@ -1,0 +1,42 @@
+import { Controller, Get, Query } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsDate, IsInt, IsNumberString, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { Roles } from '../auth.decorators';
+import { Role } from '../roles';
+import { AuditLog, VerifyResult } from './audit-log.service';
+
+export class AuditQueryDto {
+  @IsOptional() @IsString() @MaxLength(200) actorId?: string;
+  @IsOptional() @IsString() @MaxLength(100) action?: string;
+  @IsOptional() @IsString() @MaxLength(100) targetType?: string;
+  @IsOptional() @IsString() @MaxLength(200) targetId?: string;
+  @IsOptional() @Type(() => Date) @IsDate({ message: 'from must be an ISO-8601 date' }) from?: Date;
+  @IsOptional() @Type(() => Date) @IsDate({ message: 'to must be an ISO-8601 date' }) to?: Date;
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(500) limit?: number;
+  /** Keyset paging: pass the last id of the previous page. */
+  @IsOptional() @IsNumberString({}, { message: 'before must be an entry id' }) @MaxLength(20) before?: string;
+}
+
+@ApiTags('audit')
+@Controller('audit')
+export class AuditController {
+  constructor(private readonly audit: AuditLog) {}
+
+  @Get()
+  @Roles(Role.Auditor, Role.Admin)
+  @ApiOperation({ summary: 'Audit entries, newest first; filters and keyset paging (before = last id seen)' })
+  async list(@Query() q: AuditQueryDto): Promise<{ items: Record<string, unknown>[]; nextBefore: string | null }> {
+    const limit = q.limit ?? 100;
+    const items = await this.audit.list({ ...q, limit });
+    return { items, nextBefore: items.length === limit ? String(items[items.length - 1].id) : null };
+  }
+
+  @Get('verify')
+  @Roles(Role.Auditor, Role.Admin)
+  @ApiOperation({ summary: 'Recompute the hash chain: proves no entry was altered, inserted or removed' })
+  @ApiOkResponse({ schema: { example: { valid: true, checked: 1234, firstBreak: null } } })
+  verify(): Promise<VerifyResult> {
+    return this.audit.verify();
+  }
+}

@@ -1,0 +1,41 @@
+import { Body, Controller, Headers, HttpCode, Post } from '@nestjs/common';
+import { ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags, ApiTooManyRequestsResponse, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import { Public } from '../auth.decorators';
+import { Ctx, RequestContext } from '../principal';
+import { LoginThrottle } from '../throttling/throttling';
+import { LoginDto, RefreshDto, TokenPairDto } from './auth.dto';
+import { AuthService } from './auth.service';
+
+@ApiTags('auth')
+@Public()
+@Controller('auth')
+export class AuthController {
+  constructor(private readonly auth: AuthService) {}
+
+  @Post('login')
+  @HttpCode(200)
+  @LoginThrottle()
+  @ApiOperation({ summary: 'Exchange e-mail and password for an access token and a refresh token' })
+  @ApiOkResponse({ type: TokenPairDto })
+  @ApiUnauthorizedResponse({ description: 'Invalid email or password (same answer and time for unknown accounts)' })
+  @ApiTooManyRequestsResponse({ description: 'More than 10 attempts a minute from this IP or for this account' })
+  login(@Body() dto: LoginDto, @Ctx() ctx: RequestContext, @Headers('user-agent') ua?: string): Promise<TokenPairDto> {
+    return this.auth.login(dto.email, dto.password, ctx, ua);
+  }
+
+  @Post('refresh')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Rotate the refresh token; reusing an already-rotated one revokes the whole session' })
+  @ApiOkResponse({ type: TokenPairDto })
+  refresh(@Body() dto: RefreshDto, @Ctx() ctx: RequestContext, @Headers('user-agent') ua?: string): Promise<TokenPairDto> {
+    return this.auth.refresh(dto.refreshToken, ctx, ua);
+  }
+
+  @Post('logout')
+  @HttpCode(204)
+  @ApiOperation({ summary: 'Revoke the session of this refresh token' })
+  @ApiNoContentResponse()
+  async logout(@Body() dto: RefreshDto, @Ctx() ctx: RequestContext): Promise<void> {
+    await this.auth.logout(dto.refreshToken, ctx);
+  }
+}

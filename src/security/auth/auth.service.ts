@@ -1,0 +1,95 @@
+import { Inject, Injectable, UnauthorizedException } from '@nestjs/common';
+import { AppConfig } from '../../config/app-config';
+import { APP_CONFIG } from '../../config/config.module';
+import { AuditLog } from '../audit/audit-log.service';
+import { PasswordHasher } from '../password-hasher';
+import { Role } from '../roles';
+import { RequestContext } from '../principal';
+import { UsersRepository } from '../users/users.repository';
+import { AccessTokens } from './access-tokens';
+import { RefreshTokens } from './refresh-tokens.repository';
+
+export interface TokenPair {
+  accessToken: string;
+  refreshToken: string;
+  tokenType: 'Bearer';
+  /** seconds until the access token expires */
+  expiresIn: number;
+}
+
+const BAD_CREDENTIALS = 'invalid email or password';
+
+@Injectable()
+export class AuthService {
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly users: UsersRepository,
+    private readonly hasher: PasswordHasher,
+    private readonly accessTokens: AccessTokens,
+    private readonly refreshTokens: RefreshTokens,
+    private readonly audit: AuditLog,
+  ) {}
+
+  /**
+   * The same work (one argon2 verification) and the same answer whether the account is
+   * unknown, disabled, a service account or has a wrong password.
+   */
+  async login(email: string, password: string, ctx: RequestContext, userAgent?: string): Promise<TokenPair> {
+    const user = await this.users.findByEmail(email);
+    const passwordOk = await this.hasher.verify(user?.passwordHash, password);
+    const allowed = user !== null && passwordOk && !user.disabledAt && !user.isServiceAccount;
+    await this.audit.append({
+      actorType: 'user',
+      actorId: user?.id ?? null,
+      action: allowed ? 'auth.login.succeeded' : 'auth.login.failed',
+      targetType: 'user',
+      targetId: user?.id ?? null,
+      requestId: ctx.requestId,
+      ip: ctx.ip,
+      details: allowed ? {} : { email: email.toLowerCase().slice(0, 254) },
+    });
+    if (!allowed) throw new UnauthorizedException(BAD_CREDENTIALS);
+    const refresh = await this.refreshTokens.issue(user.id, this.config.jwt.refreshTtlSeconds, { ip: ctx.ip, userAgent });
+    return this.pair(user.id, user.email, user.roles, refresh.familyId, refresh.token);
+  }
+
+  async refresh(refreshToken: string, ctx: RequestContext, userAgent?: string): Promise<TokenPair> {
+    const result = await this.refreshTokens.rotate(refreshToken, this.config.jwt.refreshTtlSeconds, { ip: ctx.ip, userAgent });
+    if (result.outcome === 'reused') {
+      await this.audit.append({
+        actorType: 'user',
+        actorId: result.userId,
+        action: 'auth.refresh.reuse_detected',
+        targetType: 'session',
+        targetId: result.familyId,
+        requestId: ctx.requestId,
+        ip: ctx.ip,
+        details: { revoked: 'session family' },
+      });
+      throw new UnauthorizedException('refresh token was already used; the session has been revoked');
+    }
+    if (result.outcome === 'invalid') throw new UnauthorizedException('refresh token is invalid or expired');
+    const user = await this.users.findById(result.userId);
+    if (!user || user.disabledAt) throw new UnauthorizedException('account is disabled');
+    return this.pair(user.id, user.email, user.roles, result.next.familyId, result.next.token);
+  }
+
+  async logout(refreshToken: string, ctx: RequestContext): Promise<void> {
+    const session = await this.refreshTokens.revokeFamilyOf(refreshToken);
+    if (!session) return; // unknown token: nothing to revoke, and nothing to tell
+    await this.audit.append({
+      actorType: 'user',
+      actorId: session.userId,
+      action: 'auth.logout',
+      targetType: 'session',
+      targetId: session.familyId,
+      requestId: ctx.requestId,
+      ip: ctx.ip,
+    });
+  }
+
+  private async pair(userId: string, email: string, roles: Role[], sid: string, refreshToken: string): Promise<TokenPair> {
+    const accessToken = await this.accessTokens.sign({ sub: userId, email, roles, sid });
+    return { accessToken, refreshToken, tokenType: 'Bearer', expiresIn: this.accessTokens.ttlSeconds };
+  }
+}
