@@ -1,5 +1,6 @@
 // Every migration, in order. The DataSource takes this list (not a glob) so the same
 // classes run from the compiled CLI, the app and the tests.
 import { InitialSchema1764201600000 } from './1764201600000-InitialSchema';
+import { PipelineOperations1764288000000 } from './1764288000000-PipelineOperations';
 
-export const MIGRATIONS = [InitialSchema1764201600000];
+export const MIGRATIONS = [InitialSchema1764201600000, PipelineOperations1764288000000];

@@ -15,6 +15,7 @@ import { SecurityModule } from './security/security.module';
 import { AppThrottlerGuard } from './security/throttling/throttling';
 import { ApiKeyQuotaGuard } from './security/throttling/api-key-quota.guard';
 import { AdminModule } from './admin/admin.module';
+import { IngestionModule } from './ingestion/ingestion.module';
 
 @Module({})
 export class AppModule {
@@ -41,6 +42,7 @@ export class AppModule {
         PipelineModule.register(config),
         SecurityModule,
         AdminModule,
+        IngestionModule,
         HealthModule,
         MetricsModule,
       ],

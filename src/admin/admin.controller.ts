@@ -3,7 +3,8 @@ import { ApiConflictResponse, ApiCreatedResponse, ApiOperation, ApiTags } from '
 import { Roles } from '../security/auth.decorators';
 import { Ctx, RequestContext } from '../security/principal';
 import { Role } from '../security/roles';
-import { CreateApiKeyDto, CreateUserDto, PageQueryDto, RoleDto, SetDisabledDto } from './admin.dto';
+import { PageQueryDto } from '../common/http/page-query.dto';
+import { CreateApiKeyDto, CreateUserDto, RoleDto, SetDisabledDto } from './admin.dto';
 import { AdminService } from './admin.service';
 
 const uuid = new ParseUUIDPipe({ version: '4', errorHttpStatusCode: 400 });

@@ -1,5 +1,4 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayUnique, IsArray, IsBoolean, IsEmail, IsEnum, IsInt, IsOptional, IsString, Length, Max, MaxLength, Min } from 'class-validator';
 import { Role } from '../security/roles';
 
@@ -35,11 +34,6 @@ export class RoleDto {
   @ApiProperty({ enum: Role })
   @IsEnum(Role, { message: `role must be one of: ${Object.values(Role).join(', ')}` })
   role: Role;
-}
-
-export class PageQueryDto {
-  @ApiPropertyOptional({ default: 50 }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(500) limit?: number;
-  @ApiPropertyOptional({ default: 0 }) @IsOptional() @Type(() => Number) @IsInt() @Min(0) offset?: number;
 }
 
 export class CreateApiKeyDto {

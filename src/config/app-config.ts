@@ -26,10 +26,13 @@ export interface AppConfig {
   http: { bodyLimitBytes: number; corsOrigins: string[]; trustProxy: string[] };
   metricsToken: string | undefined;
   throttle: { perIpPerHour: number; loginPerMinute: number };
+  ingest: { groupCommitWindowMs: number; groupCommitMaxEvents: number; groupCommitConcurrency: number };
   rawEventRetentionDays: number;
   partitionsAheadDays: number;
   /** A batch idle in one stage this long is re-driven by the recovery sweeper. */
   stallAfterMs: number;
+  /** How often the recovery sweeper looks for stalled batches. */
+  sweepIntervalMs: number;
   workerConcurrency: number;
 }
 
@@ -92,9 +95,15 @@ export function loadConfig(env: Env = process.env): AppConfig {
       perIpPerHour: read.integer('THROTTLE_PER_IP_PER_HOUR', 10_000, 1, 100_000_000),
       loginPerMinute: read.integer('THROTTLE_LOGIN_PER_MINUTE', 10, 1, 10_000),
     },
+    ingest: {
+      groupCommitWindowMs: read.integer('GROUP_COMMIT_WINDOW_MS', 3, 0, 1000),
+      groupCommitMaxEvents: read.integer('GROUP_COMMIT_MAX_EVENTS', 1000, 1, 10_000),
+      groupCommitConcurrency: read.integer('GROUP_COMMIT_CONCURRENCY', 4, 1, 64),
+    },
     rawEventRetentionDays: read.integer('RAW_EVENT_RETENTION_DAYS', 400, 1, 36_500),
     partitionsAheadDays: read.integer('PARTITIONS_AHEAD_DAYS', 7, 1, 90),
-    stallAfterMs: read.integer('STALL_AFTER_MS', 60_000, 1_000, 3_600_000),
+    stallAfterMs: read.integer('STALL_AFTER_MS', 60_000, 500, 3_600_000),
+    sweepIntervalMs: read.integer('SWEEP_INTERVAL_MS', 15_000, 500, 3_600_000),
     workerConcurrency: read.integer('WORKER_CONCURRENCY', 4, 1, 64),
   };
   return config;

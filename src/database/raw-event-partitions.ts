@@ -47,12 +47,19 @@ export class RawEventPartitions {
     return rows.map((row) => row.name);
   }
 
-  private async ensureRange(from: string, to: string): Promise<number> {
-    const [{ created }] = await this.dataSource.query(
-      'SELECT ensure_raw_event_partitions($1::date, $2::date) AS created',
-      [from, to],
-    );
-    return Number(created);
+  private async ensureRange(from: string, to: string, attempt = 1): Promise<number> {
+    try {
+      const [{ created }] = await this.dataSource.query(
+        'SELECT ensure_raw_event_partitions($1::date, $2::date) AS created',
+        [from, to],
+      );
+      return Number(created);
+    } catch (error) {
+      // Another process created the same partition a moment earlier: look again.
+      const code = (error as { code?: string }).code;
+      if (attempt < 3 && (code === '42P07' || code === '23505')) return this.ensureRange(from, to, attempt + 1);
+      throw error;
+    }
   }
 }
 

@@ -1,5 +1,5 @@
 import { InjectQueue, Processor, WorkerHost } from '@nestjs/bullmq';
-import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { Job, Queue } from 'bullmq';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
@@ -15,12 +15,33 @@ const DAY_MS = 86_400_000;
  * runs each tick however many processes are up.
  */
 @Injectable()
-export class MaintenanceSchedules implements OnApplicationBootstrap {
-  constructor(@InjectQueue(MAINTENANCE_QUEUE) private readonly queue: Queue) {}
+export class MaintenanceSchedules implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(MaintenanceSchedules.name);
+  private reassert: NodeJS.Timeout | undefined;
+
+  constructor(
+    @InjectQueue(MAINTENANCE_QUEUE) private readonly queue: Queue,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
 
   async onApplicationBootstrap(): Promise<void> {
+    await this.upsert();
+    // The schedulers live in Redis: if Redis loses its data they are gone with the jobs. Each
+    // worker re-asserts them (an idempotent upsert), so the sweeper comes back by itself and
+    // re-drives whatever the loss stranded. This timer does no pipeline work of its own.
+    this.reassert = setInterval(() => {
+      this.upsert().catch((error: Error) => this.logger.warn(`cannot re-assert job schedulers: ${error.message}`));
+    }, this.config.sweepIntervalMs);
+    this.reassert.unref();
+  }
+
+  onApplicationShutdown(): void {
+    clearInterval(this.reassert);
+  }
+
+  private async upsert(): Promise<void> {
     await this.queue.upsertJobScheduler('partitions', { pattern: '0 15 * * * *' }, { name: MaintenanceTask.partitions });
-    await this.queue.upsertJobScheduler('sweep-stalled', { every: 30_000 }, { name: MaintenanceTask.sweepStalled });
+    await this.queue.upsertJobScheduler('sweep-stalled', { every: this.config.sweepIntervalMs }, { name: MaintenanceTask.sweepStalled });
   }
 }
 

@@ -1,11 +1,13 @@
 import { PipelineStage } from './pipeline.constants';
-import { StageHandler } from './stage-handler';
+import type { StageHandler } from './stage-handler';
 
 /**
  * A stage whose domain logic has not been built yet: it hands the batch on unchanged.
- * Named plainly so the README and event status can say which stages are still pass-through.
+ * Named plainly so the README and an event's status can say which stages are pass-through.
  */
 export class PassThroughStage implements StageHandler {
+  readonly implemented = false;
+
   constructor(readonly stage: PipelineStage) {}
 
   async handle(): Promise<void> {

@@ -35,6 +35,20 @@ export class PipelineBatchesRepository {
     return affected(result) > 0;
   }
 
+  /** Per-minute stage timings: what the demo summary, the benchmark and analytics read. */
+  async recordStageTiming(stage: PipelineStage, events: number, ms: number): Promise<void> {
+    await this.dataSource.query(
+      `INSERT INTO rollup_stage_latency_minutely (minute, stage, batches, events, total_ms, max_ms)
+       VALUES (date_trunc('minute', now()), $1, 1, $2, $3, $3)
+       ON CONFLICT (minute, stage) DO UPDATE SET
+         batches = rollup_stage_latency_minutely.batches + 1,
+         events = rollup_stage_latency_minutely.events + EXCLUDED.events,
+         total_ms = rollup_stage_latency_minutely.total_ms + EXCLUDED.total_ms,
+         max_ms = greatest(rollup_stage_latency_minutely.max_ms, EXCLUDED.max_ms)`,
+      [stage, events, ms],
+    );
+  }
+
   async markDead(batchId: string, stage: PipelineStage, error: string): Promise<void> {
     await this.dataSource.query(
       `UPDATE pipeline_batches SET status = 'dead', last_error = $3

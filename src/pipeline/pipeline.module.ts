@@ -9,6 +9,10 @@ import { ALL_QUEUES, DEAD_LETTER_JOB_OPTIONS, QueueName, STAGE_JOB_OPTIONS } fro
 import { PipelineBatchesRepository } from './pipeline-batches.repository';
 import { redisOptionsFromUrl } from './redis-connection';
 import { StageQueues } from './stage-queues.service';
+import { SecurityModule } from '../security/security.module';
+import { DeadLetters } from './dead-letters.service';
+import { PipelineOpsController } from './pipeline-ops.controller';
+import { StageHandlers } from './stage-handler';
 import { StageRunner } from './stage-runner.service';
 import { AlertingProcessor } from './stages/alerting.processor';
 import { ComplianceProcessor } from './stages/compliance.processor';
@@ -43,6 +47,7 @@ export class PipelineModule {
       global: true,
       imports: [
         DatabaseModule,
+        SecurityModule,
         BullModule.forRootAsync({
           inject: [APP_CONFIG],
           useFactory: (cfg: AppConfig) => ({
@@ -61,8 +66,9 @@ export class PipelineModule {
           },
         ),
       ],
-      providers: [PipelineBatchesRepository, StageQueues, StageRunner, ...workers],
-      exports: [StageQueues, PipelineBatchesRepository, BullModule],
+      controllers: [PipelineOpsController],
+      providers: [PipelineBatchesRepository, StageQueues, StageRunner, StageHandlers, DeadLetters, ...workers],
+      exports: [StageQueues, PipelineBatchesRepository, StageHandlers, BullModule],
     };
   }
 }

@@ -43,8 +43,10 @@ export class StageRunner {
 
     const next = NEXT_STAGE[handler.stage];
     if (position === 0) {
+      const started = performance.now();
       await handler.handle(batchId);
-      await this.batches.advance(batchId, handler.stage, next ?? 'done');
+      const advanced = await this.batches.advance(batchId, handler.stage, next ?? 'done');
+      if (advanced) await this.batches.recordStageTiming(handler.stage, batch.eventCount, performance.now() - started);
     }
     // Also when the batch had already moved on (a re-delivery after a crash between advancing
     // and enqueueing): the deterministic job id makes this a no-op if the job exists.

@@ -1,5 +1,6 @@
 import { ThrottlerStorage } from '@nestjs/throttler';
 import { ThrottlerStorageRecord } from '@nestjs/throttler/dist/throttler-storage-record.interface';
+import { Logger } from '@nestjs/common';
 import Redis from 'ioredis';
 
 /**
@@ -20,12 +21,32 @@ return {hits, ttl, blocked}
 `;
 
 export class RedisThrottlerStorage implements ThrottlerStorage {
+  private readonly logger = new Logger(RedisThrottlerStorage.name);
+  private lastWarning = 0;
+
   constructor(
     private readonly redis: Redis,
     private readonly prefix = 'throttle',
   ) {}
 
+  /**
+   * Fails open: with Redis away the API keeps answering (health first of all) unthrottled,
+   * and says so in the log, rather than turning every request into a 500.
+   */
   async increment(key: string, ttl: number, limit: number, blockDuration: number, throttlerName: string): Promise<ThrottlerStorageRecord> {
+    try {
+      return await this.count(key, ttl, limit, blockDuration, throttlerName);
+    } catch (error) {
+      const now = Date.now();
+      if (now - this.lastWarning > 10_000) {
+        this.lastWarning = now;
+        this.logger.warn(`throttling suspended, Redis unreachable: ${(error as Error).message}`);
+      }
+      return { totalHits: 0, timeToExpire: 0, isBlocked: false, timeToBlockExpire: 0 };
+    }
+  }
+
+  private async count(key: string, ttl: number, limit: number, blockDuration: number, throttlerName: string): Promise<ThrottlerStorageRecord> {
     const base = `${this.prefix}:${throttlerName}:${key}`;
     const [hits, ttlMs, blockedMs] = (await this.redis.eval(
       INCREMENT,

@@ -1,0 +1,171 @@
+/**
+ * The compliance stage's own view of a normalised event. The reception stage's DTOs are mapped onto
+ * this shape by the service; the domain never sees HTTP or ORM types.
+ */
+
+export const EVENT_TYPES = [
+  'auth.login.succeeded',
+  'auth.login.failed',
+  'auth.logout',
+  'auth.password_reset',
+  'account.created',
+  'account.age_verified',
+  'account.parental_consent_given',
+  'account.closed',
+  'playback.started',
+  'playback.stopped',
+  'consent.granted',
+  'consent.withdrawn',
+  'tracking.fired',
+  'ad.served',
+  'data.accessed',
+  'data.shared',
+  'data.exported',
+  'data.deleted',
+  'dsr.opened',
+  'dsr.extended',
+  'dsr.paused',
+  'dsr.resumed',
+  'dsr.completed',
+  'dsr.refused',
+  'dsr.recipient_notified',
+  'security.breach.confirmed',
+  'breach.authority_notified',
+  'api.error',
+  'client.error',
+] as const;
+
+export type ComplianceEventType = (typeof EVENT_TYPES)[number];
+
+export type ActorType = 'viewer' | 'staff' | 'service' | 'partner';
+
+export const CONSENT_PURPOSES = [
+  'analytics',
+  'marketing',
+  'personalisation',
+  'ads_targeting',
+  'third_party_sharing',
+  'sale_share',
+  'viewing_history_disclosure',
+  'cross_border_transfer',
+] as const;
+
+export type ConsentPurpose = (typeof CONSENT_PURPOSES)[number];
+
+export type DsrType =
+  | 'access'
+  | 'erasure'
+  | 'portability'
+  | 'rectification'
+  | 'objection'
+  | 'opt_out_sale'
+  | 'limit_spi'
+  | 'know'
+  | 'delete'
+  | 'correct';
+
+export type TransferSafeguard = 'scc' | 'bcr' | 'code' | 'certification' | 'derogation' | 'none';
+
+export interface ComplianceEvent {
+  eventId: string;
+  type: ComplianceEventType;
+  occurredAt: Date;
+  userId: string;
+  actorType: ActorType;
+  actorId: string;
+  /** ISO 3166-1 alpha-2 of the request, or null when unknown. */
+  country: string | null;
+  ipPrefix: string | null;
+  deviceId: string | null;
+  sessionId: string | null;
+  /** The client sent Sec-GPC: 1 (Global Privacy Control). */
+  gpc: boolean;
+  /** Type-specific payload; see EventPayloads for the fields the rules read. */
+  data: Record<string, unknown>;
+}
+
+/** Payload fields per event type, as the DTOs define them (all other types carry no fields the rules read). */
+export interface EventPayloads {
+  'account.created': { birthYear?: number; country?: string };
+  'account.age_verified': { age?: number; ageBand?: string; method?: string };
+  'account.parental_consent_given': {
+    verified: boolean;
+    method?: string;
+    scopes: Array<'collection' | 'third_party_disclosure' | 'sale_share'>;
+  };
+  'playback.started': {
+    contentId: string;
+    title?: string;
+    rating?: string;
+    genre?: string;
+    personalised?: boolean;
+  };
+  'consent.granted': ConsentPayload;
+  'consent.withdrawn': ConsentPayload;
+  'tracking.fired': {
+    vendor: string;
+    purpose: string;
+    deviceAccess: boolean;
+    strictlyNecessary: boolean;
+    persistentId: boolean;
+    params?: Record<string, unknown>;
+  };
+  'ad.served': {
+    targeting: 'contextual' | 'profiled' | 'cross_context';
+    segments?: string[];
+    purpose?: string;
+  };
+  'data.accessed': { categories: string[]; purpose: string; ticketId?: string | null; recordCount?: number };
+  'data.shared': TransferPayload;
+  'data.exported': TransferPayload;
+  'data.deleted': { categories: string[]; requestId?: string };
+  'dsr.opened': { requestId: string; type: DsrType; jurisdiction: string; format?: string };
+  'dsr.extended': { requestId: string; notifiedAt?: string | Date; reason?: string };
+  'dsr.paused': { requestId: string; reason?: string };
+  'dsr.resumed': { requestId: string; reason?: string };
+  'dsr.completed': { requestId: string };
+  'dsr.refused': { requestId: string };
+  'dsr.recipient_notified': { requestId: string; recipient: string };
+  'security.breach.confirmed': { breachId: string; personalData: boolean; awareAt?: string | Date };
+  'breach.authority_notified': { breachId: string };
+}
+
+export interface ConsentPayload {
+  purpose: string;
+  basis: 'consent' | 'legitimate_interest';
+  noticeVersion?: string;
+  separateForm?: boolean;
+  explicit?: boolean;
+  expiresAt?: string | Date | null;
+}
+
+export interface TransferPayload {
+  recipient: string;
+  recipientType: 'processor' | 'third_party';
+  recipientCountry: string;
+  dpfCertified?: boolean;
+  categories: string[];
+  includesViewingHistory?: boolean;
+  saleOrShare?: boolean;
+  safeguard?: TransferSafeguard;
+  purpose?: string;
+}
+
+/** Reads an optional timestamp field that may arrive as a Date, an ISO string or epoch milliseconds. */
+export function timeOf(value: unknown): number | null {
+  if (value instanceof Date) return value.getTime();
+  if (typeof value === 'string' && value !== '') {
+    const ms = Date.parse(value);
+    return Number.isNaN(ms) ? null : ms;
+  }
+  if (typeof value === 'number' && Number.isFinite(value)) return value;
+  return null;
+}
+
+export function str(value: unknown): string {
+  return typeof value === 'string' ? value : '';
+}
+
+export function strList(value: unknown): string[] {
+  return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
+}

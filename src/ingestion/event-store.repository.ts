@@ -1,0 +1,108 @@
+import { Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import type { IngestedEvent } from './domain/event-payloads';
+
+export interface AcceptItem {
+  event: IngestedEvent;
+  /** who sent it: the API key or user id */
+  source: string;
+}
+
+export interface AcceptedBatch {
+  batchId: string | null;
+  /** per item, in order: true when stored now, false when its eventId was already known */
+  fresh: boolean[];
+}
+
+/**
+ * The durable half of accepting events: receipts (the idempotency keys) and raw events are
+ * written in one transaction with the batch row that drives the pipeline. After it commits
+ * the events cannot be lost, whatever happens to Redis or a worker.
+ */
+@Injectable()
+export class EventStore {
+  constructor(private readonly dataSource: DataSource) {}
+
+  async accept(items: AcceptItem[]): Promise<AcceptedBatch> {
+    // Within one group the first occurrence of an eventId wins; later ones are duplicates.
+    const firstIndex = new Map<string, number>();
+    items.forEach((item, index) => {
+      if (!firstIndex.has(item.event.eventId)) firstIndex.set(item.event.eventId, index);
+    });
+    const unique = [...firstIndex.values()].map((index) => items[index]);
+    const batchId = randomUUID();
+
+    const stored = await this.dataSource.transaction(async (tx) => {
+      await tx.query(
+        `INSERT INTO pipeline_batches (batch_id, event_count, stage, status) VALUES ($1, $2, 'reception', 'queued')`,
+        [batchId, unique.length],
+      );
+      const inserted: { event_id: string }[] = await tx.query(
+        `INSERT INTO event_receipts (event_id, occurred_at, batch_id, source)
+         SELECT e, o, $1, s FROM unnest($2::uuid[], $3::timestamptz[], $4::text[]) AS t(e, o, s)
+         ON CONFLICT (event_id) DO NOTHING RETURNING event_id`,
+        [
+          batchId,
+          unique.map((i) => i.event.eventId),
+          unique.map((i) => i.event.occurredAt),
+          unique.map((i) => i.source),
+        ],
+      );
+      const fresh = new Set(inserted.map((row) => row.event_id));
+      if (fresh.size === 0) {
+        await tx.query(`DELETE FROM pipeline_batches WHERE batch_id = $1`, [batchId]);
+        return fresh;
+      }
+      const rows = unique.filter((i) => fresh.has(i.event.eventId));
+      if (rows.length !== unique.length) {
+        await tx.query(`UPDATE pipeline_batches SET event_count = $2 WHERE batch_id = $1`, [
+          batchId,
+          rows.length,
+        ]);
+      }
+      await tx.query(
+        `INSERT INTO raw_events (event_id, occurred_at, type, user_id, payload)
+         SELECT * FROM unnest($1::uuid[], $2::timestamptz[], $3::text[], $4::text[], $5::jsonb[])`,
+        [
+          rows.map((i) => i.event.eventId),
+          rows.map((i) => i.event.occurredAt),
+          rows.map((i) => i.event.type),
+          rows.map((i) => i.event.userId ?? null),
+          rows.map((i) => JSON.stringify(i.event)),
+        ],
+      );
+      return fresh;
+    });
+
+    const claimed = new Set<string>();
+    const fresh = items.map((item, index) => {
+      const isFirst = firstIndex.get(item.event.eventId) === index;
+      if (!isFirst || !stored.has(item.event.eventId) || claimed.has(item.event.eventId)) return false;
+      claimed.add(item.event.eventId);
+      return true;
+    });
+    return { batchId: stored.size > 0 ? batchId : null, fresh };
+  }
+
+  /** Where one event is: its receipt, its batch's stage, what reception made of it, its findings. */
+  async status(eventId: string): Promise<Record<string, unknown> | null> {
+    const rows = await this.dataSource.query(
+      `SELECT r.event_id, r.occurred_at, r.received_at, r.batch_id, b.stage, b.status, b.completed_at, b.last_error,
+              p.type, p.user_id, p.actor_type, p.country, host(p.ip_prefix) || '/' || masklen(p.ip_prefix) AS ip_prefix,
+              p.device_type, p.os, p.browser, p.processed_at
+         FROM event_receipts r
+         JOIN pipeline_batches b ON b.batch_id = r.batch_id
+         LEFT JOIN processed_events p ON p.event_id = r.event_id
+        WHERE r.event_id = $1`,
+      [eventId],
+    );
+    if (!rows[0]) return null;
+    const findings = await this.dataSource.query(
+      `SELECT kind, rule_id, rule_version, framework, reference, severity, explanation, details, created_at
+         FROM findings WHERE event_id = $1 ORDER BY id`,
+      [eventId],
+    );
+    return { ...rows[0], findings };
+  }
+}

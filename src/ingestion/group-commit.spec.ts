@@ -1,0 +1,66 @@
+import { GroupCommitter } from './group-commit';
+
+describe('GroupCommitter', () => {
+  it('coalesces concurrent submissions into one flush and hands each caller its own results', async () => {
+    const flushes: number[][] = [];
+    const committer = new GroupCommitter<number, string>(
+      async (items) => {
+        flushes.push(items);
+        return items.map((i) => `r${i}`);
+      },
+      { windowMs: 20, maxItems: 100, maxConcurrentFlushes: 2 },
+    );
+    const results = await Promise.all([
+      committer.submit([1, 2]),
+      committer.submit([3]),
+      committer.submit([4, 5, 6]),
+    ]);
+    expect(flushes).toEqual([[1, 2, 3, 4, 5, 6]]);
+    expect(results).toEqual([['r1', 'r2'], ['r3'], ['r4', 'r5', 'r6']]);
+  });
+
+  it('flushes at once when a group is full', async () => {
+    const flushes: number[][] = [];
+    const committer = new GroupCommitter<number, number>(
+      async (items) => {
+        flushes.push(items);
+        return items;
+      },
+      { windowMs: 10_000, maxItems: 3, maxConcurrentFlushes: 1 },
+    );
+    await Promise.all([committer.submit([1, 2]), committer.submit([3])]);
+    expect(flushes).toEqual([[1, 2, 3]]);
+  });
+
+  it('rejects every caller of a failed flush, and keeps serving later ones', async () => {
+    let fail = true;
+    const committer = new GroupCommitter<number, number>(
+      async (items) => {
+        if (fail) throw new Error('database away');
+        return items;
+      },
+      { windowMs: 1, maxItems: 100, maxConcurrentFlushes: 1 },
+    );
+    const outcomes = await Promise.allSettled([committer.submit([1]), committer.submit([2])]);
+    expect(outcomes.map((o) => o.status)).toEqual(['rejected', 'rejected']);
+    fail = false;
+    await expect(committer.submit([3])).resolves.toEqual([3]);
+  });
+
+  it('never runs more flushes at once than allowed', async () => {
+    let running = 0;
+    let peak = 0;
+    const committer = new GroupCommitter<number, number>(
+      async (items) => {
+        running++;
+        peak = Math.max(peak, running);
+        await new Promise((r) => setTimeout(r, 5));
+        running--;
+        return items;
+      },
+      { windowMs: 1, maxItems: 1, maxConcurrentFlushes: 2 },
+    );
+    await Promise.all(Array.from({ length: 10 }, (_, i) => committer.submit([i])));
+    expect(peak).toBe(2);
+  });
+});

@@ -1,0 +1,14 @@
+import { Module } from '@nestjs/common';
+import { DatabaseModule } from '../database/database.module';
+import { SecurityModule } from '../security/security.module';
+import { EventStore } from './event-store.repository';
+import { EventsController } from './events.controller';
+import { IngestionService } from './ingestion.service';
+import { ReceptionStage } from './reception.stage';
+
+@Module({
+  imports: [DatabaseModule, SecurityModule],
+  controllers: [EventsController],
+  providers: [EventStore, IngestionService, ReceptionStage],
+})
+export class IngestionModule {}

@@ -1,0 +1,93 @@
+import request from 'supertest';
+import { DataSource } from 'typeorm';
+import { Role } from '../../src/security/roles';
+import { makeEvent, makeEvents } from '../support/events';
+import { bootTestApp, TestApp, waitFor } from '../support/test-app';
+import { tokenFor } from '../support/users';
+
+describe('ingestion and reception', () => {
+  let t: TestApp;
+  let apiKey: string;
+  let ds: DataSource;
+
+  beforeAll(async () => {
+    t = await bootTestApp({ APP_ROLE: 'all' });
+    ds = t.app.get(DataSource);
+    const admin = await tokenFor(t.app, [Role.Admin]);
+    apiKey = (await request(t.http).post('/api/v1/admin/api-keys').set('Authorization', `Bearer ${admin}`).send({ name: 'ingest e2e' }).expect(201)).body.key;
+  });
+  afterAll(() => t.close());
+
+  const post = (path: string, body: unknown) => request(t.http).post(`/api/v1${path}`).set('X-API-Key', apiKey).send(body as object);
+  const statusOf = async (eventId: string) =>
+    (await request(t.http).get(`/api/v1/events/${eventId}`).set('X-API-Key', apiKey).expect(200)).body;
+
+  it('accepts one event with 202, and the same eventId again as a duplicate', async () => {
+    const event = makeEvent('consent.granted');
+    await post('/events', event).expect(202, { accepted: [event.eventId], duplicates: [] });
+    await post('/events', event).expect(202, { accepted: [], duplicates: [event.eventId] });
+  });
+
+  it('refuses an invalid single event with 400 naming each field', async () => {
+    const res = await post('/events', makeEvent('playback.started', { country: 'XX', ip: '999.1.1.1', surprise: true })).expect(400);
+    const fields = res.body.details.map((d: { field: string }) => d.field).sort();
+    expect(fields).toEqual(['country', 'ip', 'surprise']);
+    expect(res.body.requestId).toEqual(expect.any(String));
+  });
+
+  it('accepts the valid items of a batch, reports duplicates, and rejects the rest by index with reasons', async () => {
+    const seen = makeEvent('auth.logout');
+    await post('/events', seen).expect(202);
+    const good = makeEvent('playback.started');
+    const future = makeEvent('playback.started', { occurredAt: new Date(Date.now() + 3_600_000).toISOString() });
+    const res = await post('/events/batch', { events: [good, seen, { type: 'nope' }, future, good] }).expect(202);
+    expect(res.body.accepted).toEqual([good.eventId]);
+    expect(res.body.duplicates.sort()).toEqual([good.eventId, seen.eventId].sort());
+    expect(res.body.rejected.map((r: { index: number }) => r.index)).toEqual([2, 3]);
+    expect(res.body.rejected[1]).toMatchObject({ eventId: future.eventId, errors: [expect.objectContaining({ field: 'occurredAt' })] });
+  });
+
+  it('bounds batches and their shape', async () => {
+    await post('/events/batch', { events: [] }).expect(400);
+    await post('/events/batch', { events: makeEvents(1001) }).expect(400);
+    await post('/events/batch', [makeEvent()]).expect(400);
+    const extra = await post('/events/batch', { events: [makeEvent()], also: 1 }).expect(400);
+    expect(extra.body.details[0].field).toBe('also');
+  });
+
+  it('takes events from an API key with the ingest role or an admin JWT, nobody else', async () => {
+    const analyst = await tokenFor(t.app, [Role.Analyst]);
+    await request(t.http).post('/api/v1/events').set('Authorization', `Bearer ${analyst}`).send(makeEvent()).expect(403);
+    await request(t.http).post('/api/v1/events').send(makeEvent()).expect(401);
+    const admin = await tokenFor(t.app, [Role.Admin]);
+    await request(t.http).post('/api/v1/events').set('Authorization', `Bearer ${admin}`).send(makeEvent()).expect(202);
+  });
+
+  it('normalises, scans for attack patterns and follows an event to the end of the pipeline', async () => {
+    const attack = makeEvent('playback.started', {
+      ip: '198.51.100.77',
+      userAgent: "Mozilla/5.0' UNION SELECT password FROM users--",
+    });
+    attack.data.title = '<script>alert(document.cookie)</script>';
+    const v6 = makeEvent('auth.login.succeeded', { ip: '2001:db8:85a3:1234:5678::1', country: 'de' });
+    const res = await post('/events/batch', { events: [attack, v6] }).expect(202);
+    expect(res.body.accepted).toHaveLength(2);
+
+    const status = await waitFor(() => statusOf(attack.eventId), (s) => s.stage === 'done');
+    expect(status).toMatchObject({ status: 'done', ip_prefix: '198.51.100.0/24', passThroughStages: ['compliance', 'ml', 'violation', 'alerting'] });
+    expect(status.device_type).toEqual(expect.any(String));
+    const kinds = status.findings.map((f: { kind: string; reference: string }) => `${f.kind}:${f.reference}`).sort();
+    expect(kinds).toEqual(expect.arrayContaining(['security:sql-injection', 'security:xss']));
+
+    const second = await waitFor(() => statusOf(v6.eventId), (s) => s.stage === 'done');
+    expect(second).toMatchObject({ ip_prefix: '2001:db8:85a3::/48', country: 'DE' });
+    // We keep less than we were sent: the full address is nowhere in the processed row.
+    const [row] = await ds.query(`SELECT ip_prefix::text FROM processed_events WHERE event_id = $1`, [attack.eventId]);
+    expect(row.ip_prefix).toBe('198.51.100.0/24');
+  });
+
+  it('answers 404 for an unknown event and 400 for a malformed id', async () => {
+    await request(t.http).get('/api/v1/events/00000000-0000-4000-8000-000000000000').set('X-API-Key', apiKey).expect(404);
+    await request(t.http).get('/api/v1/events/not-a-uuid').set('X-API-Key', apiKey).expect(400);
+  });
+});
