@@ -1,73 +1,32 @@
 import { InjectQueue, Processor, WorkerHost } from '@nestjs/bullmq';
-import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { Job, Queue } from 'bullmq';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { RawEventPartitions } from '../database/raw-event-partitions';
 import { MAINTENANCE_QUEUE, MaintenanceTask } from './maintenance.constants';
 import { PipelineBatchesRepository } from './pipeline-batches.repository';
+import { ScheduledTasks } from './scheduled-tasks';
 import { StageQueues } from './stage-queues.service';
 
 const DAY_MS = 86_400_000;
 
-/**
- * Time-driven upkeep as BullMQ job schedulers (not in-process timers), so exactly one worker
- * runs each tick however many processes are up.
- */
+/** The pipeline's own upkeep: raw_events partitions and the stalled-batch sweeper. */
 @Injectable()
-export class MaintenanceSchedules implements OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly logger = new Logger(MaintenanceSchedules.name);
-  private reassert: NodeJS.Timeout | undefined;
-
-  constructor(
-    @InjectQueue(MAINTENANCE_QUEUE) private readonly queue: Queue,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
-  ) {}
-
-  async onApplicationBootstrap(): Promise<void> {
-    await this.upsert();
-    // The schedulers live in Redis: if Redis loses its data they are gone with the jobs. Each
-    // worker re-asserts them (an idempotent upsert), so the sweeper comes back by itself and
-    // re-drives whatever the loss stranded. This timer does no pipeline work of its own.
-    this.reassert = setInterval(() => {
-      this.upsert().catch((error: Error) => this.logger.warn(`cannot re-assert job schedulers: ${error.message}`));
-    }, this.config.sweepIntervalMs);
-    this.reassert.unref();
-  }
-
-  onApplicationShutdown(): void {
-    clearInterval(this.reassert);
-  }
-
-  private async upsert(): Promise<void> {
-    await this.queue.upsertJobScheduler('partitions', { pattern: '0 15 * * * *' }, { name: MaintenanceTask.partitions });
-    await this.queue.upsertJobScheduler('sweep-stalled', { every: this.config.sweepIntervalMs }, { name: MaintenanceTask.sweepStalled });
-  }
-}
-
-@Processor(MAINTENANCE_QUEUE)
-export class MaintenanceProcessor extends WorkerHost {
-  private readonly logger = new Logger(MaintenanceProcessor.name);
+export class PipelineUpkeep implements OnModuleInit {
+  private readonly logger = new Logger(PipelineUpkeep.name);
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly partitions: RawEventPartitions,
     private readonly batches: PipelineBatchesRepository,
     private readonly stageQueues: StageQueues,
-  ) {
-    super();
-  }
+    private readonly tasks: ScheduledTasks,
+  ) {}
 
-  async process(job: Job): Promise<unknown> {
-    switch (job.name) {
-      case MaintenanceTask.partitions:
-        return this.upkeepPartitions();
-      case MaintenanceTask.sweepStalled:
-        return this.sweepStalled();
-      default:
-        this.logger.warn(`unknown maintenance task ${job.name}`);
-        return undefined;
-    }
+  onModuleInit(): void {
+    this.tasks.register({ name: MaintenanceTask.partitions, schedule: { pattern: '0 15 * * * *' }, run: () => this.upkeepPartitions() });
+    this.tasks.register({ name: MaintenanceTask.sweepStalled, schedule: { every: this.config.sweepIntervalMs }, run: () => this.sweepStalled() });
   }
 
   private async upkeepPartitions(): Promise<{ created: number; dropped: number }> {
@@ -88,5 +47,52 @@ export class MaintenanceProcessor extends WorkerHost {
     }
     if (stalled.length > 0) this.logger.warn({ count: stalled.length }, 're-drove stalled batches');
     return { redriven: stalled.length };
+  }
+}
+
+/** Keeps every registered task's job scheduler in Redis. */
+@Injectable()
+export class MaintenanceSchedules implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(MaintenanceSchedules.name);
+  private reassert: NodeJS.Timeout | undefined;
+
+  constructor(
+    @InjectQueue(MAINTENANCE_QUEUE) private readonly queue: Queue,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly tasks: ScheduledTasks,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.upsert();
+    // The schedulers live in Redis: if Redis loses its data they are gone with the jobs. Each
+    // worker re-asserts them (an idempotent upsert), so the sweeper comes back by itself and
+    // re-drives whatever the loss stranded. This timer does no pipeline work of its own.
+    this.reassert = setInterval(() => {
+      this.upsert().catch((error: Error) => this.logger.warn(`cannot re-assert job schedulers: ${error.message}`));
+    }, this.config.sweepIntervalMs);
+    this.reassert.unref();
+  }
+
+  onApplicationShutdown(): void {
+    clearInterval(this.reassert);
+  }
+
+  private async upsert(): Promise<void> {
+    for (const task of this.tasks.all()) {
+      await this.queue.upsertJobScheduler(task.name, task.schedule, { name: task.name });
+    }
+  }
+}
+
+@Processor(MAINTENANCE_QUEUE)
+export class MaintenanceProcessor extends WorkerHost {
+  constructor(private readonly tasks: ScheduledTasks) {
+    super();
+  }
+
+  async process(job: Job): Promise<unknown> {
+    const task = this.tasks.get(job.name);
+    if (!task) throw new Error(`no scheduled task named ${job.name} is registered in this process`);
+    return task.run();
   }
 }

@@ -4,7 +4,8 @@ import { AppConfig, PipelineStage } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { DatabaseModule } from '../database/database.module';
 import { MAINTENANCE_QUEUE } from './maintenance.constants';
-import { MaintenanceProcessor, MaintenanceSchedules } from './maintenance.processor';
+import { MaintenanceProcessor, MaintenanceSchedules, PipelineUpkeep } from './maintenance.processor';
+import { ScheduledTasks } from './scheduled-tasks';
 import { ALL_QUEUES, DEAD_LETTER_JOB_OPTIONS, QueueName, STAGE_JOB_OPTIONS } from './pipeline.constants';
 import { PipelineBatchesRepository } from './pipeline-batches.repository';
 import { redisOptionsFromUrl } from './redis-connection';
@@ -67,8 +68,8 @@ export class PipelineModule {
         ),
       ],
       controllers: [PipelineOpsController],
-      providers: [PipelineBatchesRepository, StageQueues, StageRunner, StageHandlers, DeadLetters, ...workers],
-      exports: [StageQueues, PipelineBatchesRepository, StageHandlers, BullModule],
+      providers: [PipelineBatchesRepository, StageQueues, StageRunner, StageHandlers, ScheduledTasks, PipelineUpkeep, DeadLetters, ...workers],
+      exports: [StageQueues, PipelineBatchesRepository, StageHandlers, ScheduledTasks, BullModule],
     };
   }
 }
