@@ -98,7 +98,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     ingest: {
       groupCommitWindowMs: read.integer('GROUP_COMMIT_WINDOW_MS', 3, 0, 1000),
       groupCommitMaxEvents: read.integer('GROUP_COMMIT_MAX_EVENTS', 1000, 1, 10_000),
-      groupCommitConcurrency: read.integer('GROUP_COMMIT_CONCURRENCY', 4, 1, 64),
+      groupCommitConcurrency: read.integer('GROUP_COMMIT_CONCURRENCY', 2, 1, 64),
     },
     rawEventRetentionDays: read.integer('RAW_EVENT_RETENTION_DAYS', 400, 1, 36_500),
     partitionsAheadDays: read.integer('PARTITIONS_AHEAD_DAYS', 7, 1, 90),

@@ -47,6 +47,41 @@ describe('GroupCommitter', () => {
     await expect(committer.submit([3])).resolves.toEqual([3]);
   });
 
+  it('lets a group grow while every flush slot is busy, instead of queueing small groups', async () => {
+    const flushes: number[][] = [];
+    let release: () => void = () => undefined;
+    const committer = new GroupCommitter<number, number>(
+      async (items) => {
+        flushes.push(items);
+        if (flushes.length === 1) await new Promise<void>((r) => (release = r));
+        return items;
+      },
+      { windowMs: 1, maxItems: 100, maxConcurrentFlushes: 1 },
+    );
+    const first = committer.submit([0]);
+    await new Promise((r) => setTimeout(r, 10)); // the first flush is now running and held
+    const rest = [1, 2, 3, 4].map((i) => committer.submit([i]));
+    await new Promise((r) => setTimeout(r, 10)); // windows end while the slot is busy
+    release();
+    await Promise.all([first, ...rest]);
+    expect(flushes).toEqual([[0], [1, 2, 3, 4]]);
+  });
+
+  it('drains everything pending on shutdown', async () => {
+    const seen: number[] = [];
+    const committer = new GroupCommitter<number, number>(
+      async (items) => {
+        seen.push(...items);
+        return items;
+      },
+      { windowMs: 10_000, maxItems: 100, maxConcurrentFlushes: 1 },
+    );
+    const pending = committer.submit([7]);
+    await committer.drain();
+    await expect(pending).resolves.toEqual([7]);
+    expect(seen).toEqual([7]);
+  });
+
   it('never runs more flushes at once than allowed', async () => {
     let running = 0;
     let peak = 0;

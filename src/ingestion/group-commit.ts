@@ -25,7 +25,7 @@ export class GroupCommitter<I, R> {
   private groupSize = 0;
   private timer: NodeJS.Timeout | undefined;
   private running = 0;
-  private readonly waiting: Pending<I, R>[][] = [];
+  private idle: (() => void)[] = [];
 
   constructor(
     private readonly flush: Flush<I, R>,
@@ -37,37 +37,44 @@ export class GroupCommitter<I, R> {
     return new Promise<R[]>((resolve, reject) => {
       this.group.push({ items, resolve, reject });
       this.groupSize += items.length;
-      if (this.groupSize >= this.options.maxItems) this.close();
-      else this.timer ??= setTimeout(() => this.close(), this.options.windowMs);
+      if (this.groupSize >= this.options.maxItems) this.tryFlush();
+      else this.timer ??= setTimeout(() => this.onWindowEnd(), this.options.windowMs);
     });
   }
 
-  /** Flushes whatever is pending now (used on shutdown). */
+  /** Flushes whatever is pending now and waits for every flush to finish (used on shutdown). */
   async drain(): Promise<void> {
-    this.close();
-    while (this.running > 0 || this.waiting.length > 0) await new Promise((r) => setTimeout(r, 5));
+    while (this.group.length > 0 || this.running > 0) {
+      this.tryFlush();
+      await new Promise<void>((resolve) => this.idle.push(resolve));
+    }
   }
 
-  private close(): void {
+  private onWindowEnd(): void {
+    this.timer = undefined;
+    this.tryFlush();
+  }
+
+  /**
+   * Starts a flush of the current group if a flush slot is free. When all slots are busy the
+   * group stays open and keeps growing until one frees: under load, groups get larger rather
+   * than queueing up, so throughput rises with demand instead of latency.
+   */
+  private tryFlush(): void {
+    if (this.group.length === 0 || this.running >= this.options.maxConcurrentFlushes) return;
     clearTimeout(this.timer);
     this.timer = undefined;
-    if (this.group.length === 0) return;
     const group = this.group;
     this.group = [];
     this.groupSize = 0;
-    this.waiting.push(group);
-    this.pump();
-  }
-
-  private pump(): void {
-    while (this.running < this.options.maxConcurrentFlushes && this.waiting.length > 0) {
-      const group = this.waiting.shift()!;
-      this.running++;
-      this.run(group).finally(() => {
-        this.running--;
-        this.pump();
-      });
-    }
+    this.running++;
+    this.run(group).finally(() => {
+      this.running--;
+      this.tryFlush();
+      const waiters = this.idle;
+      this.idle = [];
+      waiters.forEach((wake) => wake());
+    });
   }
 
   private async run(group: Pending<I, R>[]): Promise<void> {

@@ -1,7 +1,8 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { StageHandler, StageHandlers } from '../pipeline/stage-handler';
-import { AttackPatternDetector, sanitizeForDisplay } from '../security/domain/attack-patterns';
+import { MemoCache } from '../common/memo-cache';
+import { AttackMatch, AttackPatternDetector, sanitizeForDisplay } from '../security/domain/attack-patterns';
 import type { IngestedEvent } from './domain/event-payloads';
 import { freeTextFields, normaliseEvent, NormalisedEvent } from './domain/event-normaliser';
 
@@ -27,6 +28,8 @@ export interface SecurityFindingRow {
 export class ReceptionStage implements StageHandler, OnModuleInit {
   readonly stage = 'reception' as const;
   readonly implemented = true;
+  /** Titles, genres and user agents repeat across events: scan each distinct text once. */
+  private readonly scans = new MemoCache<AttackMatch[]>(20_000);
 
   constructor(
     private readonly dataSource: DataSource,
@@ -77,8 +80,10 @@ export class ReceptionStage implements StageHandler, OnModuleInit {
   }
 
   private scan(event: IngestedEvent, normalised: NormalisedEvent): SecurityFindingRow[] {
-    const fields = Object.fromEntries(freeTextFields(event).map((f) => [f.field, f.value]));
-    return this.detector.scanFields(fields).map((match) => ({
+    const matches = freeTextFields(event).flatMap(({ field, value }) =>
+      this.scans.get(value, (text) => this.detector.scan(text)).map((match) => ({ ...match, field })),
+    );
+    return matches.map((match) => ({
       dedupKey: `security:${event.eventId}:${match.patternId}:${match.field}`,
       eventId: event.eventId,
       userId: normalised.userId,

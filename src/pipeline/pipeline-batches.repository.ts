@@ -20,33 +20,28 @@ export class PipelineBatchesRepository {
   constructor(private readonly dataSource: DataSource) {}
 
   /**
-   * Moves a batch from one stage to the next. Conditional on the current stage so that a
-   * retried or re-driven job never moves a batch backwards.
+   * Moves a batch from one stage to the next and records the stage's time in the per-minute
+   * rollup, in one round trip. Conditional on the current stage so that a retried or
+   * re-driven job never moves a batch backwards or counts twice.
    */
-  async advance(batchId: string, from: PipelineStage, to: BatchStage): Promise<boolean> {
-    const result = await this.dataSource.query(
-      `UPDATE pipeline_batches
-          SET stage = $3, stage_entered_at = now(), last_error = NULL,
-              status = CASE WHEN $3 = 'done' THEN 'done' ELSE 'queued' END,
-              completed_at = CASE WHEN $3 = 'done' THEN now() ELSE NULL END
-        WHERE batch_id = $1 AND stage = $2 AND status <> 'dead'`,
-      [batchId, from, to],
-    );
-    return affected(result) > 0;
-  }
-
-  /** Per-minute stage timings: what the demo summary, the benchmark and analytics read. */
-  async recordStageTiming(stage: PipelineStage, events: number, ms: number): Promise<void> {
-    await this.dataSource.query(
-      `INSERT INTO rollup_stage_latency_minutely (minute, stage, batches, events, total_ms, max_ms)
-       VALUES (date_trunc('minute', now()), $1, 1, $2, $3, $3)
+  async advance(batchId: string, from: PipelineStage, to: BatchStage, stageMs: number): Promise<boolean> {
+    const rows: unknown[] = await this.dataSource.query(
+      `WITH moved AS (
+         UPDATE pipeline_batches
+            SET stage = $3, stage_entered_at = now(), last_error = NULL,
+                status = CASE WHEN $3 = 'done' THEN 'done' ELSE 'queued' END,
+                completed_at = CASE WHEN $3 = 'done' THEN now() ELSE NULL END
+          WHERE batch_id = $1 AND stage = $2 AND status = 'queued'
+          RETURNING event_count)
+       INSERT INTO rollup_stage_latency_minutely AS r (minute, stage, batches, events, total_ms, max_ms)
+       SELECT date_trunc('minute', now()), $2, 1, event_count, $4, $4 FROM moved
        ON CONFLICT (minute, stage) DO UPDATE SET
-         batches = rollup_stage_latency_minutely.batches + 1,
-         events = rollup_stage_latency_minutely.events + EXCLUDED.events,
-         total_ms = rollup_stage_latency_minutely.total_ms + EXCLUDED.total_ms,
-         max_ms = greatest(rollup_stage_latency_minutely.max_ms, EXCLUDED.max_ms)`,
-      [stage, events, ms],
+         batches = r.batches + 1, events = r.events + EXCLUDED.events,
+         total_ms = r.total_ms + EXCLUDED.total_ms, max_ms = greatest(r.max_ms, EXCLUDED.max_ms)
+       RETURNING 1`,
+      [batchId, from, to, stageMs],
     );
+    return rows.length > 0;
   }
 
   async markDead(batchId: string, stage: PipelineStage, error: string): Promise<void> {
@@ -85,11 +80,6 @@ export class PipelineBatchesRepository {
     );
     return rows[0].map(toRow);
   }
-}
-
-function affected(result: unknown): number {
-  // TypeORM's postgres driver returns [rows, count] for UPDATE.
-  return Array.isArray(result) && typeof result[1] === 'number' ? result[1] : 0;
 }
 
 function toRow(row: Record<string, unknown>): PipelineBatchRow {

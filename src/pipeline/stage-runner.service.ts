@@ -35,22 +35,38 @@ export class StageRunner {
     if (typeof batchId !== 'string' || batchId.length === 0) {
       throw new UnrecoverableError(`job ${job.id} has no batchId`);
     }
-    const batch = await this.batches.find(batchId);
-    if (!batch) throw new UnrecoverableError(`batch ${batchId} does not exist`);
-    if (batch.status === 'dead') return; // parked in dead-letter until an operator replays it
-    const position = stagePosition(batch.stage) - stagePosition(handler.stage);
-    if (position < 0) throw new Error(`batch ${batchId} is still at ${batch.stage}, not ${handler.stage}`);
-
     const next = NEXT_STAGE[handler.stage];
-    if (position === 0) {
-      const started = performance.now();
+    const started = performance.now();
+    // A stage with work to do first checks where the batch is: its handler must never run on
+    // a batch that has not reached it. A pass-through stage has nothing to protect and goes
+    // straight to the conditional advance (one round trip per batch).
+    if (handler.implemented) {
+      const batch = await this.batches.find(batchId);
+      if (!batch) throw new UnrecoverableError(`batch ${batchId} does not exist`);
+      if (!(await this.atStage(batch, handler.stage))) return this.enqueueIfPast(batch.stage, handler.stage, next, batchId);
       await handler.handle(batchId);
-      const advanced = await this.batches.advance(batchId, handler.stage, next ?? 'done');
-      if (advanced) await this.batches.recordStageTiming(handler.stage, batch.eventCount, performance.now() - started);
     }
-    // Also when the batch had already moved on (a re-delivery after a crash between advancing
-    // and enqueueing): the deterministic job id makes this a no-op if the job exists.
+    const advanced = await this.batches.advance(batchId, handler.stage, next ?? 'done', performance.now() - started);
+    if (!advanced) {
+      const batch = await this.batches.find(batchId);
+      if (!batch) throw new UnrecoverableError(`batch ${batchId} does not exist`);
+      if (!(await this.atStage(batch, handler.stage))) return this.enqueueIfPast(batch.stage, handler.stage, next, batchId);
+    }
+    // Also after a re-delivery (a crash between advancing and enqueueing): the deterministic
+    // job id makes this a no-op if the job exists.
     if (next) await this.queues.enqueue(next, batchId);
+  }
+
+  /** true when the batch is at this stage; throws (to retry) when it has not reached it yet. */
+  private async atStage(batch: { stage: BatchStage; status: string; batchId: string }, stage: PipelineStage): Promise<boolean> {
+    if (batch.status === 'dead' || batch.status === 'discarded') return false;
+    const position = stagePosition(batch.stage) - stagePosition(stage);
+    if (position < 0) throw new Error(`batch ${batch.batchId} is still at ${batch.stage}, not ${stage}`);
+    return position === 0;
+  }
+
+  private async enqueueIfPast(current: BatchStage, stage: PipelineStage, next: PipelineStage | null, batchId: string): Promise<void> {
+    if (next && stagePosition(current) > stagePosition(stage)) await this.queues.enqueue(next, batchId);
   }
 
   /** Called when a job has failed for the last time: the batch goes to dead-letter with its error. */

@@ -5,6 +5,7 @@
  */
 import ipaddr from 'ipaddr.js';
 import { UAParser } from 'ua-parser-js';
+import { MemoCache } from '../../common/memo-cache';
 import { parseTimestampMs } from './event-formats';
 import type { EventPayloadMap, IngestedEvent } from './event-payloads';
 import type { EventType } from './event-types';
@@ -153,6 +154,13 @@ const OS_ALIASES: Readonly<Record<string, string>> = { 'Mac OS': 'macOS' };
 /** Device class, OS and browser names (no versions: they add to a fingerprint and no rule reads them). */
 export function describeUserAgent(userAgent: string | undefined): ClientDescription {
   if (userAgent === undefined) return { device: 'unknown', os: null, browser: null };
+  return USER_AGENTS.get(userAgent, parseUserAgent);
+}
+
+/** Parsing is the costliest step of normalisation, and user agents repeat: parse each once. */
+const USER_AGENTS = new MemoCache<ClientDescription>(20_000);
+
+function parseUserAgent(userAgent: string): ClientDescription {
   const parsed = UAParser(userAgent);
   const os = parsed.os.name ? (OS_ALIASES[parsed.os.name] ?? parsed.os.name) : null;
   const parserType = parsed.device.type;

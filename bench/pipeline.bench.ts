@@ -1,0 +1,192 @@
+/**
+ * Drives a running stack (see scripts/bench-pipeline.sh, which starts one) and prints:
+ * sustained events/s through all five stages, end-to-end latency (accepted → last stage done),
+ * ingest latency, per-stage time, queue lag and, given --pids, each process's peak RSS.
+ *
+ *   node dist/bench/pipeline.bench.js --url http://127.0.0.1:3000 --seconds 20 --pids api:123,worker:456
+ */
+import { Queue } from 'bullmq';
+import { Client } from 'pg';
+import { loadConfig } from '../src/config/app-config';
+import { PIPELINE_STAGES } from '../src/pipeline/pipeline.constants';
+import { redisOptionsFromUrl } from '../src/pipeline/redis-connection';
+import { argValue, benchEvent, ingestKey, peakRssMiB, summarise } from './bench-support';
+
+const config = loadConfig();
+const baseUrl = argValue('url', `http://127.0.0.1:${config.port}`);
+const seconds = Number(argValue('seconds', '20'));
+const batchSize = Number(argValue('batch-size', '500'));
+const pids = argValue('pids', '')
+  .split(',')
+  .filter(Boolean)
+  .map((entry) => entry.split(':'))
+  .map(([name, pid]) => ({ name, pid: Number(pid) }));
+
+let counter = 0;
+
+async function post(path: string, key: string, body: unknown): Promise<{ ms: number; accepted: number }> {
+  const started = performance.now();
+  const res = await fetch(`${baseUrl}/api/v1${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-api-key': key },
+    body: JSON.stringify(body),
+  });
+  const text = await res.text();
+  const ms = performance.now() - started;
+  if (res.status !== 202) throw new Error(`${path} answered ${res.status}: ${text.slice(0, 300)}`);
+  return { ms, accepted: (JSON.parse(text) as { accepted: string[] }).accepted.length };
+}
+
+interface Phase {
+  name: string;
+  acceptedEvents: number;
+  sendSeconds: number;
+  ingestMs: number[];
+  startedAt: Date;
+  endedAt: Date;
+}
+
+/** Sends for `seconds` with `concurrency` loops; `eventsPerSecond` caps the rate when given. */
+async function drive(name: string, key: string, mode: 'batch' | 'single', concurrency: number, eventsPerSecond?: number): Promise<Phase> {
+  const startedAt = new Date();
+  const deadline = Date.now() + seconds * 1000;
+  const ingestMs: number[] = [];
+  let accepted = 0;
+  const perRequest = mode === 'batch' ? batchSize : 1;
+  const interval = eventsPerSecond ? (1000 * perRequest * concurrency) / eventsPerSecond : 0;
+  await Promise.all(
+    Array.from({ length: concurrency }, async (_, loop) => {
+      let next = Date.now() + (interval * loop) / concurrency;
+      while (Date.now() < deadline) {
+        if (interval > 0) {
+          const wait = next - Date.now();
+          if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+          next += interval;
+        }
+        const result =
+          mode === 'batch'
+            ? await post('/events/batch', key, { events: Array.from({ length: batchSize }, () => benchEvent(counter++)) })
+            : await post('/events', key, benchEvent(counter++));
+        ingestMs.push(result.ms);
+        accepted += result.accepted;
+      }
+    }),
+  );
+  const endedAt = new Date();
+  return { name, acceptedEvents: accepted, sendSeconds: (endedAt.getTime() - startedAt.getTime()) / 1000, ingestMs, startedAt, endedAt };
+}
+
+async function waitForDrain(db: Client, since: Date, timeoutMs = 600_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const { rows } = await db.query(`SELECT count(*)::int AS open FROM pipeline_batches WHERE created_at >= $1 AND status = 'queued'`, [since]);
+    if (rows[0].open === 0) return;
+    if (Date.now() > deadline) throw new Error(`pipeline did not drain within ${timeoutMs / 1000} s (${rows[0].open} batches open)`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+async function endToEnd(db: Client, phase: Phase) {
+  const { rows } = await db.query(
+    `SELECT extract(epoch FROM (completed_at - created_at)) * 1000 AS ms, event_count, completed_at
+       FROM pipeline_batches WHERE created_at >= $1 AND created_at <= $2 AND status = 'done'`,
+    [phase.startedAt, phase.endedAt],
+  );
+  // Every event of a batch shares its batch's latency: weight by event count.
+  const latencies: number[] = [];
+  let lastDone = phase.startedAt.getTime();
+  let events = 0;
+  for (const row of rows) {
+    for (let i = 0; i < Number(row.event_count); i += Math.max(1, Math.floor(Number(row.event_count) / 10))) latencies.push(Number(row.ms));
+    lastDone = Math.max(lastDone, new Date(row.completed_at).getTime());
+    events += Number(row.event_count);
+  }
+  const through = (lastDone - phase.startedAt.getTime()) / 1000;
+  return { e2e: summarise(latencies), sustained: events / through, events };
+}
+
+async function stageTimes(db: Client, since: Date) {
+  const { rows } = await db.query(
+    `SELECT stage, sum(batches)::int AS batches, sum(events)::int AS events, sum(total_ms) AS ms, max(max_ms) AS max_ms
+       FROM rollup_stage_latency_minutely WHERE minute >= date_trunc('minute', $1::timestamptz) GROUP BY stage`,
+    [since],
+  );
+  return PIPELINE_STAGES.map((stage) => {
+    const row = rows.find((r) => r.stage === stage);
+    if (!row) return { stage, batches: 0, msPerBatch: NaN, eventsPerSecondOfStageTime: NaN };
+    return {
+      stage,
+      batches: row.batches,
+      msPerBatch: Number(row.ms) / row.batches,
+      eventsPerSecondOfStageTime: (row.events / Number(row.ms)) * 1000,
+    };
+  });
+}
+
+function fmt(n: number, digits = 0): string {
+  return Number.isFinite(n) ? n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits }) : '-';
+}
+
+async function main(): Promise<void> {
+  const key = await ingestKey(baseUrl);
+  const db = new Client({ connectionString: config.databaseUrl });
+  await db.connect();
+  const queues = PIPELINE_STAGES.map((stage) => new Queue(stage, { connection: redisOptionsFromUrl(config.redisUrl), prefix: config.queuePrefix }));
+  let maxLag = 0;
+  const lagTimer = setInterval(async () => {
+    const counts = await Promise.all(queues.map((q) => q.getJobCounts('wait', 'active', 'delayed', 'prioritized')));
+    const lag = counts.reduce((sum, c) => sum + c.wait + c.active + c.delayed + (c.prioritized ?? 0), 0);
+    maxLag = Math.max(maxLag, lag);
+  }, 250);
+
+  console.log(`pipeline benchmark against ${baseUrl}: ${seconds} s per phase, batches of ${batchSize}`);
+  const batch = await drive('batches (max rate)', key, 'batch', 4);
+  await waitForDrain(db, batch.startedAt);
+  const batchE2e = await endToEnd(db, batch);
+  const batchLag = maxLag;
+
+  maxLag = 0;
+  const single = await drive('single events (max rate)', key, 'single', 32);
+  await waitForDrain(db, single.startedAt);
+  const singleE2e = await endToEnd(db, single);
+  const singleLag = maxLag;
+
+  maxLag = 0;
+  const halfRate = Math.max(100, Math.round(batchE2e.sustained / 2));
+  const half = await drive(`batches at half the sustained maximum (${fmt(halfRate)} ev/s)`, key, 'batch', 2, halfRate);
+  await waitForDrain(db, half.startedAt);
+  const halfE2e = await endToEnd(db, half);
+  const halfLag = maxLag;
+  clearInterval(lagTimer);
+
+  const stages = await stageTimes(db, batch.startedAt);
+  const rows = [
+    [batch, batchE2e, batchLag],
+    [single, singleE2e, singleLag],
+    [half, halfE2e, halfLag],
+  ] as const;
+  console.log('');
+  console.log('| phase | accepted ev/s | sustained ev/s end to end | e2e p50 / p95 / p99 ms | ingest p50 / p99 ms | max queue lag (jobs) |');
+  console.log('| --- | --- | --- | --- | --- | --- |');
+  for (const [phase, e2e, lag] of rows) {
+    const ingest = summarise(phase.ingestMs);
+    console.log(
+      `| ${phase.name} | ${fmt(phase.acceptedEvents / phase.sendSeconds)} | ${fmt(e2e.sustained)} | ${fmt(e2e.e2e.p50)} / ${fmt(e2e.e2e.p95)} / ${fmt(e2e.e2e.p99)} | ${fmt(ingest.p50, 1)} / ${fmt(ingest.p99, 1)} | ${lag} |`,
+    );
+  }
+  console.log('');
+  console.log('| stage | batches | ms per batch | events/s of stage time |');
+  console.log('| --- | --- | --- | --- |');
+  for (const s of stages) console.log(`| ${s.stage} | ${s.batches} | ${fmt(s.msPerBatch, 1)} | ${fmt(s.eventsPerSecondOfStageTime)} |`);
+  if (pids.length > 0) {
+    console.log('');
+    console.log(`peak RSS: ${pids.map(({ name, pid }) => `${name} ${peakRssMiB(pid) ?? '?'} MiB`).join(', ')}`);
+  }
+  await Promise.all(queues.map((q) => q.close()));
+  await db.end();
+}
+
+main().catch((error) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});
