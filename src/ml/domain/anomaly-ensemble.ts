@@ -1,0 +1,377 @@
+import { IsolationForest, IsolationForestJson } from './isolation-forest';
+import { LocalOutlierFactor, LocalOutlierFactorJson } from './local-outlier-factor';
+import { NumericMatrix } from './numeric-matrix';
+import { RobustZScore, RobustZScoreJson } from './robust-z-score';
+import { ScoreCalibration, ScoreCalibrationJson } from './score-calibration';
+import { SeededRandom } from './seeded-random';
+import { Standardiser, StandardiserJson } from './standardiser';
+
+export const DETECTOR_NAMES = ['isolationForest', 'localOutlierFactor', 'robustZScore'] as const;
+export type DetectorName = (typeof DETECTOR_NAMES)[number];
+export type PerDetector<T> = Record<DetectorName, T>;
+
+export interface AnomalyEnsembleOptions {
+  /** Seeds the forest and the LOF reference sample; the same rows and seed give the same model. */
+  seed?: number;
+  /** Isolation forest trees; 100 by default. */
+  treeCount?: number;
+  /** Isolation forest rows per tree; min(256, n) by default. */
+  subsampleSize?: number;
+  /** LOF k; min(20, reference rows - 1) by default. */
+  neighbourCount?: number;
+  /** LOF reference rows kept in the model; 10,000 by default. Infinity keeps all (the CLI does). */
+  lofReferenceSampleSize?: number;
+  /** Quantiles kept per calibration; 1001 by default. */
+  maxQuantiles?: number;
+  /** Top fraction of each detector's training scores described by an exponential tail; 0.2 by default. */
+  tailFraction?: number;
+  /** Multiplies each detector's surprisal before the strongest is taken; 1 each by default, 0 leaves one out. */
+  weights?: Partial<PerDetector<number>>;
+  /** Names of the columns (the risk factors), for explanations; "column 1", … by default. */
+  factorNames?: string[];
+}
+
+export interface AnomalyEnsembleJson {
+  format: 'anomaly-ensemble/v1';
+  seed: number;
+  factorNames: string[];
+  weights: PerDetector<number>;
+  standardiser: StandardiserJson;
+  isolationForest: IsolationForestJson;
+  localOutlierFactor: LocalOutlierFactorJson;
+  robustZScore: RobustZScoreJson;
+  calibration: PerDetector<ScoreCalibrationJson>;
+  /** Maps the combined surprisal of a row to its risk: the rank among the training rows. */
+  riskCalibration: ScoreCalibrationJson;
+}
+
+export interface EnsembleScores extends PerDetector<Float64Array> {
+  /** The 0..1 risk. The detector arrays hold raw scores (isolation score, LOF value, mean robust z). */
+  ensemble: Float64Array;
+}
+
+export interface AnomalyEnsembleTraining {
+  model: AnomalyEnsemble;
+  /** Scores of the training rows in input order; the LOF ones leave each row out of its own neighbours. */
+  trainingScores: EnsembleScores;
+  /** Wall-clock seconds of each stage, fit and scoring of the training rows together. */
+  secondsByStage: PerDetector<number> & { standardise: number; ensemble: number };
+}
+
+export interface FactorContribution {
+  factor: string;
+  /** Part of the risk attributed to this factor; the contributions add up to the risk. */
+  contribution: number;
+  /** contribution / risk: the shares add up to 1 (all 0 when nothing sets the row apart). */
+  share: number;
+}
+
+export interface AnomalyExplanation {
+  risk: number;
+  detectors: PerDetector<{ raw: number; calibrated: number }>;
+  /** One entry per factor, in column order. */
+  factors: FactorContribution[];
+}
+
+/**
+ * Isolation forest + local outlier factor + robust z-score, combined into one 0..1 risk with a per-factor
+ * explanation. Rows are standardised first (z-score per column) so that LOF distances weigh every factor
+ * alike; the other two detectors are unaffected by that scaling.
+ *
+ * Calibration: each detector's raw score becomes p_i, the estimated fraction of training rows it exceeds
+ * (empirical CDF, with an exponential tail for the top 20% — see ScoreCalibration), read as the surprisal
+ * -ln(1 - p_i): 2.3 for the top 10%, 4.6 for the top 1%, and in the tail growing with how far the score
+ * stands beyond the detector's other high scores.
+ *
+ * Combination: the row's evidence is the strongest weighted surprisal, max_i w_i · -ln(1 - p_i), and the
+ * risk is that evidence's rank among the training rows (again a ScoreCalibration, purely rank-based), so
+ * risk 0.99 means "more anomalous than 99% of the training population" — a threshold on it flags a known
+ * share of rows. Why the strongest rather than a mean:
+ *  - the detectors catch different kinds of anomaly (LOF: a point just outside a tight cluster or off a
+ *    low-dimensional structure; the forest: extreme or oddly combined values; the z-score: one extreme
+ *    factor), so on any one anomaly usually only one or two of them fire. A mean lets the shrugging ones
+ *    bury the one that sees it (LOF certain, the others at p ≈ 0.5 → mean p 0.67);
+ *  - a max of plain ranks would let a weak detector's top percent in on equal terms; with the tail-aware
+ *    surprisal a detector only dominates when its score stands far out, so the detector that separates
+ *    the anomalies clearly decides, and one that merely has a top percent (as every detector does) does not.
+ * Measured while choosing it (12 labelled sets — real: breast cancer, digits, wine; synthetic: global,
+ * local, clustered, subspace, correlation-breaking, count-valued and heavy-tailed anomalies — plus the
+ * mixed set of syntheticAnomalySet): its ROC-AUC was within 0.01 of the best single detector on 7 of the
+ * 12, within 0.035 on 11, and above every single detector on the mixed sets; the mean of calibrated
+ * ranks scored lower than it on 9 of the 10 sets where both were measured, by up to 0.2 where one
+ * detector was blind (LOF on a dense far cluster, 0.80 against 1.00). Its known weakness: a detector that
+ * is worse than random on a data set (LOF on 'digits', AUC 0.31) still pulls the ensemble down (0.64
+ * against the forest's 0.76), as it does under the mean and the max of ranks too.
+ *
+ * Explanation: each detector says which factors made its score — the forest through the log mass each
+ * split feature cut off along the isolation paths, LOF through each factor's share of the squared distance
+ * to the neighbours, the z-score through each factor's |z|. Those shares are mixed in proportion to each
+ * detector's weighted surprisal, and multiplied by the risk, so the contributions sum to the risk and the
+ * factor a confident detector points at comes first.
+ */
+export class AnomalyEnsemble {
+  private constructor(
+    readonly seed: number,
+    readonly factorNames: readonly string[],
+    readonly weights: Readonly<PerDetector<number>>,
+    private readonly standardiser: Standardiser,
+    private readonly isolationForest: IsolationForest,
+    private readonly localOutlierFactor: LocalOutlierFactor,
+    private readonly robustZScore: RobustZScore,
+    private readonly calibration: PerDetector<ScoreCalibration>,
+    private readonly riskCalibration: ScoreCalibration,
+  ) {}
+
+  static fit(data: NumericMatrix, options: AnomalyEnsembleOptions = {}): AnomalyEnsemble {
+    return AnomalyEnsemble.train(data, options).model;
+  }
+
+  /** Fits everything on the rows (unsupervised) and also returns their scores and the stage timings. */
+  static train(data: NumericMatrix, options: AnomalyEnsembleOptions = {}): AnomalyEnsembleTraining {
+    const seed = options.seed ?? 0;
+    const weights = resolveWeights(options.weights);
+    const factorNames = resolveFactorNames(options.factorNames, data.columnCount);
+    if (data.rowCount < 2) throw new RangeError('the anomaly ensemble needs at least two training rows');
+    // Each randomised part gets its own stream, so changing e.g. the tree count leaves the LOF sample alone.
+    const seeds = new SeededRandom(seed);
+    const forestSeed = seeds.nextUint32();
+    const lofSeed = seeds.nextUint32();
+
+    const stopwatch = new Stopwatch();
+    const standardiser = Standardiser.fit(data);
+    const standardised = standardiser.transform(data);
+    const standardiseSeconds = stopwatch.lap();
+
+    const isolationForest = IsolationForest.fit(standardised, {
+      treeCount: options.treeCount,
+      subsampleSize: options.subsampleSize,
+      seed: forestSeed,
+    });
+    const forestScores = isolationForest.score(standardised);
+    const forestSeconds = stopwatch.lap();
+
+    const lofFit = LocalOutlierFactor.fitWithTrainingScores(standardised, {
+      neighbourCount: options.neighbourCount,
+      referenceSampleSize: options.lofReferenceSampleSize,
+      seed: lofSeed,
+    });
+    const lofSeconds = stopwatch.lap();
+
+    const robustZScore = RobustZScore.fit(standardised);
+    const zScores = robustZScore.score(standardised);
+    const zScoreSeconds = stopwatch.lap();
+
+    const rawScores: PerDetector<Float64Array> = {
+      isolationForest: forestScores,
+      localOutlierFactor: lofFit.trainingScores,
+      robustZScore: zScores,
+    };
+    const calibration = mapDetectors((name) =>
+      ScoreCalibration.fit(rawScores[name], {
+        maxQuantiles: options.maxQuantiles,
+        tailFraction: options.tailFraction,
+      }),
+    );
+    const trainingEvidence = combinedEvidence(rawScores, calibration, weights);
+    const riskCalibration = ScoreCalibration.fit(trainingEvidence, {
+      maxQuantiles: options.maxQuantiles,
+      tailFraction: 0,
+    });
+    const model = new AnomalyEnsemble(
+      seed,
+      factorNames,
+      weights,
+      standardiser,
+      isolationForest,
+      lofFit.model,
+      robustZScore,
+      calibration,
+      riskCalibration,
+    );
+    const ensemble = riskCalibration.calibrateAll(trainingEvidence);
+    const ensembleSeconds = stopwatch.lap();
+
+    return {
+      model,
+      trainingScores: { ...rawScores, ensemble },
+      secondsByStage: {
+        standardise: standardiseSeconds,
+        isolationForest: forestSeconds,
+        localOutlierFactor: lofSeconds,
+        robustZScore: zScoreSeconds,
+        ensemble: ensembleSeconds,
+      },
+    };
+  }
+
+  get columnCount(): number {
+    return this.factorNames.length;
+  }
+
+  /** Risk of each row, 0..1. */
+  score(data: NumericMatrix): Float64Array {
+    return this.scoreWithDetectors(data).ensemble;
+  }
+
+  /** Risk of each row plus each detector's raw score, for storing alongside the risk. */
+  scoreWithDetectors(data: NumericMatrix): EnsembleScores {
+    const standardised = this.standardiser.transform(data);
+    const rawScores: PerDetector<Float64Array> = {
+      isolationForest: this.isolationForest.score(standardised),
+      localOutlierFactor: this.localOutlierFactor.score(standardised),
+      robustZScore: this.robustZScore.score(standardised),
+    };
+    const evidence = combinedEvidence(rawScores, this.calibration, this.weights);
+    return { ...rawScores, ensemble: this.riskCalibration.calibrateAll(evidence) };
+  }
+
+  scoreRow(row: ArrayLike<number>): number {
+    return this.explain(row).risk;
+  }
+
+  explain(row: ArrayLike<number>): AnomalyExplanation {
+    const standardised = this.standardiser.transformRow(row);
+    const lof = this.localOutlierFactor.explainRow(standardised);
+    const zColumns = this.robustZScore.columnScores(standardised);
+    const raw: PerDetector<number> = {
+      isolationForest: this.isolationForest.scoreRow(standardised),
+      localOutlierFactor: lof.score,
+      robustZScore: this.robustZScore.scoreRow(standardised),
+    };
+    const featureShares: PerDetector<Float64Array> = {
+      isolationForest: this.isolationForest.featureAttribution(standardised),
+      localOutlierFactor: lof.featureShares,
+      robustZScore: sharesOf(zColumns),
+    };
+    const weightedSurprisal = mapDetectors(
+      (name) => this.weights[name] * this.calibration[name].surprisal(raw[name]),
+    );
+    const evidence = Math.max(...DETECTOR_NAMES.map((name) => weightedSurprisal[name]));
+    const risk = this.riskCalibration.calibrate(evidence);
+
+    // Only detectors that have something to say about the factors take part in the explanation.
+    const mixedShares = new Float64Array(this.columnCount);
+    let mixingTotal = 0;
+    for (const name of DETECTOR_NAMES) {
+      const shares = featureShares[name];
+      const weight = weightedSurprisal[name];
+      if (!(weight > 0) || !shares.some((share) => share > 0)) continue;
+      for (let column = 0; column < mixedShares.length; column++)
+        mixedShares[column] += weight * shares[column];
+      mixingTotal += weight;
+    }
+    const factors = this.factorNames.map((factor, column) => {
+      const share = mixingTotal > 0 ? mixedShares[column] / mixingTotal : 0;
+      return { factor, share, contribution: share * risk };
+    });
+    const detectors = mapDetectors((name) => ({
+      raw: raw[name],
+      calibrated: this.calibration[name].calibrate(raw[name]),
+    }));
+    return { risk, detectors, factors };
+  }
+
+  toJSON(): AnomalyEnsembleJson {
+    return {
+      format: 'anomaly-ensemble/v1',
+      seed: this.seed,
+      factorNames: [...this.factorNames],
+      weights: { ...this.weights },
+      standardiser: this.standardiser.toJSON(),
+      isolationForest: this.isolationForest.toJSON(),
+      localOutlierFactor: this.localOutlierFactor.toJSON(),
+      robustZScore: this.robustZScore.toJSON(),
+      calibration: mapDetectors((name) => this.calibration[name].toJSON()),
+      riskCalibration: this.riskCalibration.toJSON(),
+    };
+  }
+
+  static fromJSON(json: AnomalyEnsembleJson): AnomalyEnsemble {
+    if (json?.format !== 'anomaly-ensemble/v1') throw new TypeError('not an anomaly-ensemble/v1 model');
+    const standardiser = Standardiser.fromJSON(json.standardiser);
+    const isolationForest = IsolationForest.fromJSON(json.isolationForest);
+    const localOutlierFactor = LocalOutlierFactor.fromJSON(json.localOutlierFactor);
+    const robustZScore = RobustZScore.fromJSON(json.robustZScore);
+    const factorNames = resolveFactorNames(json.factorNames, standardiser.columnCount);
+    const widths = [isolationForest.columnCount, localOutlierFactor.columnCount, robustZScore.columnCount];
+    if (widths.some((width) => width !== standardiser.columnCount)) {
+      throw new TypeError('anomaly ensemble JSON parts were fitted on different numbers of columns');
+    }
+    return new AnomalyEnsemble(
+      json.seed,
+      factorNames,
+      resolveWeights(json.weights),
+      standardiser,
+      isolationForest,
+      localOutlierFactor,
+      robustZScore,
+      mapDetectors((name) => ScoreCalibration.fromJSON(json.calibration?.[name])),
+      ScoreCalibration.fromJSON(json.riskCalibration),
+    );
+  }
+}
+
+/** max_i w_i · surprisal_i for every row: the evidence of the most convinced detector. */
+function combinedEvidence(
+  rawScores: PerDetector<Float64Array>,
+  calibration: PerDetector<ScoreCalibration>,
+  weights: PerDetector<number>,
+): Float64Array {
+  const rowCount = rawScores.isolationForest.length;
+  const evidence = new Float64Array(rowCount);
+  for (let row = 0; row < rowCount; row++) {
+    let strongest = 0;
+    for (const name of DETECTOR_NAMES) {
+      if (weights[name] === 0) continue;
+      strongest = Math.max(strongest, weights[name] * calibration[name].surprisal(rawScores[name][row]));
+    }
+    evidence[row] = strongest;
+  }
+  return evidence;
+}
+
+function mapDetectors<T>(make: (name: DetectorName) => T): PerDetector<T> {
+  return {
+    isolationForest: make('isolationForest'),
+    localOutlierFactor: make('localOutlierFactor'),
+    robustZScore: make('robustZScore'),
+  };
+}
+
+function resolveWeights(weights: Partial<PerDetector<number>> | undefined): PerDetector<number> {
+  const resolved = mapDetectors((name) => weights?.[name] ?? 1);
+  for (const name of DETECTOR_NAMES) {
+    if (!(resolved[name] >= 0) || !Number.isFinite(resolved[name])) {
+      throw new RangeError(`weight of ${name} must be a finite number >= 0, got ${resolved[name]}`);
+    }
+  }
+  if (DETECTOR_NAMES.every((name) => resolved[name] === 0))
+    throw new RangeError('at least one detector weight must be > 0');
+  return resolved;
+}
+
+function resolveFactorNames(names: readonly string[] | undefined, columnCount: number): string[] {
+  if (names === undefined) return Array.from({ length: columnCount }, (_, column) => `column ${column + 1}`);
+  if (names.length !== columnCount) {
+    throw new RangeError(`${names.length} factor names for ${columnCount} columns`);
+  }
+  return [...names];
+}
+
+function sharesOf(values: Float64Array): Float64Array {
+  let total = 0;
+  for (const value of values) total += value;
+  return total > 0 ? values.map((value) => value / total) : new Float64Array(values.length);
+}
+
+class Stopwatch {
+  private last = performance.now();
+
+  /** Seconds since the previous lap (or since construction). */
+  lap(): number {
+    const now = performance.now();
+    const seconds = (now - this.last) / 1000;
+    this.last = now;
+    return seconds;
+  }
+}
