@@ -9,6 +9,7 @@ import { AppModule } from './app.module';
 import { AppConfig } from './config/app-config';
 import { assignRequestId } from './common/http/request-id';
 import { strictValidationPipe } from './common/http/validation';
+import { observeHttpDuration } from './metrics/http-metrics';
 
 export const API_PREFIX = 'api/v1';
 
@@ -25,6 +26,7 @@ export async function createApp(config: AppConfig): Promise<INestApplication> {
   // First middleware: every response, even a body-parser rejection, carries the request id.
   app.use((req: IncomingMessage, res: ServerResponse, next: () => void) => {
     assignRequestId(req, res);
+    observeHttpDuration(req, res);
     next();
   });
   app.useBodyParser('json', { limit: config.http.bodyLimitBytes });

@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/commo
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { RawEventPartitions } from '../database/raw-event-partitions';
+import { pipelineMetrics } from '../metrics/pipeline-metrics';
 import { StageQueues } from '../pipeline/stage-queues.service';
 import { Principal } from '../security/principal';
 import type { IngestedEvent } from './domain/event-payloads';
@@ -58,6 +59,9 @@ export class IngestionService implements OnApplicationShutdown {
     const accepted: string[] = [];
     const duplicates: string[] = [];
     valid.forEach((event, i) => (fresh[i] ? accepted : duplicates).push(event.eventId));
+    pipelineMetrics.eventsIngested.inc({ outcome: 'accepted' }, accepted.length);
+    pipelineMetrics.eventsIngested.inc({ outcome: 'duplicate' }, duplicates.length);
+    pipelineMetrics.eventsIngested.inc({ outcome: 'rejected' }, rejected.length);
     return { accepted, duplicates, rejected };
   }
 

@@ -2,6 +2,7 @@ import { Injectable, OnModuleInit } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { StageHandler, StageHandlers } from '../pipeline/stage-handler';
 import { MemoCache } from '../common/memo-cache';
+import { pipelineMetrics } from '../metrics/pipeline-metrics';
 import { AttackMatch, AttackPatternDetector, sanitizeForDisplay } from '../security/domain/attack-patterns';
 import type { IngestedEvent } from './domain/event-payloads';
 import { freeTextFields, normaliseEvent, NormalisedEvent } from './domain/event-normaliser';
@@ -77,6 +78,7 @@ export class ReceptionStage implements StageHandler, OnModuleInit {
       );
       if (findings.length > 0) await insertSecurityFindings(tx, findings);
     });
+    for (const finding of findings) pipelineMetrics.findings.inc({ kind: 'security', framework: 'SECURITY', severity: finding.severity });
   }
 
   private scan(event: IngestedEvent, normalised: NormalisedEvent): SecurityFindingRow[] {

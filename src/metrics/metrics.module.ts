@@ -1,6 +1,13 @@
-import { Module } from '@nestjs/common';
+import { Module, OnModuleInit } from '@nestjs/common';
 import { PrometheusModule } from '@willsoto/nestjs-prometheus';
+import { register } from 'prom-client';
 import { MetricsController } from './metrics.controller';
+
+/**
+ * prom-client's default metrics include three gauges named like counters (…_total), which
+ * Prometheus' own linter rejects; the same values are exported without the suffix too.
+ */
+const MISNAMED_DEFAULT_GAUGES = ['nodejs_active_handles_total', 'nodejs_active_requests_total', 'nodejs_active_resources_total'];
 
 @Module({
   imports: [
@@ -12,4 +19,8 @@ import { MetricsController } from './metrics.controller';
     }),
   ],
 })
-export class MetricsModule {}
+export class MetricsModule implements OnModuleInit {
+  onModuleInit(): void {
+    for (const name of MISNAMED_DEFAULT_GAUGES) register.removeSingleMetric(name);
+  }
+}

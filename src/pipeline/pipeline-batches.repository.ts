@@ -24,24 +24,29 @@ export class PipelineBatchesRepository {
    * rollup, in one round trip. Conditional on the current stage so that a retried or
    * re-driven job never moves a batch backwards or counts twice.
    */
-  async advance(batchId: string, from: PipelineStage, to: BatchStage, stageMs: number): Promise<boolean> {
-    const rows: unknown[] = await this.dataSource.query(
+  async advance(
+    batchId: string,
+    from: PipelineStage,
+    to: BatchStage,
+    stageMs: number,
+  ): Promise<{ eventCount: number; createdAt: Date } | null> {
+    const rows: { event_count: number; created_at: Date }[] = await this.dataSource.query(
       `WITH moved AS (
          UPDATE pipeline_batches
             SET stage = $3, stage_entered_at = now(), last_error = NULL,
                 status = CASE WHEN $3 = 'done' THEN 'done' ELSE 'queued' END,
                 completed_at = CASE WHEN $3 = 'done' THEN now() ELSE NULL END
           WHERE batch_id = $1 AND stage = $2 AND status = 'queued'
-          RETURNING event_count)
+          RETURNING event_count, created_at)
        INSERT INTO rollup_stage_latency_minutely AS r (minute, stage, batches, events, total_ms, max_ms)
        SELECT date_trunc('minute', now()), $2, 1, event_count, $4, $4 FROM moved
        ON CONFLICT (minute, stage) DO UPDATE SET
          batches = r.batches + 1, events = r.events + EXCLUDED.events,
          total_ms = r.total_ms + EXCLUDED.total_ms, max_ms = greatest(r.max_ms, EXCLUDED.max_ms)
-       RETURNING 1`,
+       RETURNING (SELECT event_count FROM moved), (SELECT created_at FROM moved)`,
       [batchId, from, to, stageMs],
     );
-    return rows.length > 0;
+    return rows[0] ? { eventCount: Number(rows[0].event_count), createdAt: new Date(rows[0].created_at) } : null;
   }
 
   async markDead(batchId: string, stage: PipelineStage, error: string): Promise<void> {

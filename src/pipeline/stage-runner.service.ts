@@ -12,6 +12,7 @@ import {
 } from './pipeline.constants';
 import { BatchStage, PipelineBatchesRepository } from './pipeline-batches.repository';
 import { StageHandler } from './stage-handler';
+import { pipelineMetrics } from '../metrics/pipeline-metrics';
 import { StageQueues } from './stage-queues.service';
 
 /**
@@ -46,8 +47,13 @@ export class StageRunner {
       if (!(await this.atStage(batch, handler.stage))) return this.enqueueIfPast(batch.stage, handler.stage, next, batchId);
       await handler.handle(batchId);
     }
-    const advanced = await this.batches.advance(batchId, handler.stage, next ?? 'done', performance.now() - started);
-    if (!advanced) {
+    const elapsedMs = performance.now() - started;
+    const advanced = await this.batches.advance(batchId, handler.stage, next ?? 'done', elapsedMs);
+    if (advanced) {
+      pipelineMetrics.stageBatchDuration.observe({ stage: handler.stage }, elapsedMs / 1000);
+      pipelineMetrics.stageEvents.inc({ stage: handler.stage }, advanced.eventCount);
+      if (!next) pipelineMetrics.endToEnd.observe((Date.now() - advanced.createdAt.getTime()) / 1000);
+    } else {
       const batch = await this.batches.find(batchId);
       if (!batch) throw new UnrecoverableError(`batch ${batchId} does not exist`);
       if (!(await this.atStage(batch, handler.stage))) return this.enqueueIfPast(batch.stage, handler.stage, next, batchId);
@@ -82,6 +88,7 @@ export class StageRunner {
       { jobId: `dead.${stageJobId(batchId, stage)}` },
     );
     await this.batches.markDead(batchId, stage, error.message);
+    pipelineMetrics.batchesDeadLettered.inc({ stage });
     this.logger.warn({ batchId, stage, error: error.message }, 'batch dead-lettered');
   }
 }

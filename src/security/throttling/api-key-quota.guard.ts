@@ -2,6 +2,7 @@ import { CanActivate, ExecutionContext, HttpException, HttpStatus, Inject, Injec
 import { Response } from 'express';
 import Redis from 'ioredis';
 import { REDIS } from '../../database/redis.module';
+import { pipelineMetrics } from '../../metrics/pipeline-metrics';
 import { AuthenticatedRequest } from '../principal';
 import { RedisThrottlerStorage } from './redis-throttler.storage';
 
@@ -24,6 +25,7 @@ export class ApiKeyQuotaGuard implements CanActivate {
     if (principal?.kind !== 'api_key' || !principal.apiKeyId || !principal.apiKeyQuotaPerMinute) return true;
     const record = await this.storage.increment(principal.apiKeyId, MINUTE_MS, principal.apiKeyQuotaPerMinute, 0, 'api-key');
     if (!record.isBlocked) return true;
+    pipelineMetrics.throttled.inc({ limit: 'api-key' });
     const retryAfter = Math.max(1, record.timeToBlockExpire);
     context.switchToHttp().getResponse<Response>().setHeader('Retry-After', String(retryAfter));
     throw new HttpException(

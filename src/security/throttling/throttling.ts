@@ -5,6 +5,7 @@ import { ThrottlerLimitDetail } from '@nestjs/throttler/dist/throttler.guard.int
 import { Response } from 'express';
 import Redis from 'ioredis';
 import { AppConfig } from '../../config/app-config';
+import { pipelineMetrics } from '../../metrics/pipeline-metrics';
 import { AuthenticatedRequest } from '../principal';
 import { RedisThrottlerStorage } from './redis-throttler.storage';
 
@@ -56,6 +57,7 @@ export class AppThrottlerGuard extends ThrottlerGuard {
     const res = context.switchToHttp().getResponse<Response>();
     const retryAfter = Math.max(1, detail.timeToBlockExpire || detail.timeToExpire);
     res.setHeader('Retry-After', String(retryAfter));
+    pipelineMetrics.throttled.inc({ limit: detail.key.split(':')[0] });
     const who = detail.key.startsWith('login-account:') ? 'for this account' : 'from this client';
     throw new ThrottlerException(`too many requests ${who}; retry after ${retryAfter} s`);
   }
