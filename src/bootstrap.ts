@@ -6,6 +6,7 @@ import helmet from 'helmet';
 import { IncomingMessage, ServerResponse } from 'node:http';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
+import { mountQueueDashboard } from './pipeline/queue-dashboard';
 import { AppConfig } from './config/app-config';
 import { assignRequestId } from './common/http/request-id';
 import { strictValidationPipe } from './common/http/validation';
@@ -38,6 +39,7 @@ export async function createApp(config: AppConfig): Promise<INestApplication> {
   app.useGlobalPipes(strictValidationPipe());
   app.enableShutdownHooks();
   setUpSwagger(app);
+  mountQueueDashboard(app, config);
   return app;
 }
 

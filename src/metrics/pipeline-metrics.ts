@@ -74,6 +74,42 @@ export class PipelineMetrics {
     () => new Counter({ name: 'ott_throttled_requests_total', help: 'Requests refused with 429, by limit.', labelNames: ['limit'] }),
   );
 
+  readonly violations = once(
+    'ott_violations_total',
+    () => new Counter({ name: 'ott_violations_total', help: 'Violations opened or reopened, by framework and severity.', labelNames: ['framework', 'severity'] }),
+  );
+
+  readonly anomalyScore = once(
+    'ott_anomaly_score',
+    () =>
+      new Histogram({
+        name: 'ott_anomaly_score',
+        help: 'Risk scores (0..1) the ML stage gave viewers, by detector (ensemble or statistical).',
+        labelNames: ['detector'],
+        buckets: [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.99],
+      }),
+  );
+
+  readonly activeModelVersion = once(
+    'ott_ml_active_model_version',
+    () => new Gauge({ name: 'ott_ml_active_model_version', help: 'Version of the anomaly model this process scores with (0: statistical detector only).' }),
+  );
+
+  readonly alertDeliveries = once(
+    'ott_alert_deliveries_total',
+    () => new Counter({ name: 'ott_alert_deliveries_total', help: 'Alert delivery attempts, by channel type and outcome.', labelNames: ['channel', 'outcome'] }),
+  );
+
+  readonly cacheRequests = once(
+    'ott_cache_requests_total',
+    () => new Counter({ name: 'ott_cache_requests_total', help: 'Cache lookups by result (hit, miss) and backend (redis, memory fallback).', labelNames: ['result', 'backend'] }),
+  );
+
+  readonly authAttempts = once(
+    'ott_auth_logins_total',
+    () => new Counter({ name: 'ott_auth_logins_total', help: 'Login attempts by outcome (succeeded, failed).', labelNames: ['outcome'] }),
+  );
+
   /** Queue depth per queue and state; the collector reads BullMQ when Prometheus scrapes. */
   queueDepth(collect: (gauge: Gauge<'queue' | 'state'>) => Promise<void>): Gauge<'queue' | 'state'> {
     const existing = register.getSingleMetric('ott_queue_jobs') as Gauge<'queue' | 'state'> | undefined;

@@ -5,6 +5,7 @@ import { Roles } from '../security/auth.decorators';
 import { Ctx, RequestContext } from '../security/principal';
 import { Role } from '../security/roles';
 import { DeadLetters } from './dead-letters.service';
+import { QueueOperations } from './queue-operations.service';
 
 const uuid = new ParseUUIDPipe({ errorHttpStatusCode: 400 });
 
@@ -12,7 +13,36 @@ const uuid = new ParseUUIDPipe({ errorHttpStatusCode: 400 });
 @Roles(Role.Operator, Role.Admin)
 @Controller('pipeline')
 export class PipelineOpsController {
-  constructor(private readonly deadLetters: DeadLetters) {}
+  constructor(
+    private readonly deadLetters: DeadLetters,
+    private readonly queues: QueueOperations,
+  ) {}
+
+  @Get('queues')
+  @ApiOperation({ summary: 'Every queue with its job counts and whether it is paused' })
+  overview() {
+    return this.queues.overview();
+  }
+
+  @Post('queues/:name/pause')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Pause a stage for every worker (accepted events wait safely; audited)' })
+  pause(@Param('name') name: string, @Ctx() ctx: RequestContext) {
+    return this.queues.setPaused(name, true, ctx);
+  }
+
+  @Post('queues/:name/resume')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Resume a paused stage (audited)' })
+  resume(@Param('name') name: string, @Ctx() ctx: RequestContext) {
+    return this.queues.setPaused(name, false, ctx);
+  }
+
+  @Get('queues/:name/failed')
+  @ApiOperation({ summary: 'Failed jobs of a queue (jobs still retrying or exhausted), newest first' })
+  failed(@Param('name') name: string, @Query() q: PageQueryDto) {
+    return this.queues.failedJobs(name, q.limit ?? 50, q.offset ?? 0);
+  }
 
   @Get('dead-letters')
   @ApiOperation({ summary: 'Batches that exhausted their retries, newest first, with the error' })

@@ -7,6 +7,7 @@ import { MAINTENANCE_QUEUE } from './maintenance.constants';
 import { MaintenanceProcessor, MaintenanceSchedules, PipelineUpkeep } from './maintenance.processor';
 import { ScheduledTasks } from './scheduled-tasks';
 import { QueueMetrics } from './queue-metrics';
+import { QueueOperations } from './queue-operations.service';
 import { ALL_QUEUES, DEAD_LETTER_JOB_OPTIONS, QueueName, STAGE_JOB_OPTIONS } from './pipeline.constants';
 import { PipelineBatchesRepository } from './pipeline-batches.repository';
 import { redisOptionsFromUrl } from './redis-connection';
@@ -69,7 +70,7 @@ export class PipelineModule {
         ),
       ],
       controllers: [PipelineOpsController],
-      providers: [PipelineBatchesRepository, StageQueues, StageRunner, StageHandlers, ScheduledTasks, PipelineUpkeep, DeadLetters, QueueMetrics, ...workers],
+      providers: [PipelineBatchesRepository, StageQueues, StageRunner, StageHandlers, ScheduledTasks, PipelineUpkeep, DeadLetters, QueueOperations, QueueMetrics, ...workers],
       exports: [StageQueues, PipelineBatchesRepository, StageHandlers, ScheduledTasks, BullModule],
     };
   }

@@ -6,7 +6,7 @@ export const IS_PUBLIC = 'auth:public';
 export const REQUIRED_ROLES = 'auth:roles';
 
 /** Open by design (health, login, docs). Everything else is denied unless it declares roles. */
-export const Public = () => SetMetadata(IS_PUBLIC, true);
+export const Public = (isPublic = true) => SetMetadata(IS_PUBLIC, isPublic);
 
 /**
  * Declares who may call an endpoint, and documents it in Swagger, in one place.

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
@@ -45,6 +45,30 @@ describe('Prometheus metrics', () => {
     expect(text).toContain('route="/api/v1/events/:eventId"');
     expect(text).not.toMatch(/route="\/api\/v1\/events\/[0-9a-f]{8}-/);
     expect(text).toContain('process_cpu_user_seconds_total');
+  });
+
+  it('exports every metric the provisioned Grafana dashboards query', () => {
+    const dir = join(__dirname, '../../grafana/dashboards');
+    const boards = readdirSync(dir).filter((f) => f.endsWith('.json'));
+    expect(boards.sort()).toEqual(['api.json', 'compliance.json', 'ml.json', 'pipeline.json', 'security.json']);
+    const exported = new Set([...text.matchAll(/^# HELP (\S+)/gm)].map((m) => m[1]));
+    const missing: string[] = [];
+    for (const board of boards) {
+      const dashboard = JSON.parse(readFileSync(join(dir, board), 'utf8'));
+      expect(dashboard.panels.length).toBeGreaterThan(0);
+      for (const panel of dashboard.panels) {
+        expect(panel.targets.length).toBeGreaterThan(0);
+        for (const target of panel.targets) {
+          const names = [...String(target.expr).matchAll(/\b((?:ott|process|nodejs)_[a-z0-9_]+)/g)].map((m) => m[1]);
+          expect(names.length).toBeGreaterThan(0);
+          for (const name of names) {
+            const base = name.replace(/_(bucket|count|sum)$/, '');
+            if (!exported.has(name) && !exported.has(base)) missing.push(`${board} "${panel.title}": ${name}`);
+          }
+        }
+      }
+    }
+    expect(missing).toEqual([]);
   });
 
   it('passes promtool check metrics without warnings, when promtool is installed', () => {

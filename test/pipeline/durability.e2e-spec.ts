@@ -1,19 +1,15 @@
 import { getQueueToken } from '@nestjs/bullmq';
 import { Queue } from 'bullmq';
 import Redis from 'ioredis';
-import { ChildProcess, spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { ChildProcess } from 'node:child_process';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { ReceptionProcessor } from '../../src/pipeline/stages/reception.processor';
 import { Role } from '../../src/security/roles';
 import { makeEvents } from '../support/events';
 import { bootTestApp, TEST_REDIS_URL, TestApp, waitFor } from '../support/test-app';
-import { TEST_DATABASE_URL } from '../support/test-database';
 import { tokenFor } from '../support/users';
-
-const MAIN = join(__dirname, '../../dist/src/main.js');
+import { startWorkerProcess } from '../support/worker-process';
 
 async function ingestKey(t: TestApp): Promise<string> {
   const admin = await tokenFor(t.app, [Role.Admin]);
@@ -88,26 +84,12 @@ describe('durable accept: a worker process is killed mid-batch', () => {
   const workers: ChildProcess[] = [];
 
   const startWorker = (prefix: string) => {
-    const child = spawn(process.execPath, [MAIN], {
-      env: {
-        PATH: process.env.PATH,
-        APP_ROLE: 'worker',
-        DATABASE_URL: TEST_DATABASE_URL,
-        REDIS_URL: TEST_REDIS_URL,
-        QUEUE_PREFIX: prefix,
-        LOG_LEVEL: 'error',
-        WORKER_CONCURRENCY: '1',
-        STALL_AFTER_MS: '2000',
-        SWEEP_INTERVAL_MS: '1000',
-      },
-      stdio: ['ignore', 'ignore', 'inherit'],
-    });
+    const child = startWorkerProcess(prefix, { WORKER_CONCURRENCY: '1', STALL_AFTER_MS: '2000', SWEEP_INTERVAL_MS: '1000' });
     workers.push(child);
     return child;
   };
 
   beforeAll(async () => {
-    if (!existsSync(MAIN)) throw new Error(`${MAIN} is missing: run npm run build first (scripts/test.sh does)`);
     api = await bootTestApp({ APP_ROLE: 'api' });
   });
   afterAll(async () => {

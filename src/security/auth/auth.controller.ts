@@ -1,6 +1,11 @@
-import { Body, Controller, Headers, HttpCode, Post } from '@nestjs/common';
+import { Body, Controller, Headers, HttpCode, Inject, Post, Req, Res } from '@nestjs/common';
+import { Request, Response } from 'express';
+import { AppConfig } from '../../config/app-config';
+import { APP_CONFIG } from '../../config/config.module';
+import { DASHBOARD_COOKIE, QUEUE_DASHBOARD_PATH } from '../../pipeline/queue-dashboard';
+import { Role } from '../roles';
 import { ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags, ApiTooManyRequestsResponse, ApiUnauthorizedResponse } from '@nestjs/swagger';
-import { Public } from '../auth.decorators';
+import { Public, Roles } from '../auth.decorators';
 import { Ctx, RequestContext } from '../principal';
 import { LoginThrottle } from '../throttling/throttling';
 import { LoginDto, RefreshDto, TokenPairDto } from './auth.dto';
@@ -10,7 +15,14 @@ import { AuthService } from './auth.service';
 @Public()
 @Controller('auth')
 export class AuthController {
-  constructor(private readonly auth: AuthService) {}
+  private readonly accessTtlSeconds: number;
+
+  constructor(
+    private readonly auth: AuthService,
+    @Inject(APP_CONFIG) config: AppConfig,
+  ) {
+    this.accessTtlSeconds = config.jwt.accessTtlSeconds;
+  }
 
   @Post('login')
   @HttpCode(200)
@@ -29,6 +41,25 @@ export class AuthController {
   @ApiOkResponse({ type: TokenPairDto })
   refresh(@Body() dto: RefreshDto, @Ctx() ctx: RequestContext, @Headers('user-agent') ua?: string): Promise<TokenPairDto> {
     return this.auth.refresh(dto.refreshToken, ctx, ua);
+  }
+
+  @Post('dashboard-session')
+  @Public(false)
+  @Roles(Role.Operator, Role.Admin)
+  @HttpCode(204)
+  @ApiOperation({
+    summary: 'For browsers: put the bearer token in an HttpOnly, SameSite=Strict cookie scoped to the queue dashboard (/admin/queues)',
+  })
+  @ApiNoContentResponse()
+  dashboardSession(@Req() req: Request, @Res({ passthrough: true }) res: Response): void {
+    const token = (req.headers.authorization ?? '').slice('Bearer '.length);
+    res.cookie(DASHBOARD_COOKIE, token, {
+      httpOnly: true,
+      sameSite: 'strict',
+      secure: req.secure,
+      path: QUEUE_DASHBOARD_PATH,
+      maxAge: this.accessTtlSeconds * 1000,
+    });
   }
 
   @Post('logout')

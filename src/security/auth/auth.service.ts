@@ -1,6 +1,7 @@
 import { Inject, Injectable, UnauthorizedException } from '@nestjs/common';
 import { AppConfig } from '../../config/app-config';
 import { APP_CONFIG } from '../../config/config.module';
+import { pipelineMetrics } from '../../metrics/pipeline-metrics';
 import { AuditLog } from '../audit/audit-log.service';
 import { PasswordHasher } from '../password-hasher';
 import { Role } from '../roles';
@@ -48,6 +49,7 @@ export class AuthService {
       ip: ctx.ip,
       details: allowed ? {} : { email: email.toLowerCase().slice(0, 254) },
     });
+    pipelineMetrics.authAttempts.inc({ outcome: allowed ? 'succeeded' : 'failed' });
     if (!allowed) throw new UnauthorizedException(BAD_CREDENTIALS);
     const refresh = await this.refreshTokens.issue(user.id, this.config.jwt.refreshTtlSeconds, { ip: ctx.ip, userAgent });
     return this.pair(user.id, user.email, user.roles, refresh.familyId, refresh.token);

@@ -1,0 +1,46 @@
+import request from 'supertest';
+import { DataSource } from 'typeorm';
+import { Role } from '../../src/security/roles';
+import { bootTestApp, TestApp } from '../support/test-app';
+import { tokenFor } from '../support/users';
+
+describe('queue dashboard and queue operations', () => {
+  let t: TestApp;
+  let operator: string;
+
+  beforeAll(async () => {
+    t = await bootTestApp({ APP_ROLE: 'api' });
+    operator = await tokenFor(t.app, [Role.Operator]);
+  });
+  afterAll(() => t.close());
+
+  it('keeps the dashboard closed without credentials and to roles other than operator and admin', async () => {
+    await request(t.http).get('/admin/queues').expect(401);
+    const analyst = await tokenFor(t.app, [Role.Analyst]);
+    await request(t.http).get('/admin/queues').set('Authorization', `Bearer ${analyst}`).expect(403);
+    await request(t.http).get('/admin/queues').set('Authorization', 'Bearer not-a-token').expect(401);
+  });
+
+  it('serves the dashboard to an operator by bearer token or by the dashboard cookie, listing every queue', async () => {
+    await request(t.http).get('/admin/queues').set('Authorization', `Bearer ${operator}`).expect(200);
+    const session = await request(t.http).post('/api/v1/auth/dashboard-session').set('Authorization', `Bearer ${operator}`).expect(204);
+    const cookie = session.headers['set-cookie'][0] as string;
+    expect(cookie).toMatch(/^ott_dashboard=.+; Max-Age=\d+; Path=\/admin\/queues; Expires=.+; HttpOnly; SameSite=Strict$/);
+    const api = await request(t.http).get('/admin/queues/api/queues?activeQueue=&status=latest&page=1').set('Cookie', cookie.split(';')[0]).expect(200);
+    const names = api.body.queues.map((q: { name: string }) => q.name).sort();
+    expect(names).toEqual(['alerting', 'compliance', 'dead-letter', 'maintenance', 'ml', 'reception', 'violation']);
+    expect(api.body.queues.every((q: { readOnlyMode: boolean }) => q.readOnlyMode)).toBe(true);
+  });
+
+  it('pauses and resumes a stage through the audited API', async () => {
+    const paused = await request(t.http).post('/api/v1/pipeline/queues/compliance/pause').set('Authorization', `Bearer ${operator}`).expect(200);
+    expect(paused.body).toEqual({ name: 'compliance', paused: true });
+    const overview = await request(t.http).get('/api/v1/pipeline/queues').set('Authorization', `Bearer ${operator}`).expect(200);
+    expect(overview.body.find((q: { name: string }) => q.name === 'compliance').paused).toBe(true);
+    await request(t.http).post('/api/v1/pipeline/queues/compliance/resume').set('Authorization', `Bearer ${operator}`).expect(200, { name: 'compliance', paused: false });
+    await request(t.http).post('/api/v1/pipeline/queues/nonsense/pause').set('Authorization', `Bearer ${operator}`).expect(404);
+    await request(t.http).get('/api/v1/pipeline/queues/reception/failed').set('Authorization', `Bearer ${operator}`).expect(200, []);
+    const actions = await t.app.get(DataSource).query(`SELECT action FROM audit_log WHERE target_id = 'compliance' ORDER BY id`);
+    expect(actions.map((a: { action: string }) => a.action)).toEqual(expect.arrayContaining(['pipeline.queue.paused', 'pipeline.queue.resumed']));
+  });
+});
