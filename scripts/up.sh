@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Quick start: brings everything up on this machine and leaves it running.
+# Quick start: brings everything up on this machine, runs the demo, and leaves it running.
 #   services (PostgreSQL, Redis) → dependencies → build → database + migrations →
-#   server and workers (APP_ROLE=all) → readiness → URLs.
-# Stop it with: bash scripts/down.sh
+#   server and workers (APP_ROLE=all) → readiness → a minute of simulated OTT traffic with
+#   labelled misbehaviour → a printed summary → URLs.
+# DEMO_SECONDS=0 skips the demo traffic. Stop the stack with: bash scripts/down.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -33,6 +34,23 @@ for _ in $(seq 1 120); do
   sleep 0.5
 done
 curl -fsS "http://127.0.0.1:$PORT/health/ready" >/dev/null || { echo "[up] not ready after 60 s" >&2; exit 1; }
+
+DEMO_SECONDS=${DEMO_SECONDS:-60}
+if [ "$DEMO_SECONDS" -gt 0 ]; then
+  since=$(date -u +%Y-%m-%dT%H:%M:%SZ)
+  echo "[up] sending ${DEMO_SECONDS} s of simulated traffic (${DEMO_USERS:-400} viewers, ${DEMO_RATE:-250} events/s)"
+  node dist/scripts/simulate.js --users "${DEMO_USERS:-400}" --rate "${DEMO_RATE:-250}" --duration "$DEMO_SECONDS" \
+    --seed "${DEMO_SEED:-7}" --url "http://127.0.0.1:$PORT" --truth "$RUN_DIR/truth.json"
+  echo "[up] waiting for the pipeline to drain"
+  for _ in $(seq 1 120); do
+    open=$(psql "${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/ott_compliance}" -tAc \
+      "SELECT count(*) FROM pipeline_batches WHERE status = 'queued' AND created_at >= '$since'" 2>/dev/null || echo 0)
+    [ "$open" = "0" ] && break
+    sleep 0.5
+  done
+  echo
+  node dist/scripts/demo-summary.js --since "$since" --truth "$RUN_DIR/truth.json"
+fi
 
 cat <<INFO
 
