@@ -2,5 +2,7 @@
 // classes run from the compiled CLI, the app and the tests.
 import { InitialSchema1764201600000 } from './1764201600000-InitialSchema';
 import { PipelineOperations1764288000000 } from './1764288000000-PipelineOperations';
+import { ViolationsAlerting1764460800000 } from './1764460800000-ViolationsAlerting';
+import { MlState1764547200000 } from './1764547200000-MlState';
 
-export const MIGRATIONS = [InitialSchema1764201600000, PipelineOperations1764288000000];
+export const MIGRATIONS = [InitialSchema1764201600000, PipelineOperations1764288000000, ViolationsAlerting1764460800000, MlState1764547200000];

@@ -41,19 +41,18 @@ async function tableExists(db: Client, name: string): Promise<boolean> {
 
 export async function printSummary(db: Client, since: Date, truthFile?: string): Promise<void> {
   const out: string[] = [];
-  const [{ rows: accepted }, { rows: processed }, { rows: batches }] = await Promise.all([
-    db.query(`SELECT count(*)::int AS n FROM event_receipts WHERE received_at >= $1`, [since]),
-    db.query(`SELECT count(*)::int AS n FROM processed_events WHERE received_at >= $1`, [since]),
-    db.query(
+  // One client, so one query at a time.
+  const { rows: accepted } = await db.query(`SELECT count(*)::int AS n FROM event_receipts WHERE received_at >= $1`, [since]);
+  const { rows: processed } = await db.query(`SELECT count(*)::int AS n FROM processed_events WHERE received_at >= $1`, [since]);
+  const { rows: batches } = await db.query(
       `SELECT count(*) FILTER (WHERE status = 'done')::int AS done, count(*) FILTER (WHERE status = 'queued')::int AS open,
               count(*) FILTER (WHERE status = 'dead')::int AS dead,
               percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM completed_at - created_at)) FILTER (WHERE status = 'done') * 1000 AS p50,
               percentile_cont(0.95) WITHIN GROUP (ORDER BY extract(epoch FROM completed_at - created_at)) FILTER (WHERE status = 'done') * 1000 AS p95,
               percentile_cont(0.99) WITHIN GROUP (ORDER BY extract(epoch FROM completed_at - created_at)) FILTER (WHERE status = 'done') * 1000 AS p99
          FROM pipeline_batches WHERE created_at >= $1`,
-      [since],
-    ),
-  ]);
+    [since],
+  );
   const b = batches[0];
   out.push('== Pipeline');
   out.push(`  events accepted ${fmt(accepted[0].n)}, processed by reception ${fmt(processed[0].n)}`);

@@ -16,6 +16,9 @@ import { AppThrottlerGuard } from './security/throttling/throttling';
 import { ApiKeyQuotaGuard } from './security/throttling/api-key-quota.guard';
 import { AdminModule } from './admin/admin.module';
 import { IngestionModule } from './ingestion/ingestion.module';
+import { MlModule } from './ml/ml.module';
+import { ViolationsModule } from './violations/violations.module';
+import { AlertingModule } from './alerting/alerting.module';
 
 @Module({})
 export class AppModule {
@@ -43,6 +46,9 @@ export class AppModule {
         SecurityModule,
         AdminModule,
         IngestionModule,
+        MlModule.register(config),
+        ViolationsModule,
+        AlertingModule.register(config),
         HealthModule,
         MetricsModule,
       ],

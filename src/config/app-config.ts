@@ -1,3 +1,5 @@
+import ipaddr from 'ipaddr.js';
+
 /**
  * The one place that reads process.env. Everything else receives an AppConfig.
  * Parsing is a plain function so tests exercise it without booting Nest.
@@ -34,6 +36,40 @@ export interface AppConfig {
   /** How often the recovery sweeper looks for stalled batches. */
   sweepIntervalMs: number;
   workerConcurrency: number;
+  violations: {
+    /** A finding joins an open violation of its rule and viewer when it is this close to it. */
+    windowSeconds: number;
+    /** Most evidence event ids kept on one violation (the most recent). */
+    evidenceLimit: number;
+    /** Each threshold of occurrences reached raises the severity one level. */
+    escalateAtOccurrences: number[];
+    /** ML risk score at or above which a violation is at least high / critical. */
+    riskHigh: number;
+    riskCritical: number;
+  };
+  alerting: {
+    /** A critical violation still open (not acknowledged) this long is escalated. */
+    unackDeadlineSeconds: number;
+    /** Suppression window of an alert no route matched (routes carry their own). */
+    defaultSuppressionSeconds: number;
+    deliveryAttempts: number;
+    deliveryBackoffMs: number;
+    deliveryTimeoutMs: number;
+    /** Hosts, IPs and CIDRs webhooks may reach although they are private, loopback, … */
+    webhookAllowlist: string[];
+    smtpUrl: string | undefined;
+    smtpFrom: string;
+  };
+  ml: {
+    /** Risk (0..1) from which a viewer gets an anomaly finding; also where the `high` tier starts. */
+    alertThreshold: number;
+    /** At most one training snapshot per viewer per this many minutes. */
+    snapshotIntervalMinutes: number;
+    /** A viewer's rolling factor state expires from Redis this long after their last event. */
+    stateTtlDays: number;
+    /** Cron pattern for scheduled retraining (an inactive candidate model); undefined = only on request. */
+    trainingCron: string | undefined;
+  };
 }
 
 export class ConfigError extends Error {
@@ -105,7 +141,36 @@ export function loadConfig(env: Env = process.env): AppConfig {
     stallAfterMs: read.integer('STALL_AFTER_MS', 60_000, 500, 3_600_000),
     sweepIntervalMs: read.integer('SWEEP_INTERVAL_MS', 15_000, 500, 3_600_000),
     workerConcurrency: read.integer('WORKER_CONCURRENCY', 4, 1, 64),
+    violations: {
+      windowSeconds: read.integer('VIOLATION_WINDOW_SECONDS', 86_400, 1, 90 * 86_400),
+      evidenceLimit: read.integer('VIOLATION_EVIDENCE_LIMIT', 100, 1, 10_000),
+      escalateAtOccurrences: read.ascendingIntegers('VIOLATION_ESCALATE_AT_OCCURRENCES', [10, 100, 1000]),
+      riskHigh: read.fraction('VIOLATION_RISK_HIGH', 0.8),
+      riskCritical: read.fraction('VIOLATION_RISK_CRITICAL', 0.95),
+    },
+    alerting: {
+      unackDeadlineSeconds: read.integer('ALERT_UNACK_DEADLINE_SECONDS', 900, 1, 30 * 86_400),
+      defaultSuppressionSeconds: read.integer('ALERT_SUPPRESSION_SECONDS', 900, 0, 30 * 86_400),
+      deliveryAttempts: read.integer('ALERT_DELIVERY_ATTEMPTS', 6, 1, 50),
+      deliveryBackoffMs: read.integer('ALERT_DELIVERY_BACKOFF_MS', 2000, 10, 3_600_000),
+      deliveryTimeoutMs: read.integer('ALERT_DELIVERY_TIMEOUT_MS', 10_000, 100, 120_000),
+      webhookAllowlist: read.hostsAndCidrs('WEBHOOK_ALLOWLIST'),
+      smtpUrl: read.optionalUrl('SMTP_URL', ['smtp:', 'smtps:']),
+      smtpFrom: read.string('SMTP_FROM', 'alerts@ott-compliance.invalid'),
+    },
+    ml: {
+      alertThreshold: read.fraction('ML_ALERT_THRESHOLD', 0.95),
+      snapshotIntervalMinutes: read.integer('ML_SNAPSHOT_INTERVAL_MINUTES', 15, 1, 1440),
+      stateTtlDays: read.integer('ML_STATE_TTL_DAYS', 30, 1, 365),
+      trainingCron: read.string('ML_TRAINING_CRON', '') || undefined,
+    },
   };
+  if (config.ml.trainingCron !== undefined && !/^\S+( \S+){4,5}$/.test(config.ml.trainingCron)) {
+    throw new ConfigError('ML_TRAINING_CRON', `must be a cron pattern of 5 or 6 fields, got "${config.ml.trainingCron}"`);
+  }
+  if (config.violations.riskHigh > config.violations.riskCritical) {
+    throw new ConfigError('VIOLATION_RISK_HIGH', `must not exceed VIOLATION_RISK_CRITICAL (${config.violations.riskCritical})`);
+  }
   return config;
 }
 
@@ -168,6 +233,43 @@ class EnvReader {
       throw new ConfigError(name, `must be a comma-separated list of ${allowed.join(', ')}, got "${value}"`);
     }
     return [...new Set(items)] as T[];
+  }
+
+  /** A number in [0, 1]. */
+  fraction(name: string, fallback: number): number {
+    const value = this.raw(name);
+    if (value === undefined) return fallback;
+    const parsed = Number(value);
+    if (!/^\d*\.?\d+$/.test(value) || parsed > 1) throw new ConfigError(name, `must be a number between 0 and 1, got "${value}"`);
+    return parsed;
+  }
+
+  /** Comma-separated positive whole numbers in ascending order. */
+  ascendingIntegers(name: string, fallback: number[]): number[] {
+    const value = this.raw(name);
+    if (value === undefined) return fallback;
+    const items = value.split(',').map((item) => item.trim()).filter(Boolean);
+    const parsed = items.map(Number);
+    const valid = items.every((item) => /^\d+$/.test(item)) && parsed.every((n, i) => n > 0 && (i === 0 || n > parsed[i - 1]));
+    if (!valid) throw new ConfigError(name, `must be ascending positive whole numbers separated by commas, got "${value}"`);
+    return parsed;
+  }
+
+  /** Host names, IP addresses and CIDR ranges, comma-separated. */
+  hostsAndCidrs(name: string): string[] {
+    const items = this.csv(name, []);
+    for (const item of items) {
+      const cidr = /^([^/]+)\/(\d{1,3})$/.exec(item);
+      const ok = cidr
+        ? ipaddr.isValid(cidr[1]) && Number(cidr[2]) <= (ipaddr.parse(cidr[1]).kind() === 'ipv4' ? 32 : 128)
+        : ipaddr.isValid(item) || /^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/i.test(item);
+      if (!ok) throw new ConfigError(name, `must list host names, IP addresses or CIDR ranges, got "${item}"`);
+    }
+    return items.map((item) => item.toLowerCase());
+  }
+
+  optionalUrl(name: string, protocols: string[]): string | undefined {
+    return this.raw(name) === undefined ? undefined : this.url(name, '', protocols);
   }
 
   csv(name: string, fallback: string[]): string[] {

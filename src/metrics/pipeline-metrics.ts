@@ -105,6 +105,11 @@ export class PipelineMetrics {
     () => new Counter({ name: 'ott_cache_requests_total', help: 'Cache lookups by result (hit, miss) and backend (redis, memory fallback).', labelNames: ['result', 'backend'] }),
   );
 
+  readonly cacheFallback = once(
+    'ott_cache_fallback_active',
+    () => new Gauge({ name: 'ott_cache_fallback_active', help: '1 while the cache answers from process memory because Redis is unreachable, else 0.' }),
+  );
+
   readonly authAttempts = once(
     'ott_auth_logins_total',
     () => new Counter({ name: 'ott_auth_logins_total', help: 'Login attempts by outcome (succeeded, failed).', labelNames: ['outcome'] }),

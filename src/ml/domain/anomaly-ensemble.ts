@@ -225,6 +225,18 @@ export class AnomalyEnsemble {
     return { ...rawScores, ensemble: this.riskCalibration.calibrateAll(evidence) };
   }
 
+  /**
+   * Each detector's calibrated score (0..1: the estimated fraction of training rows it exceeds) and the
+   * risk, for every row: puts the detectors on one scale, so one threshold can be judged on each of them.
+   */
+  calibratedScores(data: NumericMatrix): EnsembleScores {
+    const scores = this.scoreWithDetectors(data);
+    return {
+      ...mapDetectors((name) => this.calibration[name].calibrateAll(scores[name])),
+      ensemble: scores.ensemble,
+    };
+  }
+
   scoreRow(row: ArrayLike<number>): number {
     return this.explain(row).risk;
   }
@@ -233,13 +245,14 @@ export class AnomalyEnsemble {
     const standardised = this.standardiser.transformRow(row);
     const lof = this.localOutlierFactor.explainRow(standardised);
     const zColumns = this.robustZScore.columnScores(standardised);
+    const forest = this.isolationForest.explainRow(standardised);
     const raw: PerDetector<number> = {
-      isolationForest: this.isolationForest.scoreRow(standardised),
+      isolationForest: forest.score,
       localOutlierFactor: lof.score,
       robustZScore: this.robustZScore.scoreRow(standardised),
     };
     const featureShares: PerDetector<Float64Array> = {
-      isolationForest: this.isolationForest.featureAttribution(standardised),
+      isolationForest: forest.featureShares,
       localOutlierFactor: lof.featureShares,
       robustZScore: sharesOf(zColumns),
     };

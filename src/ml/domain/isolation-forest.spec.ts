@@ -102,3 +102,17 @@ describe('IsolationForest', () => {
     expect(forest.featureAttribution([5, 3])[1]).toBe(0);
   });
 });
+
+describe('IsolationForest.explainRow', () => {
+  it('gives scoreRow and featureAttribution from one walk', () => {
+    const rows = Array.from({ length: 300 }, (_, i) => [Math.sin(i), Math.cos(i * 1.3), (i % 17) / 17]);
+    const data = NumericMatrix.fromRows(rows);
+    const forest = IsolationForest.fit(data, { seed: 4, treeCount: 30 });
+    for (const row of [rows[0], rows[123], [5, -5, 2]]) {
+      const explained = forest.explainRow(row);
+      expect(explained.score).toBeCloseTo(forest.scoreRow(row), 12);
+      const shares = forest.featureAttribution(row);
+      explained.featureShares.forEach((share, column) => expect(share).toBeCloseTo(shares[column], 10));
+    }
+  });
+});

@@ -58,6 +58,8 @@ interface ForestNodes {
  */
 export class IsolationForest {
   private readonly normaliser: number;
+  /** ln(nodeSize), built on first use by explainRow */
+  private logSizes: Float64Array | undefined;
 
   private constructor(
     readonly columnCount: number,
@@ -146,6 +148,39 @@ export class IsolationForest {
       }
     }
     return normaliseToShares(credit);
+  }
+
+  /**
+   * scoreRow and featureAttribution from one walk down each tree (the stage explains every viewer it
+   * scores, so this is its hot path); the same numbers as the two calls, up to rounding.
+   */
+  explainRow(row: ArrayLike<number>): { score: number; featureShares: Float64Array } {
+    this.requireColumns(row.length);
+    const credit = new Float64Array(this.columnCount);
+    const { splitFeature, splitThreshold, leftChild, leafPathLength } = this.nodes;
+    const logSize = this.logNodeSizes();
+    let total = 0;
+    for (let tree = 0; tree < this.treeRoots.length; tree++) {
+      let node = this.treeRoots[tree];
+      let feature = splitFeature[node];
+      while (feature !== NO_FEATURE) {
+        const child = row[feature] <= splitThreshold[node] ? leftChild[node] : leftChild[node] + 1;
+        credit[feature] += logSize[node] - logSize[child];
+        node = child;
+        feature = splitFeature[node];
+      }
+      total += leafPathLength[node];
+    }
+    return {
+      score: this.scoreFromPathLength(total / this.treeRoots.length),
+      featureShares: normaliseToShares(credit),
+    };
+  }
+
+  /** ln(training rows that reached each node), computed once: the attribution's logs become subtractions. */
+  private logNodeSizes(): Float64Array {
+    if (!this.logSizes) this.logSizes = Float64Array.from(this.nodes.nodeSize, (size) => Math.log(size));
+    return this.logSizes;
   }
 
   toJSON(): IsolationForestJson {

@@ -1,0 +1,268 @@
+import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
+import dns from 'node:dns/promises';
+import net from 'node:net';
+import { validationException } from '../common/http/validation';
+import { AuditLog } from '../security/audit/audit-log.service';
+import { auditActor, RequestContext } from '../security/principal';
+import { ChannelSenders, ChannelType } from './channels/channel-senders';
+import { TargetRefused } from './domain/target-address-policy';
+import { WebhookSigner } from './domain/webhook-signer';
+import {
+  AlertingConfigStore,
+  ChannelView,
+  RouteFields,
+  RouteView,
+} from './persistence/alerting-config.store';
+
+const EMAIL = /^[^\s@,;<>]+@[^\s@,;<>]+\.[^\s@,;<>]+$/;
+const MAX_RECIPIENTS = 20;
+
+/**
+ * Channels and routes, edited by admins and compliance officers. Every change is audited in its own
+ * transaction. Webhook and Slack targets are checked against the SSRF policy when saved (here) and
+ * again when sent; webhook secrets are generated here and shown once.
+ */
+@Injectable()
+export class AlertingAdminService {
+  constructor(
+    private readonly store: AlertingConfigStore,
+    private readonly senders: ChannelSenders,
+    private readonly audit: AuditLog,
+  ) {}
+
+  listChannels(): Promise<ChannelView[]> {
+    return this.store.listChannels();
+  }
+
+  async getChannel(id: string): Promise<ChannelView> {
+    const channel = await this.store.findChannel(id);
+    if (!channel) throw new NotFoundException(`no channel ${id}`);
+    return channel;
+  }
+
+  async createChannel(
+    input: { name: string; type: ChannelType; target: string; enabled?: boolean },
+    ctx: RequestContext,
+  ): Promise<{ channel: ChannelView; secret?: string }> {
+    const target = await this.checkTarget(input.type, input.target);
+    const secret = input.type === 'webhook' ? WebhookSigner.generateSecret() : null;
+    const channel = await this.store.dataSource.transaction(async (tx) => {
+      const created = await this.store
+        .insertChannel(tx, {
+          name: input.name,
+          type: input.type,
+          target,
+          secret,
+          enabled: input.enabled ?? true,
+          createdBy: actorName(ctx),
+        })
+        .catch(rethrowUnique(`a channel named "${input.name}" exists`));
+      await this.audit.append(
+        {
+          ...auditActor(ctx),
+          action: 'alerting.channel.created',
+          targetType: 'alert_channel',
+          targetId: created.id,
+          details: { name: created.name, type: created.type, target },
+        },
+        tx,
+      );
+      return created;
+    });
+    return secret ? { channel, secret } : { channel };
+  }
+
+  async updateChannel(
+    id: string,
+    input: { name?: string; target?: string; enabled?: boolean },
+    ctx: RequestContext,
+  ): Promise<ChannelView> {
+    const current = await this.getChannel(id);
+    const target =
+      input.target === undefined ? undefined : await this.checkTarget(current.type, input.target);
+    return this.store.dataSource.transaction(async (tx) => {
+      const updated = await this.store
+        .updateChannel(tx, id, { ...input, target })
+        .catch(rethrowUnique(`a channel named "${input.name}" exists`));
+      if (!updated) throw new NotFoundException(`no channel ${id}`);
+      await this.audit.append(
+        {
+          ...auditActor(ctx),
+          action: 'alerting.channel.updated',
+          targetType: 'alert_channel',
+          targetId: id,
+          details: { ...input, target },
+        },
+        tx,
+      );
+      return updated;
+    });
+  }
+
+  /** A new signing secret, shown once; receivers must switch to it (the old one stops at once). */
+  async rotateSecret(id: string, ctx: RequestContext): Promise<{ channel: ChannelView; secret: string }> {
+    const current = await this.getChannel(id);
+    if (current.type !== 'webhook')
+      throw validationException([
+        { field: 'type', problems: ['only webhook channels have a signing secret'] },
+      ]);
+    const secret = WebhookSigner.generateSecret();
+    const channel = await this.store.dataSource.transaction(async (tx) => {
+      const updated = await this.store.updateChannel(tx, id, { secret });
+      if (!updated) throw new NotFoundException(`no channel ${id}`);
+      await this.audit.append(
+        {
+          ...auditActor(ctx),
+          action: 'alerting.channel.secret_rotated',
+          targetType: 'alert_channel',
+          targetId: id,
+        },
+        tx,
+      );
+      return updated;
+    });
+    return { channel, secret };
+  }
+
+  async deleteChannel(id: string, ctx: RequestContext): Promise<void> {
+    await this.store.dataSource.transaction(async (tx) => {
+      if (!(await this.store.deleteChannel(tx, id))) throw new NotFoundException(`no channel ${id}`);
+      await this.audit.append(
+        { ...auditActor(ctx), action: 'alerting.channel.deleted', targetType: 'alert_channel', targetId: id },
+        tx,
+      );
+    });
+  }
+
+  listRoutes(): Promise<RouteView[]> {
+    return this.store.listRoutes();
+  }
+
+  async getRoute(id: string): Promise<RouteView> {
+    const route = await this.store.findRoute(id);
+    if (!route) throw new NotFoundException(`no route ${id}`);
+    return route;
+  }
+
+  async createRoute(fields: RouteFields, ctx: RequestContext): Promise<RouteView> {
+    await this.checkChannels(fields.channelIds);
+    return this.store.dataSource.transaction(async (tx) => {
+      const route = await this.store
+        .insertRoute(tx, fields, actorName(ctx))
+        .catch(rethrowUnique(`a route named "${fields.name}" exists`));
+      await this.audit.append(
+        {
+          ...auditActor(ctx),
+          action: 'alerting.route.created',
+          targetType: 'alert_route',
+          targetId: route.id,
+          details: { ...fields },
+        },
+        tx,
+      );
+      return route;
+    });
+  }
+
+  async updateRoute(id: string, patch: Partial<RouteFields>, ctx: RequestContext): Promise<RouteView> {
+    const current = await this.getRoute(id);
+    const fields: RouteFields = {
+      name: patch.name ?? current.name,
+      minSeverity: patch.minSeverity ?? current.minSeverity,
+      frameworks: patch.frameworks ?? current.frameworks,
+      ruleIds: patch.ruleIds ?? current.ruleIds,
+      reasons: patch.reasons ?? current.reasons,
+      channelIds: patch.channelIds ?? current.channelIds,
+      suppressionWindowSeconds: patch.suppressionWindowSeconds ?? current.suppressionWindowSeconds,
+      enabled: patch.enabled ?? current.enabled,
+    };
+    if (patch.channelIds) await this.checkChannels(patch.channelIds);
+    return this.store.dataSource.transaction(async (tx) => {
+      const route = await this.store
+        .updateRoute(tx, id, fields)
+        .catch(rethrowUnique(`a route named "${fields.name}" exists`));
+      if (!route) throw new NotFoundException(`no route ${id}`);
+      await this.audit.append(
+        {
+          ...auditActor(ctx),
+          action: 'alerting.route.updated',
+          targetType: 'alert_route',
+          targetId: id,
+          details: { ...patch },
+        },
+        tx,
+      );
+      return route;
+    });
+  }
+
+  async deleteRoute(id: string, ctx: RequestContext): Promise<void> {
+    await this.store.dataSource.transaction(async (tx) => {
+      if (!(await this.store.deleteRoute(tx, id))) throw new NotFoundException(`no route ${id}`);
+      await this.audit.append(
+        { ...auditActor(ctx), action: 'alerting.route.deleted', targetType: 'alert_route', targetId: id },
+        tx,
+      );
+    });
+  }
+
+  /** Normalises a target and refuses one the channel type cannot use (400 naming the field). */
+  async checkTarget(type: ChannelType, raw: string): Promise<string> {
+    const target = raw.trim();
+    if (type === 'email') {
+      const recipients = target
+        .split(',')
+        .map((a) => a.trim())
+        .filter(Boolean);
+      const bad = recipients.filter((a) => !EMAIL.test(a));
+      if (recipients.length === 0 || recipients.length > MAX_RECIPIENTS || bad.length > 0) {
+        throw validationException([
+          {
+            field: 'target',
+            problems: [
+              `an e-mail channel's target is 1-${MAX_RECIPIENTS} comma-separated addresses${bad.length ? `; not addresses: ${bad.join(', ')}` : ''}`,
+            ],
+          },
+        ]);
+      }
+      return recipients.join(', ');
+    }
+    const policy = this.senders.policy;
+    try {
+      const { host } = policy.checkUrl(target);
+      if (!policy.hostAllowed(host)) {
+        const addresses = net.isIP(host)
+          ? [host]
+          : (await dns.lookup(host, { all: true }).catch(() => [])).map((a) => a.address);
+        policy.checkAddresses(host, addresses);
+      }
+    } catch (error) {
+      if (error instanceof TargetRefused)
+        throw validationException([{ field: 'target', problems: [error.message] }]);
+      throw error;
+    }
+    return target;
+  }
+
+  private async checkChannels(ids: string[]): Promise<void> {
+    const missing = await this.store.missingChannels(ids);
+    if (missing.length > 0)
+      throw validationException([
+        { field: 'channelIds', problems: [`no such channel: ${missing.join(', ')}`] },
+      ]);
+  }
+}
+
+function actorName(ctx: RequestContext): string {
+  return ctx.principal ? `user:${ctx.principal.userId}` : 'system';
+}
+
+function rethrowUnique(message: string) {
+  return (error: unknown): never => {
+    const code =
+      (error as { driverError?: { code?: string }; code?: string }).driverError?.code ??
+      (error as { code?: string }).code;
+    if (code === '23505') throw new ConflictException(message);
+    throw error;
+  };
+}

@@ -1,0 +1,52 @@
+import { Injectable, OnModuleInit } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { StageHandler, StageHandlers } from '../pipeline/stage-handler';
+import { AlertDispatcher } from './alert-dispatcher';
+import { AlertRaiser } from './alert-raiser';
+import { AlertStore } from './persistence/alert-store';
+
+/**
+ * Stage 5: the violations the batch created, escalated or repeated become alerts (or are folded into
+ * an open one), in one transaction that also marks the batch's changes as handled; then the new
+ * alerts are dispatched. A re-run finds the changes handled and only re-dispatches what a crash
+ * left undispatched.
+ */
+@Injectable()
+export class AlertingStage implements StageHandler, OnModuleInit {
+  readonly stage = 'alerting' as const;
+  readonly implemented = true;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly store: AlertStore,
+    private readonly raiser: AlertRaiser,
+    private readonly dispatcher: AlertDispatcher,
+    private readonly handlers: StageHandlers,
+  ) {}
+
+  onModuleInit(): void {
+    this.handlers.register(this);
+  }
+
+  async handle(batchId: string): Promise<void> {
+    await this.dataSource.transaction(async (tx) => {
+      const changes = await this.store.batchChanges(tx, batchId);
+      if (changes.length === 0) return;
+      await this.raiser.raise(
+        tx,
+        changes.map((c) => ({
+          violationId: c.violationId,
+          reason: c.change,
+          severity: c.severity,
+          occurrences: c.occurrences,
+        })),
+        batchId,
+      );
+      await this.store.markChangesAlerted(
+        tx,
+        changes.map((c) => c.id),
+      );
+    });
+    await this.dispatcher.dispatchBatch(batchId);
+  }
+}

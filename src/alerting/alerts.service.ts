@@ -1,0 +1,89 @@
+import { BadRequestException, Injectable, NotFoundException } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { AuditLog } from '../security/audit/audit-log.service';
+import { auditActor, RequestContext } from '../security/principal';
+import { AlertDispatcher } from './alert-dispatcher';
+import { alertPayload } from './domain/alert-message';
+import { AlertingConfigStore } from './persistence/alerting-config.store';
+import { AlertFilter, AlertQueries } from './persistence/alert-queries';
+import { AlertStore } from './persistence/alert-store';
+
+/** Alerts as the API sees them: listing with delivery state, redelivery, channel tests. */
+@Injectable()
+export class AlertsService {
+  constructor(
+    private readonly queries: AlertQueries,
+    private readonly store: AlertStore,
+    private readonly config: AlertingConfigStore,
+    private readonly dispatcher: AlertDispatcher,
+    private readonly audit: AuditLog,
+  ) {}
+
+  async list(filter: AlertFilter) {
+    const rows = await this.queries.list({ ...filter, limit: filter.limit + 1 });
+    return {
+      items: rows.slice(0, filter.limit),
+      limit: filter.limit,
+      offset: filter.offset,
+      hasMore: rows.length > filter.limit,
+    };
+  }
+
+  async get(id: string) {
+    const alert = await this.queries.find(id);
+    if (!alert) throw new NotFoundException(`no alert ${id}`);
+    return alert;
+  }
+
+  /** Sends an alert again to its channels (or one of them), with the same webhook-id. */
+  async redeliver(id: string, channelId: string | undefined, ctx: RequestContext) {
+    const alert = await this.get(id);
+    const targeted = alert.channelIds as string[];
+    if (channelId && !targeted.includes(channelId))
+      throw new BadRequestException(`alert ${id} was not routed to channel ${channelId}`);
+    const channels = channelId ? [channelId] : targeted;
+    if (channels.length === 0) throw new BadRequestException(`alert ${id} was routed to no channel`);
+    await this.dispatcher.redeliver(id, channels);
+    await this.audit.append({
+      ...auditActor(ctx),
+      action: 'alerting.alert.redelivered',
+      targetType: 'alert',
+      targetId: id,
+      details: { channels },
+    });
+    return { alertId: id, messageId: alert.messageId, channels, enqueued: channels.length };
+  }
+
+  /** A 'test' alert (no violation) to one channel, through the real delivery path. */
+  async testChannel(channelId: string, ctx: RequestContext) {
+    const channel = await this.config.findChannel(channelId);
+    if (!channel) throw new NotFoundException(`no channel ${channelId}`);
+    const id = randomUUID();
+    const now = new Date();
+    await this.store.insertTestAlert({
+      id,
+      violationId: null,
+      dedupKey: `test:${channelId}:${id}`,
+      reason: 'test',
+      severity: 'low',
+      suppressedCount: 0,
+      payload: alertPayload(
+        { id, reason: 'test', severity: 'low', suppressedCount: 0, createdAt: now },
+        null,
+      ),
+      windowEndsAt: now,
+      channelIds: [channelId],
+      routeIds: [],
+      createdAt: now,
+    });
+    await this.dispatcher.dispatchIds([id]);
+    await this.audit.append({
+      ...auditActor(ctx),
+      action: 'alerting.channel.tested',
+      targetType: 'alert_channel',
+      targetId: channelId,
+      details: { alertId: id },
+    });
+    return { alertId: id, channelId, messageId: `msg_${id.replaceAll('-', '')}` };
+  }
+}

@@ -1,0 +1,80 @@
+import {
+  Body,
+  Controller,
+  Get,
+  HttpCode,
+  MessageEvent,
+  Param,
+  ParseUUIDPipe,
+  Post,
+  Query,
+  Sse,
+} from '@nestjs/common';
+import { ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { interval, map, merge, Observable, startWith } from 'rxjs';
+import { Roles } from '../../security/auth.decorators';
+import { Ctx, RequestContext } from '../../security/principal';
+import { Role } from '../../security/roles';
+import { AlertStream } from '../alert-stream';
+import { AlertsService } from '../alerts.service';
+import { AlertQueryDto, RedeliverDto, StreamQueryDto } from './alerting.dto';
+
+const READERS = [Role.ComplianceOfficer, Role.Admin, Role.Analyst, Role.Auditor, Role.Operator];
+const uuid = new ParseUUIDPipe({ errorHttpStatusCode: 400 });
+const HEARTBEAT_MS = 15_000;
+
+/** The live stream, declared before `alerts/:id` so its path is matched first. */
+@ApiTags('alerts')
+@Controller('alerts')
+export class AlertStreamController {
+  constructor(private readonly alerts: AlertStream) {}
+
+  @Sse('stream')
+  @Roles(Role.ComplianceOfficer, Role.Admin, Role.Analyst, Role.Operator)
+  @ApiOperation({
+    summary:
+      'Server-Sent Events: one "alert" event per alert created anywhere in the cluster (at or above minSeverity), a "ready" event once subscribed, a "ping" every 15 s',
+  })
+  @ApiProduces('text/event-stream')
+  async stream(@Query() q: StreamQueryDto): Promise<Observable<MessageEvent>> {
+    const alerts = await this.alerts.stream(q.minSeverity ?? 'low');
+    return merge(
+      alerts.pipe(map((alert): MessageEvent => ({ id: alert.id, type: 'alert', data: alert }))),
+      interval(HEARTBEAT_MS).pipe(
+        map((): MessageEvent => ({ type: 'ping', data: { at: new Date().toISOString() } })),
+      ),
+    ).pipe(startWith({ type: 'ready', data: { minSeverity: q.minSeverity ?? 'low' } } as MessageEvent));
+  }
+}
+
+@ApiTags('alerts')
+@Controller('alerts')
+export class AlertsController {
+  constructor(private readonly alerts: AlertsService) {}
+
+  @Get()
+  @Roles(...READERS)
+  @ApiOperation({
+    summary: 'Alerts, newest first, each with the delivery state per channel; filters and offset paging',
+  })
+  list(@Query() q: AlertQueryDto) {
+    return this.alerts.list({ ...q, limit: q.limit ?? 50, offset: q.offset ?? 0 });
+  }
+
+  @Get(':id')
+  @Roles(...READERS)
+  @ApiOperation({ summary: 'One alert with its payload and every delivery attempt' })
+  @ApiNotFoundResponse({ description: 'No such alert' })
+  get(@Param('id', uuid) id: string) {
+    return this.alerts.get(id);
+  }
+
+  @Post(':id/redeliver')
+  @HttpCode(202)
+  @Roles(Role.Admin, Role.ComplianceOfficer, Role.Operator)
+  @ApiOperation({ summary: 'Deliver the alert again (same webhook-id, so receivers can dedupe)' })
+  @ApiOkResponse({ schema: { example: { alertId: '…', messageId: 'msg_…', channels: ['…'], enqueued: 1 } } })
+  redeliver(@Param('id', uuid) id: string, @Body() dto: RedeliverDto, @Ctx() ctx: RequestContext) {
+    return this.alerts.redeliver(id, dto.channelId, ctx);
+  }
+}

@@ -1,0 +1,56 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+
+/** ml_labels values read as "this viewer was anomalous" / "this viewer was not". Others are ignored. */
+export const POSITIVE_LABELS = ['anomaly', 'positive', 'true_positive', 'confirmed'] as const;
+export const NEGATIVE_LABELS = ['normal', 'negative', 'false_positive'] as const;
+export type FeedbackLabel = (typeof POSITIVE_LABELS)[number] | (typeof NEGATIVE_LABELS)[number];
+
+export function labelValue(label: string): 0 | 1 | undefined {
+  if ((POSITIVE_LABELS as readonly string[]).includes(label)) return 1;
+  if ((NEGATIVE_LABELS as readonly string[]).includes(label)) return 0;
+  return undefined;
+}
+
+/**
+ * Ground truth for evaluating models, beyond what a training request brings: labels recorded as feedback
+ * (a case officer marking an anomaly violation a false positive becomes a negative label). Exported by
+ * the ML module for the violations module.
+ */
+@Injectable()
+export class MlFeedback {
+  constructor(private readonly dataSource: DataSource) {}
+
+  async recordFeedback(
+    userId: string,
+    label: FeedbackLabel,
+    source = 'feedback',
+    violationId: string | null = null,
+  ): Promise<void> {
+    if (labelValue(label) === undefined) throw new RangeError(`unknown label "${label}"`);
+    await this.dataSource.query(
+      `INSERT INTO ml_labels (user_id, label, source, violation_id) VALUES ($1, $2, $3, $4)`,
+      [userId, label, source, violationId],
+    );
+  }
+
+  /**
+   * The latest usable label of every labelled viewer. A label tied to a violation counts only when the
+   * violation was an anomaly (kind 'ml'): a compliance rule's false positive says nothing about whether
+   * the viewer behaved unusually.
+   */
+  async storedLabels(): Promise<Map<string, 0 | 1>> {
+    const rows: { user_id: string; label: string }[] = await this.dataSource.query(
+      `SELECT DISTINCT ON (l.user_id) l.user_id, l.label
+         FROM ml_labels l LEFT JOIN violations v ON v.id = l.violation_id
+        WHERE l.user_id IS NOT NULL AND l.label IS NOT NULL AND (l.violation_id IS NULL OR v.kind = 'ml')
+        ORDER BY l.user_id, l.created_at DESC`,
+    );
+    const labels = new Map<string, 0 | 1>();
+    for (const row of rows) {
+      const value = labelValue(row.label);
+      if (value !== undefined) labels.set(row.user_id, value);
+    }
+    return labels;
+  }
+}

@@ -1,0 +1,339 @@
+import { InjectQueue } from '@nestjs/bullmq';
+import {
+  Inject,
+  Injectable,
+  Logger,
+  NotFoundException,
+  OnModuleInit,
+  UnprocessableEntityException,
+} from '@nestjs/common';
+import { Queue, UnrecoverableError } from 'bullmq';
+import { DataSource } from 'typeorm';
+import { AppConfig } from '../../config/app-config';
+import { APP_CONFIG } from '../../config/config.module';
+import { ScheduledTasks } from '../../pipeline/scheduled-tasks';
+import { AuditLog } from '../../security/audit/audit-log.service';
+import { auditActor, RequestContext } from '../../security/principal';
+import { NumericMatrix } from '../domain/numeric-matrix';
+import {
+  evaluateOnLabels,
+  LabelledSnapshot,
+  MIN_TRAINING_ROWS,
+  RiskModelOptions,
+  trainRiskModel,
+} from '../domain/model-training';
+import { FACTOR_NAMES, HALF_LIFE_MS } from '../domain/risk-factors';
+import { ML_TRAINING_QUEUE, SCHEDULED_TRAINING_TASK, TrainingJob } from './ml-training.constants';
+import { ModelRegistry } from './model-registry';
+import { MlFeedback } from './training-labels';
+
+const DAY_MS = 86_400_000;
+export const DEFAULT_WINDOW_DAYS = 30;
+export const DEFAULT_MAX_SAMPLES = 100_000;
+export const DEFAULT_SEED = 1;
+/** Snapshots of labelled viewers read for evaluation, at most. */
+const MAX_EVALUATION_SNAPSHOTS = 500_000;
+
+export interface TrainingRequest extends RiskModelOptions {
+  windowStart?: Date;
+  windowEnd?: Date;
+  maxSamples?: number;
+  labels?: { positive: string[]; negative: string[] };
+}
+
+/** The request as stored with the run (times resolved, defaults applied), and as the job reads it. */
+interface StoredRequest extends RiskModelOptions {
+  windowStart: string;
+  windowEnd: string;
+  maxSamples: number;
+  seed: number;
+  labels: { positive: string[]; negative: string[] };
+}
+
+export interface TrainingRun {
+  id: string;
+  status: 'queued' | 'running' | 'succeeded' | 'failed';
+  requestedBy: string;
+  request: Omit<StoredRequest, 'labels'> & { labels: { positive: number; negative: number } };
+  modelVersion: number | null;
+  error: string | null;
+  requestedAt: Date;
+  startedAt: Date | null;
+  finishedAt: Date | null;
+}
+
+/**
+ * Training as a queued job: a request is recorded (ml_training_runs) and enqueued; a worker reads the
+ * factor snapshots of the window, fits the ensemble with the request's seed, evaluates it against the
+ * labels, and stores it as the next model version, inactive. Activation is a separate, audited step.
+ */
+@Injectable()
+export class TrainingService implements OnModuleInit {
+  private readonly logger = new Logger(TrainingService.name);
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly registry: ModelRegistry,
+    private readonly feedback: MlFeedback,
+    private readonly audit: AuditLog,
+    private readonly tasks: ScheduledTasks,
+    @InjectQueue(ML_TRAINING_QUEUE) private readonly queue: Queue<TrainingJob>,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  onModuleInit(): void {
+    const pattern = this.config.ml.trainingCron;
+    if (pattern) {
+      this.tasks.register({
+        name: SCHEDULED_TRAINING_TASK,
+        schedule: { pattern },
+        // Too few snapshots yet is a quiet tick, not a failed job.
+        run: () =>
+          this.enqueue({}, 'scheduler', { actorType: 'system', actorId: null }).catch((error: Error) => {
+            if (error instanceof UnprocessableEntityException) return { skipped: error.message };
+            throw error;
+          }),
+      });
+    }
+  }
+
+  async request(request: TrainingRequest, ctx: RequestContext): Promise<TrainingRun> {
+    const requestedBy = ctx.principal?.userId ?? 'unknown';
+    return this.enqueue(request, requestedBy, auditActor(ctx));
+  }
+
+  async run(id: string): Promise<TrainingRun> {
+    const rows: RunRow[] = await this.dataSource.query(
+      `SELECT ${RUN_COLUMNS} FROM ml_training_runs WHERE id = $1`,
+      [id],
+    );
+    if (rows.length === 0) throw new NotFoundException(`training run ${id} does not exist`);
+    return toRun(rows[0]);
+  }
+
+  async runs(limit: number): Promise<TrainingRun[]> {
+    const rows: RunRow[] = await this.dataSource.query(
+      `SELECT ${RUN_COLUMNS} FROM ml_training_runs ORDER BY requested_at DESC LIMIT $1`,
+      [limit],
+    );
+    return rows.map(toRun);
+  }
+
+  /** The job: idempotent until it commits (a model and the run's success are stored in one transaction). */
+  async train(runId: string): Promise<{ version: number }> {
+    const claimed: { request: StoredRequest; requested_by: string }[] = await this.dataSource.query(
+      // (through a CTE: TypeORM hands back [rows, count] for a bare UPDATE … RETURNING)
+      `WITH claimed AS (
+         UPDATE ml_training_runs SET status = 'running', started_at = now(), error = NULL
+          WHERE id = $1 AND status <> 'succeeded' RETURNING request, requested_by
+       ) SELECT * FROM claimed`,
+      [runId],
+    );
+    if (claimed.length === 0) {
+      const [existing] = await this.dataSource.query(
+        `SELECT model_version FROM ml_training_runs WHERE id = $1`,
+        [runId],
+      );
+      if (existing) return { version: existing.model_version };
+      throw new UnrecoverableError(`training run ${runId} does not exist`);
+    }
+    const { request, requested_by: requestedBy } = claimed[0];
+    try {
+      return await this.fitAndStore(runId, request, requestedBy);
+    } catch (error) {
+      const message = (error as Error).message;
+      await this.dataSource.query(
+        `UPDATE ml_training_runs SET status = 'failed', error = $2, finished_at = now() WHERE id = $1`,
+        [runId, message.slice(0, 2000)],
+      );
+      throw error instanceof RangeError ? new UnrecoverableError(message) : error;
+    }
+  }
+
+  private async enqueue(
+    request: TrainingRequest,
+    requestedBy: string,
+    actor: ReturnType<typeof auditActor> | { actorType: 'system'; actorId: null },
+  ): Promise<TrainingRun> {
+    const windowEnd = request.windowEnd ?? new Date();
+    const windowStart = request.windowStart ?? new Date(windowEnd.getTime() - DEFAULT_WINDOW_DAYS * DAY_MS);
+    if (!(windowStart < windowEnd)) {
+      throw new UnprocessableEntityException({
+        message: 'windowStart must be before windowEnd',
+        details: [{ field: 'windowStart', problems: ['must be before windowEnd'] }],
+      });
+    }
+    const available: { n: number }[] = await this.dataSource.query(
+      `SELECT count(*)::int AS n FROM (SELECT 1 FROM user_risk_snapshots WHERE taken_at >= $1 AND taken_at < $2 LIMIT $3) s`,
+      [windowStart, windowEnd, MIN_TRAINING_ROWS],
+    );
+    if (available[0].n < MIN_TRAINING_ROWS) {
+      throw new UnprocessableEntityException({
+        message: `the window ${windowStart.toISOString()} – ${windowEnd.toISOString()} holds ${available[0].n} factor snapshots; training needs at least ${MIN_TRAINING_ROWS}`,
+        details: [
+          { field: 'windowStart', problems: [`fewer than ${MIN_TRAINING_ROWS} snapshots in the window`] },
+        ],
+      });
+    }
+    const stored: StoredRequest = {
+      windowStart: windowStart.toISOString(),
+      windowEnd: windowEnd.toISOString(),
+      maxSamples: request.maxSamples ?? DEFAULT_MAX_SAMPLES,
+      seed: request.seed ?? DEFAULT_SEED,
+      ...(request.treeCount !== undefined ? { treeCount: request.treeCount } : {}),
+      ...(request.subsampleSize !== undefined ? { subsampleSize: request.subsampleSize } : {}),
+      ...(request.neighbourCount !== undefined ? { neighbourCount: request.neighbourCount } : {}),
+      ...(request.lofReferenceSampleSize !== undefined
+        ? { lofReferenceSampleSize: request.lofReferenceSampleSize }
+        : {}),
+      ...(request.weights !== undefined ? { weights: request.weights } : {}),
+      labels: request.labels ?? { positive: [], negative: [] },
+    };
+    const run = await this.dataSource.transaction(async (tx) => {
+      const [row]: RunRow[] = await tx.query(
+        `INSERT INTO ml_training_runs (requested_by, request) VALUES ($1, $2) RETURNING ${RUN_COLUMNS}`,
+        [requestedBy, JSON.stringify(stored)],
+      );
+      await this.audit.append(
+        {
+          ...actor,
+          action: 'ml.model.training.requested',
+          targetType: 'ml_training_run',
+          targetId: row.id,
+          details: {
+            ...stored,
+            labels: { positive: stored.labels.positive.length, negative: stored.labels.negative.length },
+          },
+        },
+        tx,
+      );
+      return toRun(row);
+    });
+    // After the commit: a worker must find the run it is given. A crash in between leaves a queued run
+    // without a job, visible in the runs list, and a new request trains.
+    await this.queue.add('train', { runId: run.id }, { jobId: `train.${run.id}` });
+    return run;
+  }
+
+  private async fitAndStore(
+    runId: string,
+    request: StoredRequest,
+    requestedBy: string,
+  ): Promise<{ version: number }> {
+    const windowStart = new Date(request.windowStart);
+    const windowEnd = new Date(request.windowEnd);
+    const rows: { factors: number[] }[] = await this.dataSource.query(
+      `SELECT factors FROM user_risk_snapshots WHERE taken_at >= $1 AND taken_at < $2 ORDER BY taken_at DESC, user_id LIMIT $3`,
+      [windowStart, windowEnd, request.maxSamples],
+    );
+    const width = FACTOR_NAMES.length;
+    const values = new Float64Array(rows.length * width);
+    rows.forEach((row, i) => values.set(row.factors.slice(0, width), i * width));
+    const started = performance.now();
+    const training = trainRiskModel(new NumericMatrix(rows.length, width, values), request);
+    const trainingSeconds = (performance.now() - started) / 1000;
+
+    const labels = await this.feedback.storedLabels();
+    const fromFeedback = labels.size;
+    for (const userId of request.labels.negative) labels.set(userId, 0);
+    for (const userId of request.labels.positive) labels.set(userId, 1);
+    let evaluation: Record<string, unknown> | null = null;
+    if (labels.size > 0) {
+      const labelled: { user_id: string; factors: number[] }[] = await this.dataSource.query(
+        `SELECT user_id, factors FROM user_risk_snapshots
+          WHERE user_id = ANY($1) AND taken_at >= $2 AND taken_at < $3 LIMIT $4`,
+        [[...labels.keys()], windowStart, windowEnd, MAX_EVALUATION_SNAPSHOTS],
+      );
+      const snapshots: LabelledSnapshot[] = labelled.map((row) => ({
+        userId: row.user_id,
+        factors: row.factors,
+      }));
+      evaluation = {
+        ...evaluateOnLabels(training.model, snapshots, labels, this.config.ml.alertThreshold),
+        labelSources: {
+          request: request.labels.positive.length + request.labels.negative.length,
+          feedback: fromFeedback,
+        },
+      };
+    }
+
+    const metrics = {
+      evaluatedAt: new Date().toISOString(),
+      alertThreshold: this.config.ml.alertThreshold,
+      training: { rows: rows.length, seconds: trainingSeconds, secondsByStage: training.secondsByStage },
+      evaluation,
+      reference: training.reference,
+    };
+    return this.dataSource.transaction(async (tx) => {
+      const version = await this.registry.insert(tx, {
+        algorithm: 'anomaly-ensemble/v1: isolation forest + local outlier factor + robust z-score',
+        parameters: {
+          ...training.parameters,
+          maxSamples: request.maxSamples,
+          halfLivesMs: HALF_LIFE_MS,
+          trainingRun: runId,
+        },
+        trainingWindowStart: windowStart,
+        trainingWindowEnd: windowEnd,
+        sampleSize: rows.length,
+        metrics,
+        artifact: training.artifact,
+        createdBy: requestedBy,
+      });
+      await tx.query(
+        `UPDATE ml_training_runs SET status = 'succeeded', model_version = $2, finished_at = now() WHERE id = $1`,
+        [runId, version],
+      );
+      await this.audit.append(
+        {
+          actorType: 'system',
+          action: 'ml.model.trained',
+          targetType: 'ml_model',
+          targetId: String(version),
+          details: { runId, requestedBy, sampleSize: rows.length, seconds: trainingSeconds },
+        },
+        tx,
+      );
+      this.logger.log(
+        { runId, version, rows: rows.length, seconds: trainingSeconds },
+        'trained a candidate model',
+      );
+      return { version };
+    });
+  }
+}
+
+const RUN_COLUMNS = `id, status, requested_by, request, model_version, error, requested_at, started_at, finished_at`;
+
+interface RunRow {
+  id: string;
+  status: TrainingRun['status'];
+  requested_by: string;
+  request: StoredRequest;
+  model_version: number | null;
+  error: string | null;
+  requested_at: Date;
+  started_at: Date | null;
+  finished_at: Date | null;
+}
+
+function toRun(row: RunRow): TrainingRun {
+  const request = row.request;
+  return {
+    id: row.id,
+    status: row.status,
+    requestedBy: row.requested_by,
+    request: {
+      ...request,
+      labels: {
+        positive: request.labels?.positive.length ?? 0,
+        negative: request.labels?.negative.length ?? 0,
+      },
+    },
+    modelVersion: row.model_version,
+    error: row.error,
+    requestedAt: row.requested_at,
+    startedAt: row.started_at,
+    finishedAt: row.finished_at,
+  };
+}

@@ -1,0 +1,314 @@
+import { Injectable } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
+import { isSeverity, Severity } from '../domain/severity';
+import {
+  ExistingViolation,
+  FindingInput,
+  PlannedViolation,
+  ViolationPlan,
+  ViolationStatus,
+} from '../domain/violation-planner';
+
+type Sql = Pick<EntityManager, 'query'>;
+
+/** Advisory-lock class of violation groups (the two-key form keeps it apart from other locks). */
+const GROUP_LOCK_CLASS = 7_310_003;
+
+const FINDING_COLUMNS = `f.id::text AS id, f.kind, f.rule_id, f.rule_version, f.framework, f.reference, f.severity, f.user_id,
+  f.event_id, f.evidence_event_ids::text[] AS evidence, f.occurred_at,
+  CASE WHEN jsonb_typeof(f.details -> 'riskScore') = 'number' THEN (f.details ->> 'riskScore')::float8
+       WHEN jsonb_typeof(f.details -> 'score') = 'number' THEN (f.details ->> 'score')::float8 END AS risk_score`;
+
+const VIOLATION_COLUMNS = `id, group_key, kind, rule_id, user_id, status, severity, base_severity, first_seen, last_seen,
+  occurrence_count, evidence_event_ids::text[] AS evidence, max_risk_score, rule_version, framework, reference, critical_at`;
+
+/**
+ * The violation stage's SQL: every statement takes the whole batch (unnest arrays), so a batch costs
+ * the same handful of round trips whether it carries one finding or thousands.
+ */
+@Injectable()
+export class ViolationStore {
+  /** The batch's unconverted findings, locked so a concurrent sweep or re-run cannot convert them too. */
+  async batchFindings(tx: Sql, batchId: string): Promise<FindingInput[]> {
+    const rows: FindingRow[] = await tx.query(
+      `SELECT ${FINDING_COLUMNS}
+         FROM findings f JOIN event_receipts r ON r.event_id = f.event_id
+        WHERE r.batch_id = $1 AND f.violation_id IS NULL
+        ORDER BY f.id
+          FOR UPDATE OF f`,
+      [batchId],
+    );
+    return rows.map(toFinding);
+  }
+
+  /**
+   * Findings no batch will convert: those of scheduled checks (no event), and stragglers older than
+   * `staleBefore` (a finding written after its batch passed the violation stage). Rows another
+   * transaction holds are skipped, not waited for.
+   */
+  async unlinkedFindings(tx: Sql, staleBefore: Date, limit: number): Promise<FindingInput[]> {
+    const rows: FindingRow[] = await tx.query(
+      `SELECT ${FINDING_COLUMNS}
+         FROM findings f
+        WHERE f.violation_id IS NULL AND (f.event_id IS NULL OR f.created_at < $1)
+        ORDER BY f.created_at
+        LIMIT $2
+          FOR UPDATE OF f SKIP LOCKED`,
+      [staleBefore, limit],
+    );
+    return rows.map(toFinding);
+  }
+
+  /** Serialises work on the same (kind, rule, viewer) groups; keys sorted so lock order is global. */
+  async lockGroups(tx: Sql, groupKeys: string[]): Promise<void> {
+    const sorted = [...new Set(groupKeys)].sort();
+    await tx.query(`SELECT pg_advisory_xact_lock($1, hashtext(k)) FROM unnest($2::text[]) AS k`, [
+      GROUP_LOCK_CLASS,
+      sorted,
+    ]);
+  }
+
+  /** Open violations of the groups (locked: a case decision waits for, or is seen by, this batch) and the latest closed one of each. */
+  async groupViolations(tx: Sql, groupKeys: string[]): Promise<ExistingViolation[]> {
+    const open: ViolationRow[] = await tx.query(
+      `SELECT ${VIOLATION_COLUMNS} FROM violations
+        WHERE group_key = ANY($1::text[]) AND status IN ('open', 'acknowledged')
+          FOR UPDATE`,
+      [groupKeys],
+    );
+    const closed: ViolationRow[] = await tx.query(
+      `SELECT DISTINCT ON (group_key) ${VIOLATION_COLUMNS} FROM violations
+        WHERE group_key = ANY($1::text[]) AND status IN ('resolved', 'false_positive')
+        ORDER BY group_key, last_seen DESC`,
+      [groupKeys],
+    );
+    return [...open, ...closed].map(toViolation);
+  }
+
+  /** Writes a plan: new violations, updated ones, finding links, history, the alerting hand-off, the rollup. */
+  async apply(tx: Sql, plan: ViolationPlan, batchId: string | null, actor: string): Promise<void> {
+    const created = plan.violations.filter((v) => v.isNew);
+    const updated = plan.violations.filter((v) => !v.isNew);
+    if (created.length > 0) {
+      await tx.query(
+        `INSERT INTO violations (id, dedup_key, group_key, kind, rule_id, rule_version, framework, reference, severity, base_severity,
+                                 user_id, status, first_seen, last_seen, occurrence_count, evidence_event_ids, max_risk_score,
+                                 critical_at, recurrence_of)
+         SELECT id, dk, gk, k, r, rv, fw, ref, s, bs, u, 'open', fs, ls, n, ev::uuid[], risk, ca, ro
+           FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[],
+                       $10::text[], $11::text[], $12::timestamptz[], $13::timestamptz[], $14::int[], $15::text[], $16::float8[],
+                       $17::timestamptz[], $18::uuid[])
+                AS t(id, dk, gk, k, r, rv, fw, ref, s, bs, u, fs, ls, n, ev, risk, ca, ro)`,
+        [
+          created.map((v) => v.id),
+          created.map((v) => v.dedupKey),
+          created.map((v) => v.groupKey),
+          created.map((v) => v.kind),
+          created.map((v) => v.ruleId),
+          created.map((v) => v.ruleVersion),
+          created.map((v) => v.framework),
+          created.map((v) => v.reference),
+          created.map((v) => v.severity),
+          created.map((v) => v.baseSeverity),
+          created.map((v) => v.userId),
+          created.map((v) => v.firstSeen),
+          created.map((v) => v.lastSeen),
+          created.map((v) => v.occurrenceCount),
+          created.map((v) => uuidArrayLiteral(v.evidenceEventIds)),
+          created.map((v) => v.maxRiskScore),
+          created.map((v) => v.criticalAt),
+          created.map((v) => v.recurrenceOf),
+        ],
+      );
+    }
+    if (updated.length > 0) {
+      await tx.query(
+        `UPDATE violations v
+            SET rule_version = t.rv, framework = t.fw, reference = t.ref, severity = t.s, base_severity = t.bs,
+                first_seen = t.fs, last_seen = t.ls, occurrence_count = t.n, evidence_event_ids = t.ev::uuid[],
+                max_risk_score = t.risk, critical_at = t.ca, updated_at = now()
+           FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::timestamptz[], $8::timestamptz[],
+                       $9::int[], $10::text[], $11::float8[], $12::timestamptz[])
+                AS t(id, rv, fw, ref, s, bs, fs, ls, n, ev, risk, ca)
+          WHERE v.id = t.id`,
+        [
+          updated.map((v) => v.id),
+          updated.map((v) => v.ruleVersion),
+          updated.map((v) => v.framework),
+          updated.map((v) => v.reference),
+          updated.map((v) => v.severity),
+          updated.map((v) => v.baseSeverity),
+          updated.map((v) => v.firstSeen),
+          updated.map((v) => v.lastSeen),
+          updated.map((v) => v.occurrenceCount),
+          updated.map((v) => uuidArrayLiteral(v.evidenceEventIds)),
+          updated.map((v) => v.maxRiskScore),
+          updated.map((v) => v.criticalAt),
+        ],
+      );
+    }
+    await tx.query(
+      `UPDATE findings f SET violation_id = t.v FROM unnest($1::bigint[], $2::uuid[]) AS t(id, v) WHERE f.id = t.id`,
+      [plan.links.map((l) => l.findingId), plan.links.map((l) => l.violationId)],
+    );
+    const history = historyOf(plan.violations);
+    if (history.length > 0) {
+      await tx.query(
+        `INSERT INTO violation_history (violation_id, actor, action, from_status, to_status, details)
+         SELECT v, $1, a, fs, ts, d FROM unnest($2::uuid[], $3::text[], $4::text[], $5::text[], $6::jsonb[]) AS t(v, a, fs, ts, d)`,
+        [
+          actor,
+          history.map((h) => h.violationId),
+          history.map((h) => h.action),
+          history.map((h) => h.from),
+          history.map((h) => h.to),
+          history.map((h) => JSON.stringify(h.details)),
+        ],
+      );
+    }
+    await tx.query(
+      `INSERT INTO violation_changes (batch_id, violation_id, change, severity, previous_severity, occurrences)
+       SELECT $1, v, c, s, ps, n FROM unnest($2::uuid[], $3::text[], $4::text[], $5::text[], $6::int[]) AS t(v, c, s, ps, n)`,
+      [
+        batchId,
+        plan.violations.map((v) => v.id),
+        plan.violations.map((v) => v.change),
+        plan.violations.map((v) => v.severity),
+        plan.violations.map((v) => v.previousSeverity),
+        plan.violations.map((v) => v.occurrencesAdded),
+      ],
+    );
+    if (created.length > 0) {
+      await tx.query(
+        `INSERT INTO rollup_violations_daily AS r (day, framework, severity, opened_count)
+         SELECT (now() AT TIME ZONE 'UTC')::date, fw, s, count(*) FROM unnest($1::text[], $2::text[]) AS t(fw, s) GROUP BY fw, s
+         ON CONFLICT (day, framework, severity) DO UPDATE SET opened_count = r.opened_count + EXCLUDED.opened_count`,
+        [created.map((v) => v.framework), created.map((v) => v.severity)],
+      );
+    }
+  }
+}
+
+interface FindingRow {
+  id: string;
+  kind: string;
+  rule_id: string;
+  rule_version: string;
+  framework: string;
+  reference: string | null;
+  severity: string;
+  user_id: string | null;
+  event_id: string | null;
+  evidence: string[] | null;
+  occurred_at: Date;
+  risk_score: number | null;
+}
+
+interface ViolationRow {
+  id: string;
+  group_key: string;
+  kind: string;
+  rule_id: string;
+  user_id: string | null;
+  status: ViolationStatus;
+  severity: Severity;
+  base_severity: Severity;
+  first_seen: Date;
+  last_seen: Date;
+  occurrence_count: number;
+  evidence: string[] | null;
+  max_risk_score: number | null;
+  rule_version: string;
+  framework: string;
+  reference: string | null;
+  critical_at: Date | null;
+}
+
+function toFinding(row: FindingRow): FindingInput {
+  return {
+    id: row.id,
+    kind: row.kind,
+    ruleId: row.rule_id,
+    ruleVersion: row.rule_version,
+    framework: row.framework,
+    reference: row.reference,
+    severity: isSeverity(row.severity) ? row.severity : 'medium',
+    userId: row.user_id,
+    eventId: row.event_id,
+    evidenceEventIds: row.evidence ?? [],
+    occurredAt: row.occurred_at,
+    riskScore: row.risk_score === null ? null : Number(row.risk_score),
+  };
+}
+
+function toViolation(row: ViolationRow): ExistingViolation {
+  return {
+    id: row.id,
+    groupKey: row.group_key,
+    kind: row.kind,
+    ruleId: row.rule_id,
+    userId: row.user_id,
+    status: row.status,
+    severity: row.severity,
+    baseSeverity: row.base_severity,
+    firstSeen: row.first_seen,
+    lastSeen: row.last_seen,
+    occurrenceCount: Number(row.occurrence_count),
+    evidenceEventIds: row.evidence ?? [],
+    maxRiskScore: row.max_risk_score === null ? null : Number(row.max_risk_score),
+    ruleVersion: row.rule_version,
+    framework: row.framework,
+    reference: row.reference,
+    criticalAt: row.critical_at,
+  };
+}
+
+interface StageHistoryEntry {
+  violationId: string;
+  action: string;
+  from: string | null;
+  to: string | null;
+  details: Record<string, unknown>;
+}
+
+function historyOf(violations: PlannedViolation[]): StageHistoryEntry[] {
+  return violations.flatMap((v): StageHistoryEntry[] => {
+    if (v.isNew) {
+      return [
+        {
+          violationId: v.id,
+          action: v.recurrenceOf ? 'recurred' : 'created',
+          from: null,
+          to: 'open',
+          details: {
+            severity: v.severity,
+            occurrences: v.occurrenceCount,
+            ...(v.recurrenceOf ? { recurrenceOf: v.recurrenceOf } : {}),
+          },
+        },
+      ];
+    }
+    if (v.change === 'escalated') {
+      return [
+        {
+          violationId: v.id,
+          action: 'severity_escalated',
+          from: null,
+          to: null,
+          details: {
+            from: v.previousSeverity,
+            to: v.severity,
+            occurrences: v.occurrenceCount,
+            maxRiskScore: v.maxRiskScore,
+          },
+        },
+      ];
+    }
+    return [];
+  });
+}
+
+/** A uuid[] literal: unnest cannot take an array of arrays of different lengths, so each row's array travels as text. */
+function uuidArrayLiteral(ids: readonly string[]): string {
+  return `{${ids.join(',')}}`;
+}

@@ -1,0 +1,34 @@
+import { Injectable, OnModuleInit } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { StageHandler, StageHandlers } from '../pipeline/stage-handler';
+import { ViolationStore } from './persistence/violation-store';
+import { ViolationRecorder } from './violation-recorder';
+
+/**
+ * Stage 4: the findings of the batch's events become violation records. One transaction per batch:
+ * the findings are locked, folded into violations and marked with their violation in it, so a
+ * re-run (retry, stall, re-drive) finds nothing left to convert and writes nothing twice.
+ */
+@Injectable()
+export class ViolationStage implements StageHandler, OnModuleInit {
+  readonly stage = 'violation' as const;
+  readonly implemented = true;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly store: ViolationStore,
+    private readonly recorder: ViolationRecorder,
+    private readonly handlers: StageHandlers,
+  ) {}
+
+  onModuleInit(): void {
+    this.handlers.register(this);
+  }
+
+  async handle(batchId: string): Promise<void> {
+    await this.dataSource.transaction(async (tx) => {
+      const findings = await this.store.batchFindings(tx, batchId);
+      await this.recorder.record(tx, findings, batchId, 'system:violation-stage');
+    });
+  }
+}
