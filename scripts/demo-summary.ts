@@ -111,31 +111,30 @@ export async function printSummary(db: Client, since: Date, truthFile?: string):
 async function detectionReport(db: Client, since: Date, truth: GroundTruth): Promise<string[]> {
   const { rows } = await db.query(
     `SELECT DISTINCT rule_id, user_id, details->'stateRead'->>'actorId' AS actor_id FROM findings
-      WHERE kind = 'compliance' AND created_at >= $1`,
+      WHERE kind IN ('compliance', 'ml') AND created_at >= $1`,
     [since],
   );
   const labelled = new Set<string>();
   for (const s of Object.values(truth.scenarios)) [...s.viewers, ...s.actors].forEach((id) => labelled.add(id));
   const rowsOut: (string | number)[][] = [];
   for (const [name, scenario] of Object.entries(truth.scenarios)) {
-    if (scenario.rules.length === 0) {
-      rowsOut.push([name, scenario.viewers.length + scenario.actors.length, 'ML only', '-', '-']);
-      continue;
-    }
+    // Scenarios no rule can see (account sharing) are the anomaly model's to find.
+    const expected = scenario.rules.length > 0 ? scenario.rules : ['ML-ANOMALY'];
     const flagged = new Set(
-      rows.filter((r) => scenario.rules.includes(r.rule_id)).flatMap((r) => [r.user_id, r.actor_id].filter(Boolean) as string[]),
+      rows.filter((r) => expected.includes(r.rule_id)).flatMap((r) => [r.user_id, r.actor_id].filter(Boolean) as string[]),
     );
     const targets = [...scenario.viewers, ...scenario.actors];
     const found = targets.filter((id) => flagged.has(id)).length;
     const correct = [...flagged].filter((id) => labelled.has(id)).length;
-    rowsOut.push([name, targets.length, scenario.rules.join(' '), pct(found / targets.length), pct(flagged.size ? correct / flagged.size : NaN)]);
+    rowsOut.push([name, targets.length, expected.join(' '), pct(found / targets.length), pct(flagged.size ? correct / flagged.size : NaN)]);
   }
   const clean = new Set(truth.cleanViewers);
-  const falseAlarms = new Set(rows.filter((r) => clean.has(r.user_id)).map((r) => r.user_id));
+  const falseAlarms = new Set(rows.filter((r) => r.rule_id !== 'ML-ANOMALY' && clean.has(r.user_id)).map((r) => r.user_id));
+  const mlFalseAlarms = new Set(rows.filter((r) => r.rule_id === 'ML-ANOMALY' && clean.has(r.user_id)).map((r) => r.user_id));
   return [
-    '== Detection against the simulator\'s ground truth (compliance findings)',
+    "== Detection against the simulator's ground truth (per scenario: its rules, or the anomaly model)",
     table(['scenario', 'labelled', 'expected rules', 'recall', 'precision'], rowsOut),
-    `  clean viewers ${fmt(clean.size)}, with any compliance finding ${fmt(falseAlarms.size)}`,
+    `  clean viewers ${fmt(clean.size)}: with a compliance finding ${fmt(falseAlarms.size)}, with an anomaly finding ${fmt(mlFalseAlarms.size)}`,
   ];
 }
 

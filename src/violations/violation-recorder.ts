@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { EntityManager } from 'typeorm';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
+import { pipelineMetrics } from '../metrics/pipeline-metrics';
 import { FindingInput, groupKeyOf, planViolations, ViolationPlan } from './domain/violation-planner';
 import { ViolationStore } from './persistence/violation-store';
 
@@ -35,6 +36,9 @@ export class ViolationRecorder {
       newId: randomUUID,
     });
     await this.store.apply(tx, plan, batchId, actor);
+    for (const violation of plan.violations) {
+      if (violation.isNew) pipelineMetrics.violations.inc({ framework: violation.framework, severity: violation.severity });
+    }
     return plan;
   }
 }

@@ -1,3 +1,4 @@
+import { pipelineMetrics } from '../../metrics/pipeline-metrics';
 import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
 import { AppConfig } from '../../config/app-config';
 import { APP_CONFIG } from '../../config/config.module';
@@ -67,6 +68,11 @@ export class MlStage implements StageHandler, OnModuleInit {
     const written = await this.records.write(assessments, intervalMs, (i) => wanted[i]);
     assessments.forEach((a, i) => wanted[i] && this.snapshots.remember(a.userId, buckets[i], a.score.risk));
     const write = clock.lap();
+    pipelineMetrics.activeModelVersion.set(scorer.modelVersion ?? 0);
+    for (const a of assessments) {
+      pipelineMetrics.anomalyScore.observe({ detector: a.detector }, a.score.risk);
+      if (a.finding) pipelineMetrics.findings.inc({ kind: 'ml', framework: 'ML', severity: a.finding.severity });
+    }
     return {
       events: events.length,
       viewers: updates.length,
