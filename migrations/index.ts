@@ -1,8 +1,15 @@
-// Every migration, in order. The DataSource takes this list (not a glob) so the same
+// Every migration, in timestamp order. The DataSource takes this list (not a glob) so the same
 // classes run from the compiled CLI, the app and the tests.
 import { InitialSchema1764201600000 } from './1764201600000-InitialSchema';
 import { PipelineOperations1764288000000 } from './1764288000000-PipelineOperations';
 import { ViolationsAlerting1764460800000 } from './1764460800000-ViolationsAlerting';
 import { MlState1764547200000 } from './1764547200000-MlState';
+import { ComplianceState1764590400000 } from './1764590400000-ComplianceState';
 
-export const MIGRATIONS = [InitialSchema1764201600000, PipelineOperations1764288000000, ViolationsAlerting1764460800000, MlState1764547200000];
+export const MIGRATIONS = [
+  InitialSchema1764201600000,
+  PipelineOperations1764288000000,
+  ViolationsAlerting1764460800000,
+  MlState1764547200000,
+  ComplianceState1764590400000,
+];

@@ -17,6 +17,7 @@ import { ApiKeyQuotaGuard } from './security/throttling/api-key-quota.guard';
 import { AdminModule } from './admin/admin.module';
 import { IngestionModule } from './ingestion/ingestion.module';
 import { MlModule } from './ml/ml.module';
+import { ComplianceModule } from './compliance/compliance.module';
 import { ViolationsModule } from './violations/violations.module';
 import { AlertingModule } from './alerting/alerting.module';
 
@@ -33,6 +34,16 @@ export class AppModule {
             genReqId: (req, res) => (req as { id?: string }).id ?? assignRequestId(req, res),
             redact: { paths: ['req.headers.authorization', 'req.headers["x-api-key"]', 'req.headers.cookie'], censor: '[redacted]' },
             autoLogging: { ignore: (req) => (req.url ?? '').startsWith('/health') },
+            // Accepted events are counted by metrics; logging each of thousands a second at info
+            // would cost more than ingesting them. Failures are always logged.
+            customLogLevel: (req, res, error) =>
+              error || res.statusCode >= 500
+                ? 'error'
+                : res.statusCode >= 400
+                  ? 'warn'
+                  : (req.url ?? '').startsWith('/api/v1/events')
+                    ? 'debug'
+                    : 'info',
             customProps: () => ({ role: config.appRole }),
             serializers: {
               req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url }),
@@ -47,6 +58,7 @@ export class AppModule {
         AdminModule,
         IngestionModule,
         MlModule.register(config),
+        ComplianceModule,
         ViolationsModule,
         AlertingModule.register(config),
         HealthModule,

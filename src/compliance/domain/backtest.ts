@@ -52,8 +52,14 @@ function emptyCounts(): RuleBacktestCounts {
   return { total: 0, byDay: {}, errors: 0 };
 }
 
+const DAY_MS = 86_400_000;
+/** The last day formatted: consecutive events mostly fall on the same day (a replay is in time order). */
+let lastDay = { n: NaN, text: '' };
+
 function dayOf(ms: number): string {
-  return new Date(ms).toISOString().slice(0, 10);
+  const n = Math.floor(ms / DAY_MS);
+  if (n !== lastDay.n) lastDay = { n, text: new Date(n * DAY_MS).toISOString().slice(0, 10) };
+  return lastDay.text;
 }
 
 /**

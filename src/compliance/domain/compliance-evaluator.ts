@@ -31,6 +31,11 @@ export interface EvaluationOptions {
    * for this batch only (e.g. parsed from the database), so nobody else holds them.
    */
   reuseLoadedStates?: boolean;
+  /**
+   * The same for actor states only (default: as reuseLoadedStates). Lets a caller keep viewer states
+   * copy-on-write (to see which sections changed) while updating its own actor copies in place.
+   */
+  reuseLoadedActors?: boolean;
 }
 
 export interface BatchEvaluation {
@@ -73,6 +78,7 @@ export class StateWorkspace {
   constructor(
     private readonly loaded: LoadedStates = { viewers: new Map(), actors: new Map() },
     private readonly reuseLoaded = false,
+    private readonly reuseLoadedActors = reuseLoaded,
   ) {}
 
   viewer(userId: string): ViewerState {
@@ -91,7 +97,7 @@ export class StateWorkspace {
       const stored = this.loaded.actors.get(event.actorId);
       if (!stored && !tracksActor(event)) return null;
       s = stored
-        ? this.reuseLoaded
+        ? this.reuseLoadedActors
           ? stored
           : cloneActorState(stored)
         : emptyActorState(event.actorId, event.actorType);
@@ -165,7 +171,11 @@ export class ComplianceEvaluator {
     states: LoadedStates,
     options: EvaluationOptions = {},
   ): BatchEvaluation {
-    const workspace = new StateWorkspace(states, options.reuseLoadedStates === true);
+    const workspace = new StateWorkspace(
+      states,
+      options.reuseLoadedStates === true,
+      options.reuseLoadedActors ?? options.reuseLoadedStates === true,
+    );
     const findings: Finding[] = [];
     const errors: RuleEvaluationError[] = [];
     let evaluations = 0;

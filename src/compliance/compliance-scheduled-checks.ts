@@ -1,0 +1,209 @@
+import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { ScheduledTasks } from '../pipeline/scheduled-tasks';
+import { dsrSubjectsOf, findOverdue } from './domain/deadlines';
+import { findRetentionBreaches, retentionAnchorsOf } from './domain/retention';
+import type { Finding } from './domain/rule';
+import type { RuleEvaluationError } from './domain/rule-set';
+import { findBreachNotificationLapses, findErasureNoticeLapses } from './domain/scheduled-checks';
+import type { ViewerState } from './domain/viewer-state';
+import { ComplianceStateStore } from './persistence/compliance-state.store';
+import { parseViewerState } from './persistence/state-codec';
+import { ActiveRules, type ActiveRuleSet } from './rules/active-rules';
+
+export const COMPLIANCE_TASKS = {
+  /** Request deadlines and breach notification (72 h): minutes matter. */
+  deadlines: 'compliance-deadlines',
+  /** Retention periods and notices to recipients after an erasure: counted in days. */
+  retention: 'compliance-retention',
+} as const;
+
+const DEADLINE_EVERY_MS = 60_000;
+/** 03:30 UTC daily (six-field cron: seconds first). */
+const RETENTION_PATTERN = '0 30 3 * * *';
+const PAGE = 500;
+
+export interface ScheduledCheckRun {
+  task: string;
+  now: string;
+  viewersChecked: number;
+  findings: number;
+  /** findings new to the table (the rest were raised by an earlier run) */
+  inserted: number;
+  errors: number;
+}
+
+/**
+ * Time-driven compliance checks, run as BullMQ job schedulers on the maintenance queue (exactly one
+ * worker runs each tick). They judge stored state at `now`, so a request nobody answers becomes a finding
+ * when its deadline passes even if no event ever arrives again. Findings are keyed per rule version and
+ * subject (request, retention anchor, breach, recipient), so every tick after the first writes nothing new.
+ */
+@Injectable()
+export class ComplianceScheduledChecks implements OnModuleInit {
+  private readonly logger = new Logger(ComplianceScheduledChecks.name);
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly store: ComplianceStateStore,
+    private readonly rules: ActiveRules,
+    private readonly tasks: ScheduledTasks,
+  ) {}
+
+  onModuleInit(): void {
+    this.tasks.register({
+      name: COMPLIANCE_TASKS.deadlines,
+      schedule: { every: DEADLINE_EVERY_MS },
+      run: () => this.runDeadlineChecks(),
+    });
+    this.tasks.register({
+      name: COMPLIANCE_TASKS.retention,
+      schedule: { pattern: RETENTION_PATTERN },
+      run: () => this.runRetentionChecks(),
+    });
+  }
+
+  /** Open data-subject requests past (or near) their due date, and breaches not notified in time. */
+  async runDeadlineChecks(now: Date = new Date()): Promise<ScheduledCheckRun> {
+    const active = await this.currentRules();
+    const run = this.newRun(COMPLIANCE_TASKS.deadlines, now);
+    if (active.rules.forSchedule('schedule.dsr_deadline').length > 0) {
+      await this.pageStates(
+        (after) =>
+          this.dataSource.query(
+            `SELECT d.user_id, s.state
+               FROM (SELECT DISTINCT user_id FROM dsar_requests
+                      WHERE status IN ('open', 'paused') AND user_id > $1 ORDER BY user_id LIMIT ${PAGE}) d
+               LEFT JOIN compliance_viewer_state_json s ON s.user_id = d.user_id
+              ORDER BY d.user_id`,
+            [after],
+          ),
+        async (states) => {
+          const errors: RuleEvaluationError[] = [];
+          const subjects = states
+            .flatMap(dsrSubjectsOf)
+            .filter((s) => s.request.completedAt === null && s.request.refusedAt === null);
+          const findings = findOverdue(subjects, now, active.rules, errors);
+          const inserted = await this.record(run, states.length, findings, errors, active);
+          // A deadline finding's key is `<rule>@<version>:<subjectKey>` with subjectKey `<user>:dsr:<request>`.
+          const requestOf = new Map(
+            subjects.map((s) => [`${s.userId}:dsr:${s.request.requestId}`, s.request.requestId]),
+          );
+          const requestIds = findings
+            .filter((f) => inserted.has(f.dedupeKey))
+            .map((f) => requestOf.get(f.dedupeKey.slice(f.dedupeKey.indexOf(':') + 1)))
+            .filter((id): id is string => id !== undefined);
+          if (requestIds.length > 0) {
+            await this.dataSource.query(
+              `UPDATE dsar_requests SET overdue_flagged_at = $2
+                WHERE request_id = ANY($1::text[]) AND overdue_flagged_at IS NULL AND due_at < $2`,
+              [requestIds, now.toISOString()],
+            );
+          }
+        },
+      );
+    }
+    if (active.rules.forSchedule('schedule.breach_notification').length > 0) {
+      await this.pageStates(
+        (after) =>
+          this.dataSource.query(
+            `SELECT user_id, state FROM compliance_viewer_state_json WHERE has_breaches AND user_id > $1 ORDER BY user_id LIMIT ${PAGE}`,
+            [after],
+          ),
+        async (states) => {
+          const errors: RuleEvaluationError[] = [];
+          const findings = findBreachNotificationLapses(states, now, active.rules, errors);
+          await this.record(run, states.length, findings, errors, active);
+        },
+      );
+    }
+    this.report(run);
+    return run;
+  }
+
+  /** Data kept past its retention period, and recipients not told of an erasure: every stored viewer. */
+  async runRetentionChecks(now: Date = new Date()): Promise<ScheduledCheckRun> {
+    const active = await this.currentRules();
+    const run = this.newRun(COMPLIANCE_TASKS.retention, now);
+    const retention = active.rules.forSchedule('schedule.retention').length > 0;
+    const notices = active.rules.forSchedule('schedule.erasure_recipient_notice').length > 0;
+    if (retention || notices) {
+      await this.pageStates(
+        (after) =>
+          this.dataSource.query(
+            `SELECT user_id, state FROM compliance_viewer_state_json
+              WHERE as_of IS NOT NULL AND user_id > $1 ORDER BY user_id LIMIT ${PAGE}`,
+            [after],
+          ),
+        async (states) => {
+          const errors: RuleEvaluationError[] = [];
+          const byId = new Map(states.map((s) => [s.userId, s]));
+          // No legal-hold register exists yet: every category counts as not held (see the report).
+          const findings = [
+            ...(retention
+              ? findRetentionBreaches(
+                  states.flatMap((s) => retentionAnchorsOf(s)),
+                  now,
+                  active.rules,
+                  byId,
+                  errors,
+                )
+              : []),
+            ...(notices ? findErasureNoticeLapses(states, now, active.rules, errors) : []),
+          ];
+          await this.record(run, states.length, findings, errors, active);
+        },
+      );
+    }
+    this.report(run);
+    return run;
+  }
+
+  private async currentRules(): Promise<ActiveRuleSet> {
+    const [row] = await this.dataSource.query(`SELECT revision FROM compliance_rule_revision`);
+    return this.rules.get(Number(row?.revision ?? 0));
+  }
+
+  /** Keyset pages of viewer states (by user id), so a run never holds more than one page. */
+  private async pageStates(
+    fetch: (after: string) => Promise<{ user_id: string; state: unknown }[]>,
+    handle: (states: ViewerState[]) => Promise<void>,
+  ): Promise<void> {
+    let after = '';
+    for (;;) {
+      const rows = await fetch(after);
+      if (rows.length === 0) return;
+      await handle(rows.filter((r) => r.state !== null).map((r) => parseViewerState(r.user_id, r.state)));
+      after = rows[rows.length - 1].user_id;
+      if (rows.length < PAGE) return;
+    }
+  }
+
+  private async record(
+    run: ScheduledCheckRun,
+    viewers: number,
+    findings: Finding[],
+    errors: RuleEvaluationError[],
+    active: ActiveRuleSet,
+  ): Promise<Set<string>> {
+    run.viewersChecked += viewers;
+    run.findings += findings.length;
+    run.errors += errors.length;
+    if (errors.length > 0)
+      this.logger.warn({ task: run.task, errors: errors.slice(0, 5) }, 'scheduled rule expressions failed');
+    const inserted = await this.store.insertFindings(
+      this.dataSource,
+      findings.map((finding) => ({ finding, rule: active.rules.get(finding.ruleId)?.def })),
+    );
+    run.inserted += inserted.length;
+    return new Set(inserted);
+  }
+
+  private newRun(task: string, now: Date): ScheduledCheckRun {
+    return { task, now: now.toISOString(), viewersChecked: 0, findings: 0, inserted: 0, errors: 0 };
+  }
+
+  private report(run: ScheduledCheckRun): void {
+    if (run.inserted > 0) this.logger.log(run, 'scheduled compliance checks raised findings');
+  }
+}
