@@ -5,6 +5,7 @@ import { PipelineOperations1764288000000 } from './1764288000000-PipelineOperati
 import { ViolationsAlerting1764460800000 } from './1764460800000-ViolationsAlerting';
 import { MlState1764547200000 } from './1764547200000-MlState';
 import { ComplianceState1764590400000 } from './1764590400000-ComplianceState';
+import { AnalyticsReporting1764633600000 } from './1764633600000-AnalyticsReporting';
 
 export const MIGRATIONS = [
   InitialSchema1764201600000,
@@ -12,4 +13,5 @@ export const MIGRATIONS = [
   ViolationsAlerting1764460800000,
   MlState1764547200000,
   ComplianceState1764590400000,
+  AnalyticsReporting1764633600000,
 ];

@@ -8,6 +8,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { Client } from 'pg';
 import { loadConfig } from '../src/config/app-config';
 import { PIPELINE_STAGES } from '../src/pipeline/pipeline.constants';
+import { executiveHeadline } from '../src/reporting/executive-headline';
 
 interface ScenarioTruth {
   viewers: string[];
@@ -100,6 +101,8 @@ export async function printSummary(db: Client, since: Date, truthFile?: string):
   }
 
   if (truthFile && existsSync(truthFile)) out.push('', ...(await detectionReport(db, since, JSON.parse(readFileSync(truthFile, 'utf8')))));
+  // The executive summary's headline, from the rollups (folded just before by up.sh).
+  out.push('', '== Executive summary (headline)', ...(await executiveHeadline(db, since, new Date())).map((line) => `  ${line}`));
   console.log(out.join('\n'));
 }
 

@@ -48,6 +48,7 @@ if [ "$DEMO_SECONDS" -gt 0 ]; then
     [ "$open" = "0" ] && break
     sleep 0.5
   done
+  node dist/src/analytics/rebuild-rollups.js --fold >/dev/null
   echo
   node dist/scripts/demo-summary.js --since "$since" --truth "$RUN_DIR/truth.json"
 fi

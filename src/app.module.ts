@@ -20,6 +20,9 @@ import { MlModule } from './ml/ml.module';
 import { ComplianceModule } from './compliance/compliance.module';
 import { ViolationsModule } from './violations/violations.module';
 import { AlertingModule } from './alerting/alerting.module';
+import { CacheModule } from './cache/cache.module';
+import { AnalyticsModule } from './analytics/analytics.module';
+import { ReportingModule } from './reporting/reporting.module';
 
 @Module({})
 export class AppModule {
@@ -61,6 +64,9 @@ export class AppModule {
         ComplianceModule,
         ViolationsModule,
         AlertingModule.register(config),
+        CacheModule,
+        AnalyticsModule,
+        ReportingModule.register(config),
         HealthModule,
         MetricsModule,
       ],

@@ -27,7 +27,7 @@ import { UsersRepository } from './users/users.repository';
     JwtModule.register({}),
     ThrottlerModule.forRootAsync({
       inject: [REDIS, Reflector, APP_CONFIG],
-      useFactory: (redis: Redis, reflector: Reflector, config: AppConfig) => throttlerOptions(redis, reflector, config.throttle),
+      useFactory: (redis: Redis, reflector: Reflector, config: AppConfig) => throttlerOptions(redis, reflector, config.throttle, config.queuePrefix),
     }),
   ],
   controllers: [AuthController, AuditController],

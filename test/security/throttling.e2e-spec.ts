@@ -4,12 +4,13 @@ import { Role } from '../../src/security/roles';
 import { bootTestApp, TEST_REDIS_URL, TestApp } from '../support/test-app';
 import { ExecutionContext, HttpException } from '@nestjs/common';
 import { ApiKeyQuotaGuard } from '../../src/security/throttling/api-key-quota.guard';
+import { loadConfig } from '../../src/config/app-config';
 
 async function clearThrottleKeys(): Promise<void> {
   const redis = new Redis(TEST_REDIS_URL);
   let cursor = '0';
   do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', 'throttle:*', 'COUNT', 1000);
+    const [next, keys] = await redis.scan(cursor, 'MATCH', '*:throttle:*', 'COUNT', 1000);
     cursor = next;
     if (keys.length) await redis.unlink(...keys);
   } while (cursor !== '0');
@@ -23,7 +24,8 @@ describe('throttling across two app instances', () => {
 
   beforeAll(async () => {
     await clearThrottleKeys();
-    const env = { THROTTLE_LOGIN_PER_MINUTE: '5', THROTTLE_PER_IP_PER_HOUR: '60', APP_ROLE: 'api' };
+    // One deployment (one prefix), two processes.
+    const env = { THROTTLE_LOGIN_PER_MINUTE: '5', THROTTLE_PER_IP_PER_HOUR: '60', APP_ROLE: 'api', QUEUE_PREFIX: `throttle-test-${Date.now()}` };
     a = await bootTestApp(env);
     b = await bootTestApp(env);
   });
@@ -71,7 +73,7 @@ describe('per-API-key quota (guard against real Redis)', () => {
   });
 
   it('answers 429 with Retry-After once a key has used its requests for the minute', async () => {
-    const guard = new ApiKeyQuotaGuard(redis);
+    const guard = new ApiKeyQuotaGuard(redis, loadConfig({ QUEUE_PREFIX: 'quota-test' }));
     const headers: Record<string, string> = {};
     const principal = { kind: 'api_key', userId: 'u', apiKeyId: `key-${Date.now()}`, roles: [Role.Ingest], apiKeyQuotaPerMinute: 3 };
     const context = {

@@ -24,7 +24,7 @@ export async function bootTestApp(env: Record<string, string> = {}): Promise<Tes
   const config = loadConfig({
     DATABASE_URL: TEST_DATABASE_URL,
     REDIS_URL: TEST_REDIS_URL,
-    LOG_LEVEL: 'warn',
+    LOG_LEVEL: 'error',
     QUEUE_PREFIX: queuePrefix,
     DATABASE_POOL_SIZE: '5',
     // Every test talks from 127.0.0.1: generous limits unless a test sets its own.

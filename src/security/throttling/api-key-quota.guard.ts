@@ -1,6 +1,8 @@
 import { CanActivate, ExecutionContext, HttpException, HttpStatus, Inject, Injectable } from '@nestjs/common';
 import { Response } from 'express';
 import Redis from 'ioredis';
+import { AppConfig } from '../../config/app-config';
+import { APP_CONFIG } from '../../config/config.module';
 import { REDIS } from '../../database/redis.module';
 import { pipelineMetrics } from '../../metrics/pipeline-metrics';
 import { AuthenticatedRequest } from '../principal';
@@ -16,8 +18,8 @@ const MINUTE_MS = 60_000;
 export class ApiKeyQuotaGuard implements CanActivate {
   private readonly storage: RedisThrottlerStorage;
 
-  constructor(@Inject(REDIS) redis: Redis) {
-    this.storage = new RedisThrottlerStorage(redis);
+  constructor(@Inject(REDIS) redis: Redis, @Inject(APP_CONFIG) config: AppConfig) {
+    this.storage = new RedisThrottlerStorage(redis, `${config.queuePrefix}:throttle`);
   }
 
   async canActivate(context: ExecutionContext): Promise<boolean> {

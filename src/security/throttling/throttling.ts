@@ -26,9 +26,16 @@ function isLogin(reflector: Reflector, context: ExecutionContext): boolean {
  *   (the e-mail tried), blocked for 5 minutes past that;
  * The client IP is Express's req.ip: X-Forwarded-For counts only from TRUSTED_PROXIES.
  */
-export function throttlerOptions(redis: Redis, reflector: Reflector, limits: AppConfig['throttle']): ThrottlerModuleOptions {
+export function throttlerOptions(
+  redis: Redis,
+  reflector: Reflector,
+  limits: AppConfig['throttle'],
+  keyPrefix: string,
+): ThrottlerModuleOptions {
   return {
-    storage: new RedisThrottlerStorage(redis),
+    // Counters live under the deployment's prefix, so two deployments sharing a Redis never
+    // throttle each other.
+    storage: new RedisThrottlerStorage(redis, `${keyPrefix}:throttle`),
     // Limits are per client (or account), across all routes; the stock key is per route.
     generateKey: (_ctx, tracker, name) => `${name}:${tracker}`,
     throttlers: [

@@ -1,0 +1,32 @@
+import { Module } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { CacheModule } from '../cache/cache.module';
+import { DatabaseModule } from '../database/database.module';
+import { SecurityModule } from '../security/security.module';
+import { AnalyticsService } from './analytics.service';
+import { AnalyticsController } from './api/analytics.controller';
+import { RollupQueries } from './persistence/rollup-queries';
+import { sqlOf } from './persistence/sql';
+import { RollupMaintainer } from './rollups/rollup-maintainer';
+import { RollupSchedule } from './rollups/rollup-schedule';
+
+/**
+ * Rollups kept current by a scheduled maintainer (and rebuilt on demand), and the analytics API that
+ * reads them through the cache. RollupQueries and AnalyticsService are exported for reports.
+ */
+@Module({
+  imports: [DatabaseModule, SecurityModule, CacheModule],
+  controllers: [AnalyticsController],
+  providers: [
+    {
+      provide: RollupQueries,
+      inject: [DataSource],
+      useFactory: (dataSource: DataSource) => new RollupQueries(sqlOf(dataSource)),
+    },
+    RollupMaintainer,
+    RollupSchedule,
+    AnalyticsService,
+  ],
+  exports: [RollupQueries, AnalyticsService],
+})
+export class AnalyticsModule {}

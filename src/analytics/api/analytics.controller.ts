@@ -1,0 +1,129 @@
+import { Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { AuditLog } from '../../security/audit/audit-log.service';
+import { Roles } from '../../security/auth.decorators';
+import { auditActor, Ctx, RequestContext } from '../../security/principal';
+import { Role } from '../../security/roles';
+import { AnalyticsService } from '../analytics.service';
+import { resolveRange } from '../domain/time-range';
+import { RollupMaintainer } from '../rollups/rollup-maintainer';
+import {
+  EventsQueryDto,
+  PerformanceQueryDto,
+  TimeRangeQueryDto,
+  TopRiskQueryDto,
+  ViewerParamDto,
+  ViolationTrendsQueryDto,
+} from './analytics.dto';
+
+const READERS = [Role.Analyst, Role.ComplianceOfficer, Role.Auditor, Role.Admin];
+
+@ApiTags('analytics')
+@Controller('analytics')
+export class AnalyticsController {
+  constructor(
+    private readonly analytics: AnalyticsService,
+    private readonly rollups: RollupMaintainer,
+    private readonly audit: AuditLog,
+  ) {}
+
+  @Get('events')
+  @Roles(...READERS)
+  @ApiOperation({ summary: 'Event counts per hour or day × type or country (from the hourly rollup), paged' })
+  events(@Query() q: EventsQueryDto) {
+    return this.analytics.events(
+      resolveRange(q.from, q.to),
+      q.bucket ?? 'hour',
+      q.groupBy ?? 'type',
+      { type: q.type, country: q.country },
+      { limit: q.limit ?? 200, offset: q.offset ?? 0 },
+    );
+  }
+
+  @Get('violations/trends')
+  @Roles(...READERS)
+  @ApiOperation({
+    summary:
+      'Violations opened (by first_seen) and resolved (by resolved_at) per UTC day, framework and severity, paged',
+  })
+  violationTrends(@Query() q: ViolationTrendsQueryDto) {
+    return this.analytics.violationTrends(
+      resolveRange(q.from, q.to),
+      { framework: q.framework, severity: q.severity },
+      { limit: q.limit ?? 200, offset: q.offset ?? 0 },
+    );
+  }
+
+  @Get('compliance/posture')
+  @Roles(...READERS)
+  @ApiOperation({
+    summary:
+      'Posture score per framework: 100 × (1 − O / (O + R + 1)), O = severity-weighted open violations at the end of the window, ' +
+      'R = severity-weighted violations resolved within it (weights low 1, medium 2, high 5, critical 10)',
+  })
+  posture(@Query() q: TimeRangeQueryDto) {
+    return this.analytics.posture(resolveRange(q.from, q.to));
+  }
+
+  @Get('viewers/top-risk')
+  @Roles(...READERS)
+  @ApiOperation({
+    summary: 'Viewers by current risk score, highest first, with tier, segment and top factors; paged',
+  })
+  topRisk(@Query() q: TopRiskQueryDto) {
+    return this.analytics.topRisk({ limit: q.limit ?? 50, offset: q.offset ?? 0 }, q.tier);
+  }
+
+  @Get('viewers/:userId/risk-history')
+  @Roles(...READERS)
+  @ApiOperation({
+    summary: "One viewer's highest and last risk score per day (audited read: analytics.viewer.read)",
+  })
+  riskHistory(@Param() p: ViewerParamDto, @Query() q: TimeRangeQueryDto, @Ctx() ctx: RequestContext) {
+    return this.analytics.riskHistory(p.userId, resolveRange(q.from, q.to), ctx);
+  }
+
+  @Get('ml')
+  @Roles(...READERS)
+  @ApiOperation({
+    summary: 'Score distribution, risk tiers, behaviour segments, the active model, flagged viewers per day',
+  })
+  ml(@Query() q: TimeRangeQueryDto) {
+    return this.analytics.ml(resolveRange(q.from, q.to));
+  }
+
+  @Get('pipeline/performance')
+  @Roles(...READERS)
+  @ApiOperation({
+    summary:
+      'Throughput, per-stage batch time, end-to-end latency, dead letters (window) and live queue depth',
+  })
+  performance(@Query() q: PerformanceQueryDto) {
+    return this.analytics.pipelinePerformance(resolveRange(q.from, q.to), q.bucket ?? 'hour');
+  }
+
+  @Get('rollups')
+  @Roles(...READERS, Role.Operator)
+  @ApiOperation({
+    summary: 'How far each rollup has folded its source (watermark, lag) and when it was last rebuilt',
+  })
+  rollupStatus() {
+    return this.rollups.status();
+  }
+
+  @Post('rollups/rebuild')
+  @HttpCode(200)
+  @Roles(Role.Admin)
+  @ApiOperation({ summary: 'Recompute every rollup from the raw tables (one transaction; audited)' })
+  async rebuild(@Ctx() ctx: RequestContext) {
+    const result = await this.rollups.rebuild();
+    await this.audit.append({
+      ...auditActor(ctx),
+      action: 'analytics.rollups.rebuild',
+      targetType: 'rollups',
+      targetId: 'all',
+      details: { ...result },
+    });
+    return result;
+  }
+}

@@ -1,0 +1,44 @@
+import { Client } from 'pg';
+import { Queryable, sqlOf } from '../analytics/persistence/sql';
+import { RollupQueries } from '../analytics/persistence/rollup-queries';
+import { ExecutiveReport, ReportBuilder } from './report-builder';
+
+/**
+ * The executive summary's headline numbers as printable lines, for scripts (the demo summary):
+ *
+ *   const lines = await executiveHeadline(client, from, to); // client: pg.Client, pg.Pool or a DataSource
+ *
+ * It reads the rollups, which the maintainer folds every 20 s while a worker runs (or run
+ * `node dist/src/analytics/rebuild-rollups.js --fold` first).
+ */
+export async function executiveHeadline(db: Queryable, from: Date, to: Date): Promise<string[]> {
+  const report = await new ReportBuilder(
+    new RollupQueries(sqlOf(db, { serial: db instanceof Client })),
+  ).executive({ from, to });
+  return headlineLines(report);
+}
+
+export function headlineLines(r: ExecutiveReport): string[] {
+  const h = r.headline;
+  const n = (v: number) => Math.round(v).toLocaleString('en-US');
+  const pct = (v: number | null) => (v === null ? 'n/a' : `${v > 0 ? '+' : ''}${v.toFixed(1)}%`);
+  const bySeverity = r.violationsBySeverity.map((v) => `${v.severity} ${n(v.current)}`).join(', ');
+  const lowest = r.posture.frameworks
+    .slice(0, 3)
+    .map((f) => `${f.framework} ${f.score.toFixed(1)}`)
+    .join(', ');
+  const risks = r.topRisks
+    .slice(0, 3)
+    .map((v) => `${v.userId} ${v.score.toFixed(3)}${v.tier ? ` (${v.tier})` : ''}`)
+    .join(', ');
+  const findings = r.findingsByKind.map((f) => `${n(f.findings)} ${f.kind}`).join(', ');
+  return [
+    `Executive summary ${r.period.from.slice(0, 16).replace('T', ' ')} to ${r.period.to.slice(0, 16).replace('T', ' ')} UTC`,
+    `Events processed: ${n(h.events)} (${pct(h.eventsChangePct)} vs previous period: ${n(h.eventsPrevious)})`,
+    `Violations opened: ${n(h.violationsOpened)} (${bySeverity}); previous period ${n(h.violationsOpenedPrevious)} (${pct(h.violationsChangePct)})`,
+    `Resolved in period: ${n(h.violationsResolved)}; open at end: ${n(h.violationsOpenAtEnd)} (${n(h.criticalOpenAtEnd)} critical)`,
+    `Compliance posture: overall ${h.postureOverall.toFixed(1)} (previous ${h.postureOverallPrevious.toFixed(1)})${lowest ? `; lowest: ${lowest}` : ''}`,
+    `Top risk viewers: ${risks || 'none scored'}`,
+    `Findings: ${findings || 'none'}`,
+  ];
+}
