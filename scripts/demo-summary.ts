@@ -113,8 +113,9 @@ export async function printSummary(db: Client, since: Date, truthFile?: string):
  */
 async function detectionReport(db: Client, since: Date, truth: GroundTruth): Promise<string[]> {
   const { rows } = await db.query(
-    `SELECT DISTINCT rule_id, user_id, details->'stateRead'->>'actorId' AS actor_id FROM findings
-      WHERE kind IN ('compliance', 'ml') AND created_at >= $1`,
+    `SELECT DISTINCT f.rule_id, f.user_id, p.actor_id FROM findings f
+       LEFT JOIN processed_events p ON p.event_id = f.event_id
+      WHERE f.kind IN ('compliance', 'ml') AND f.created_at >= $1`,
     [since],
   );
   const labelled = new Set<string>();
@@ -123,10 +124,12 @@ async function detectionReport(db: Client, since: Date, truth: GroundTruth): Pro
   for (const [name, scenario] of Object.entries(truth.scenarios)) {
     // Scenarios no rule can see (account sharing) are the anomaly model's to find.
     const expected = scenario.rules.length > 0 ? scenario.rules : ['ML-ANOMALY'];
+    // A scenario about staff (insider access) is about who acted; the others about the viewer.
+    const byActor = scenario.actors.length > 0;
     const flagged = new Set(
-      rows.filter((r) => expected.includes(r.rule_id)).flatMap((r) => [r.user_id, r.actor_id].filter(Boolean) as string[]),
+      rows.filter((r) => expected.includes(r.rule_id)).map((r) => (byActor ? r.actor_id : r.user_id)).filter(Boolean) as string[],
     );
-    const targets = [...scenario.viewers, ...scenario.actors];
+    const targets = byActor ? scenario.actors : scenario.viewers;
     const found = targets.filter((id) => flagged.has(id)).length;
     const correct = [...flagged].filter((id) => labelled.has(id)).length;
     rowsOut.push([name, targets.length, expected.join(' '), pct(found / targets.length), pct(flagged.size ? correct / flagged.size : NaN)]);
