@@ -1,3 +1,4 @@
+import { PageQueryDto } from '../../common/http/page-query.dto';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import {
@@ -168,7 +169,7 @@ export class UpdateRouteDto {
   @ApiPropertyOptional() @IsOptional() @IsBoolean() enabled?: boolean;
 }
 
-export class AlertQueryDto {
+export class AlertQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ enum: ALERT_REASONS }) @IsOptional() @IsIn(ALERT_REASONS) reason?: AlertReason;
   @ApiPropertyOptional({ enum: SEVERITIES }) @IsOptional() @IsIn(SEVERITIES) severity?: Severity;
   @ApiPropertyOptional() @IsOptional() @IsUUID() violationId?: string;
@@ -190,20 +191,6 @@ export class AlertQueryDto {
   @Type(() => Date)
   @IsDate({ message: 'to must be an ISO-8601 date' })
   to?: Date;
-  @ApiPropertyOptional({ default: 50 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(500)
-  limit?: number;
-  @ApiPropertyOptional({ default: 0 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(0)
-  @Max(1_000_000)
-  offset?: number;
 }
 
 export class RedeliverDto {

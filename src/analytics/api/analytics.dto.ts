@@ -1,3 +1,4 @@
+import { PageQueryDto } from '../../common/http/page-query.dto';
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
@@ -130,26 +131,12 @@ export class ViolationTrendsQueryDto extends PagedRangeQueryDto {
   severity?: string;
 }
 
-export class TopRiskQueryDto {
+export class TopRiskQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ enum: SEVERITIES, description: 'Only viewers in this risk tier' })
   @IsOptional()
   @IsIn(SEVERITIES, { message: `tier must be one of: ${SEVERITIES.join(', ')}` })
   tier?: string;
 
-  @ApiPropertyOptional({ default: 50, maximum: 500 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(500)
-  limit?: number;
-  @ApiPropertyOptional({ default: 0 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(0)
-  @Max(1_000_000)
-  offset?: number;
 }
 
 export class ViewerParamDto {

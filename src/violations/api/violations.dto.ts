@@ -1,16 +1,14 @@
+import { PageQueryDto } from '../../common/http/page-query.dto';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import {
   IsDate,
   IsIn,
-  IsInt,
   IsNotEmpty,
   IsOptional,
   IsString,
   IsUUID,
-  Max,
   MaxLength,
-  Min,
 } from 'class-validator';
 import { SEVERITIES, Severity } from '../domain/severity';
 import { ViolationStatus } from '../domain/violation-planner';
@@ -19,7 +17,7 @@ const STATUSES: ViolationStatus[] = ['open', 'acknowledged', 'resolved', 'false_
 const KINDS = ['compliance', 'ml', 'security'];
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 
-export class ViolationQueryDto {
+export class ViolationQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ example: 'GDPR' }) @IsOptional() @IsString() @MaxLength(64) framework?: string;
   @ApiPropertyOptional({ enum: SEVERITIES }) @IsOptional() @IsIn(SEVERITIES) severity?: Severity;
   @ApiPropertyOptional({ enum: STATUSES }) @IsOptional() @IsIn(STATUSES) status?: ViolationStatus;
@@ -45,20 +43,6 @@ export class ViolationQueryDto {
   @Type(() => Date)
   @IsDate({ message: 'to must be an ISO-8601 date' })
   to?: Date;
-  @ApiPropertyOptional({ default: 50 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(500)
-  limit?: number;
-  @ApiPropertyOptional({ default: 0 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(0)
-  @Max(1_000_000)
-  offset?: number;
 }
 
 export class AssignDto {
