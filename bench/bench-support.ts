@@ -8,9 +8,21 @@ export function percentile(sorted: number[], p: number): number {
   return sorted[index];
 }
 
-export function summarise(values: number[]): { n: number; p50: number; p95: number; p99: number; max: number } {
+export function summarise(values: number[]): {
+  n: number;
+  p50: number;
+  p95: number;
+  p99: number;
+  max: number;
+} {
   const sorted = [...values].sort((a, b) => a - b);
-  return { n: sorted.length, p50: percentile(sorted, 50), p95: percentile(sorted, 95), p99: percentile(sorted, 99), max: sorted[sorted.length - 1] ?? NaN };
+  return {
+    n: sorted.length,
+    p50: percentile(sorted, 50),
+    p95: percentile(sorted, 95),
+    p99: percentile(sorted, 99),
+    max: sorted[sorted.length - 1] ?? NaN,
+  };
 }
 
 export function argValue(name: string, fallback: string): string {
@@ -29,7 +41,8 @@ export function peakRssMiB(pid: number): number | null {
   }
 }
 
-export async function ingestKey(baseUrl: string): Promise<string> {
+/** Logs in as the seeded admin (ADMIN_EMAIL / ADMIN_PASSWORD, as the stack was started with). */
+export async function adminToken(baseUrl: string): Promise<string> {
   const email = process.env.ADMIN_EMAIL ?? 'admin@example.com';
   const password = process.env.ADMIN_PASSWORD ?? 'dev-only-Admin-password-1';
   const login = await fetch(`${baseUrl}/api/v1/auth/login`, {
@@ -38,14 +51,27 @@ export async function ingestKey(baseUrl: string): Promise<string> {
     body: JSON.stringify({ email, password }),
   });
   if (!login.ok) throw new Error(`cannot log in as ${email}: ${login.status} ${await login.text()}`);
-  const { accessToken } = (await login.json()) as { accessToken: string };
-  const created = await fetch(`${baseUrl}/api/v1/admin/api-keys`, {
+  return ((await login.json()) as { accessToken: string }).accessToken;
+}
+
+/** POSTs as the admin and returns the JSON answer, failing loudly on anything but 2xx. */
+export async function adminPost<T>(baseUrl: string, token: string, path: string, body: unknown): Promise<T> {
+  const res = await fetch(`${baseUrl}/api/v1${path}`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${accessToken}` },
-    body: JSON.stringify({ name: `bench-${Date.now()}`, requestsPerMinute: 1_000_000 }),
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    body: JSON.stringify(body),
   });
-  if (!created.ok) throw new Error(`cannot create an API key: ${created.status} ${await created.text()}`);
-  return ((await created.json()) as { key: string }).key;
+  if (!res.ok) throw new Error(`POST ${path} answered ${res.status}: ${await res.text()}`);
+  return (await res.json()) as T;
+}
+
+export async function ingestKey(baseUrl: string): Promise<string> {
+  const token = await adminToken(baseUrl);
+  const created = await adminPost<{ key: string }>(baseUrl, token, '/admin/api-keys', {
+    name: `bench-${Date.now()}`,
+    requestsPerMinute: 1_000_000,
+  });
+  return created.key;
 }
 
 const DEVICES = [
@@ -73,6 +99,26 @@ export function benchEvent(i: number): Record<string, unknown> {
   return {
     ...common,
     type: 'playback.started',
-    data: { contentId: `c-${i % 3000}`, title: 'The Long Night', rating: 'TV-14', genre: 'drama', personalised: false },
+    data: {
+      contentId: `c-${i % 3000}`,
+      title: 'The Long Night',
+      rating: 'TV-14',
+      genre: 'drama',
+      personalised: false,
+    },
+  };
+}
+
+/**
+ * A playback event from a viewer never seen before whose user agent carries an SQL injection:
+ * reception records a security finding, so it opens its own violation and raises its own alert.
+ */
+export function attackEvent(): Record<string, unknown> {
+  const viewer = `v-attack-${randomUUID()}`;
+  return {
+    ...benchEvent(1),
+    userId: viewer,
+    actor: { type: 'viewer', id: viewer },
+    userAgent: "Mozilla/5.0' UNION SELECT password FROM users--",
   };
 }

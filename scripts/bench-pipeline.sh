@@ -10,6 +10,8 @@ export PORT=${BENCH_PORT:-3300}
 export LOG_LEVEL=warn
 export THROTTLE_PER_IP_PER_HOUR=100000000
 export WORKER_CONCURRENCY=${WORKER_CONCURRENCY:-4}
+# the benchmark's own alert receiver listens on 127.0.0.1
+export WEBHOOK_ALLOWLIST=127.0.0.1
 
 bash scripts/ensure-services.sh >/dev/null
 [ -d node_modules ] || npm ci --no-audit --no-fund
