@@ -121,7 +121,7 @@ async function waitForDrain(db: Client, since: Date, timeoutMs = 600_000): Promi
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const { rows } = await db.query(
-      `SELECT count(*)::int AS open FROM pipeline_batches WHERE created_at >= $1 AND status = 'queued'`,
+      `SELECT count(*)::int AS open FROM pipeline_batches WHERE created_at >= $1 AND status IN ('open', 'queued')`,
       [since],
     );
     if (rows[0].open === 0) return;

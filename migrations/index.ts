@@ -6,6 +6,7 @@ import { ViolationsAlerting1764460800000 } from './1764460800000-ViolationsAlert
 import { MlState1764547200000 } from './1764547200000-MlState';
 import { ComplianceState1764590400000 } from './1764590400000-ComplianceState';
 import { AnalyticsReporting1764633600000 } from './1764633600000-AnalyticsReporting';
+import { AccumulatingBatches1764720000000 } from './1764720000000-AccumulatingBatches';
 
 export const MIGRATIONS = [
   InitialSchema1764201600000,
@@ -14,4 +15,5 @@ export const MIGRATIONS = [
   MlState1764547200000,
   ComplianceState1764590400000,
   AnalyticsReporting1764633600000,
+  AccumulatingBatches1764720000000,
 ];

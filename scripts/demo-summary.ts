@@ -46,7 +46,7 @@ export async function printSummary(db: Client, since: Date, truthFile?: string):
   const { rows: accepted } = await db.query(`SELECT count(*)::int AS n FROM event_receipts WHERE received_at >= $1`, [since]);
   const { rows: processed } = await db.query(`SELECT count(*)::int AS n FROM processed_events WHERE received_at >= $1`, [since]);
   const { rows: batches } = await db.query(
-      `SELECT count(*) FILTER (WHERE status = 'done')::int AS done, count(*) FILTER (WHERE status = 'queued')::int AS open,
+      `SELECT count(*) FILTER (WHERE status = 'done')::int AS done, count(*) FILTER (WHERE status IN ('open', 'queued'))::int AS open,
               count(*) FILTER (WHERE status = 'dead')::int AS dead,
               percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM completed_at - created_at)) FILTER (WHERE status = 'done') * 1000 AS p50,
               percentile_cont(0.95) WITHIN GROUP (ORDER BY extract(epoch FROM completed_at - created_at)) FILTER (WHERE status = 'done') * 1000 AS p95,

@@ -44,7 +44,7 @@ if [ "$DEMO_SECONDS" -gt 0 ]; then
   echo "[up] waiting for the pipeline to drain"
   for _ in $(seq 1 120); do
     open=$(psql "${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/ott_compliance}" -tAc \
-      "SELECT count(*) FROM pipeline_batches WHERE status = 'queued' AND created_at >= '$since'" 2>/dev/null || echo 0)
+      "SELECT count(*) FROM pipeline_batches WHERE status IN ('open', 'queued') AND created_at >= '$since'" 2>/dev/null || echo 0)
     [ "$open" = "0" ] && break
     sleep 0.5
   done

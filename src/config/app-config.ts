@@ -28,7 +28,13 @@ export interface AppConfig {
   http: { bodyLimitBytes: number; corsOrigins: string[]; trustProxy: string[] };
   metricsToken: string | undefined;
   throttle: { perIpPerHour: number; loginPerMinute: number };
-  ingest: { groupCommitWindowMs: number; groupCommitMaxEvents: number; groupCommitConcurrency: number };
+  ingest: {
+    groupCommitWindowMs: number;
+    groupCommitMaxEvents: number;
+    groupCommitConcurrency: number;
+    batchTargetEvents: number;
+    batchMaxWaitMs: number;
+  };
   rawEventRetentionDays: number;
   partitionsAheadDays: number;
   /** A batch idle in one stage this long is re-driven by the recovery sweeper. */
@@ -135,6 +141,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
       groupCommitWindowMs: read.integer('GROUP_COMMIT_WINDOW_MS', 3, 0, 1000),
       groupCommitMaxEvents: read.integer('GROUP_COMMIT_MAX_EVENTS', 1000, 1, 10_000),
       groupCommitConcurrency: read.integer('GROUP_COMMIT_CONCURRENCY', 2, 1, 64),
+      batchTargetEvents: read.integer('PIPELINE_BATCH_EVENTS', 500, 1, 10_000),
+      batchMaxWaitMs: read.integer('PIPELINE_BATCH_WAIT_MS', 100, 0, 10_000),
     },
     rawEventRetentionDays: read.integer('RAW_EVENT_RETENTION_DAYS', 400, 1, 36_500),
     partitionsAheadDays: read.integer('PARTITIONS_AHEAD_DAYS', 7, 1, 90),

@@ -1,5 +1,4 @@
 import { Injectable } from '@nestjs/common';
-import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import type { IngestedEvent } from './domain/event-payloads';
 
@@ -9,35 +8,47 @@ export interface AcceptItem {
   source: string;
 }
 
-export interface AcceptedBatch {
-  batchId: string | null;
-  /** per item, in order: true when stored now, false when its eventId was already known */
-  fresh: boolean[];
+/** The open batch a commit wrote into was closed meanwhile (by the sweeper): commit again into another. */
+export class BatchNoLongerOpen extends Error {
+  constructor(readonly batchId: string) {
+    super(`pipeline batch ${batchId} is no longer open`);
+  }
 }
 
 /**
  * The durable half of accepting events: receipts (the idempotency keys) and raw events are
- * written in one transaction with the batch row that drives the pipeline. After it commits
- * the events cannot be lost, whatever happens to Redis or a worker.
+ * written in one transaction into an open pipeline batch (see BatchFormer). After it commits the
+ * events cannot be lost, whatever happens to Redis or a worker; the batch drives them through the
+ * stages once it is closed.
  */
 @Injectable()
 export class EventStore {
   constructor(private readonly dataSource: DataSource) {}
 
-  async accept(items: AcceptItem[]): Promise<AcceptedBatch> {
+  /** Stores the items into open batch `batchId`; per item, in order: true when stored now, false when its eventId was already known. */
+  async accept(items: AcceptItem[], batchId: string): Promise<boolean[]> {
     // Within one group the first occurrence of an eventId wins; later ones are duplicates.
     const firstIndex = new Map<string, number>();
     items.forEach((item, index) => {
       if (!firstIndex.has(item.event.eventId)) firstIndex.set(item.event.eventId, index);
     });
     const unique = [...firstIndex.values()].map((index) => items[index]);
-    const batchId = randomUUID();
 
     const stored = await this.dataSource.transaction(async (tx) => {
+      // The first commit of a batch creates its row; event_count is only a placeholder until the
+      // batch is closed and counted.
       await tx.query(
-        `INSERT INTO pipeline_batches (batch_id, event_count, stage, status) VALUES ($1, $2, 'reception', 'queued')`,
+        `INSERT INTO pipeline_batches (batch_id, event_count, stage, status) VALUES ($1, $2, 'reception', 'open')
+         ON CONFLICT (batch_id) DO NOTHING`,
         [batchId, unique.length],
       );
+      // A share lock until this commit ends: closing the batch waits for it, so every event committed
+      // into a batch is counted and seen by reception.
+      const [batch]: { status: string }[] = await tx.query(
+        `SELECT status FROM pipeline_batches WHERE batch_id = $1 FOR SHARE`,
+        [batchId],
+      );
+      if (batch?.status !== 'open') throw new BatchNoLongerOpen(batchId);
       const inserted: { event_id: string }[] = await tx.query(
         `INSERT INTO event_receipts (event_id, occurred_at, batch_id, source)
          SELECT e, o, $1, s FROM unnest($2::uuid[], $3::timestamptz[], $4::text[]) AS t(e, o, s)
@@ -50,17 +61,8 @@ export class EventStore {
         ],
       );
       const fresh = new Set(inserted.map((row) => row.event_id));
-      if (fresh.size === 0) {
-        await tx.query(`DELETE FROM pipeline_batches WHERE batch_id = $1`, [batchId]);
-        return fresh;
-      }
+      if (fresh.size === 0) return fresh;
       const rows = unique.filter((i) => fresh.has(i.event.eventId));
-      if (rows.length !== unique.length) {
-        await tx.query(`UPDATE pipeline_batches SET event_count = $2 WHERE batch_id = $1`, [
-          batchId,
-          rows.length,
-        ]);
-      }
       await tx.query(
         `INSERT INTO raw_events (event_id, occurred_at, type, user_id, payload)
          SELECT * FROM unnest($1::uuid[], $2::timestamptz[], $3::text[], $4::text[], $5::jsonb[])`,
@@ -76,13 +78,12 @@ export class EventStore {
     });
 
     const claimed = new Set<string>();
-    const fresh = items.map((item, index) => {
+    return items.map((item, index) => {
       const isFirst = firstIndex.get(item.event.eventId) === index;
       if (!isFirst || !stored.has(item.event.eventId) || claimed.has(item.event.eventId)) return false;
       claimed.add(item.event.eventId);
       return true;
     });
-    return { batchId: stored.size > 0 ? batchId : null, fresh };
   }
 
   /** Where one event is: its receipt, its batch's stage, what reception made of it, its findings. */

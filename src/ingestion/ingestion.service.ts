@@ -8,7 +8,9 @@ import { Principal } from '../security/principal';
 import type { IngestedEvent } from './domain/event-payloads';
 import type { FieldError } from './dto/event-validation';
 import { EventValidator } from './dto/event-validator';
-import { AcceptItem, EventStore } from './event-store.repository';
+import { PipelineBatchesRepository } from '../pipeline/pipeline-batches.repository';
+import { BatchFormer } from './batch-former';
+import { AcceptItem, BatchNoLongerOpen, EventStore } from './event-store.repository';
 import { GroupCommitter } from './group-commit';
 
 export interface Rejection {
@@ -24,21 +26,28 @@ export interface AcceptResult {
 }
 
 /**
- * Validates events on the hot path (the compiled validator derived from the DTO classes),
- * stores them durably through group commit, and starts their batch on the pipeline.
+ * Validates events on the hot path (the compiled validator derived from the DTO classes), stores
+ * them durably through group commit into the open pipeline batch, and starts each batch on the
+ * pipeline when the batch former closes it.
  */
 @Injectable()
 export class IngestionService implements OnApplicationShutdown {
   private readonly logger = new Logger(IngestionService.name);
   private readonly validator = new EventValidator();
   private readonly committer: GroupCommitter<AcceptItem, boolean>;
+  private readonly batches: BatchFormer;
 
   constructor(
     @Inject(APP_CONFIG) config: AppConfig,
     private readonly store: EventStore,
     private readonly partitions: RawEventPartitions,
     private readonly stageQueues: StageQueues,
+    private readonly pipelineBatches: PipelineBatchesRepository,
   ) {
+    this.batches = new BatchFormer((batchId) => this.startBatch(batchId), {
+      targetEvents: config.ingest.batchTargetEvents,
+      maxWaitMs: config.ingest.batchMaxWaitMs,
+    });
     this.committer = new GroupCommitter((items) => this.commit(items), {
       windowMs: config.ingest.groupCommitWindowMs,
       maxItems: config.ingest.groupCommitMaxEvents,
@@ -67,21 +76,36 @@ export class IngestionService implements OnApplicationShutdown {
 
   async onApplicationShutdown(): Promise<void> {
     await this.committer.drain();
+    await this.batches.drain();
   }
 
   private async commit(items: AcceptItem[]): Promise<boolean[]> {
     await this.partitions.ensureFor(items.map((item) => new Date(item.event.occurredAt)));
-    const { batchId, fresh } = await this.store.accept(items);
-    if (batchId) {
-      // Committed: the events are safe. If Redis is away the sweeper starts the batch later.
-      await this.stageQueues.enqueue('reception', batchId).catch((error: Error) => {
-        this.logger.warn(
-          { batchId, error: error.message },
-          'could not enqueue; the sweeper will re-drive the batch',
-        );
-      });
+    for (let attempt = 1; ; attempt++) {
+      const batchId = this.batches.reserve(items.length);
+      try {
+        return await this.store.accept(items, batchId);
+      } catch (error) {
+        // Only after this process stalled past STALL_AFTER_MS does the sweeper close its batch.
+        if (!(error instanceof BatchNoLongerOpen) || attempt > 1) throw error;
+        this.batches.retire(batchId);
+      } finally {
+        this.batches.release(batchId);
+      }
     }
-    return fresh;
+  }
+
+  /** Hands a closed batch to reception. The events are already safe: whatever fails here, the sweeper finishes. */
+  private async startBatch(batchId: string): Promise<void> {
+    try {
+      const events = await this.pipelineBatches.close(batchId);
+      if (events) await this.stageQueues.enqueue('reception', batchId);
+    } catch (error) {
+      this.logger.warn(
+        { batchId, error: (error as Error).message },
+        'could not start the batch; the sweeper will close or re-drive it',
+      );
+    }
   }
 }
 

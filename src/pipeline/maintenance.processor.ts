@@ -37,16 +37,23 @@ export class PipelineUpkeep implements OnModuleInit {
 
   /**
    * Re-drives batches whose job was lost (Redis flushed or failed over) or never enqueued
-   * (process killed between commit and enqueue). Stages are idempotent, so a false alarm costs
-   * one no-op job.
+   * (process killed between commit and enqueue), and closes open batches whose API process died
+   * before closing them. Stages are idempotent, so a false alarm costs one no-op job.
    */
-  private async sweepStalled(): Promise<{ redriven: number }> {
+  private async sweepStalled(): Promise<{ redriven: number; closed: number }> {
+    let closed = 0;
+    for (const batchId of await this.batches.findAbandonedOpen(this.config.stallAfterMs, 500)) {
+      if (((await this.batches.close(batchId)) ?? 0) === 0) continue;
+      await this.stageQueues.enqueue('reception', batchId);
+      closed++;
+    }
+    if (closed > 0) this.logger.warn({ count: closed }, 'closed open batches their API process left behind');
     const stalled = await this.batches.findStalled(this.config.stallAfterMs, 500);
     for (const batch of stalled) {
       if (batch.stage !== 'done') await this.stageQueues.enqueue(batch.stage, batch.batchId);
     }
     if (stalled.length > 0) this.logger.warn({ count: stalled.length }, 're-drove stalled batches');
-    return { redriven: stalled.length };
+    return { redriven: stalled.length, closed };
   }
 }
 

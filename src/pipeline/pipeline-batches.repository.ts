@@ -7,7 +7,7 @@ export type BatchStage = PipelineStage | 'done';
 export interface PipelineBatchRow {
   batchId: string;
   stage: BatchStage;
-  status: 'queued' | 'dead' | 'done';
+  status: 'open' | 'queued' | 'dead' | 'done' | 'discarded';
   eventCount: number;
   stageEnteredAt: Date;
   redriveCount: number;
@@ -47,6 +47,41 @@ export class PipelineBatchesRepository {
       [batchId, from, to, stageMs],
     );
     return rows[0] ? { eventCount: Number(rows[0].event_count), createdAt: new Date(rows[0].created_at) } : null;
+  }
+
+  /**
+   * Closes an open batch: it becomes 'queued' for reception with the count of the events committed
+   * into it; a batch that got none (every commit rolled back, or only duplicates) is deleted.
+   * Returns the event count, 0 when deleted, null when the batch was not open. The status change
+   * waits for the commits still writing into the batch (they hold a share lock on its row), and the
+   * count is a statement of its own so that it sees what they committed.
+   */
+  async close(batchId: string): Promise<number | null> {
+    return this.dataSource.transaction(async (tx) => {
+      const closed = await tx.query(
+        `UPDATE pipeline_batches SET status = 'queued', stage_entered_at = now() WHERE batch_id = $1 AND status = 'open' RETURNING batch_id`,
+        [batchId],
+      );
+      if (closed[1] === 0) return null;
+      const [{ n }]: { n: number }[] = await tx.query(
+        `SELECT count(*)::int AS n FROM event_receipts WHERE batch_id = $1`,
+        [batchId],
+      );
+      if (n === 0) await tx.query(`DELETE FROM pipeline_batches WHERE batch_id = $1`, [batchId]);
+      else await tx.query(`UPDATE pipeline_batches SET event_count = $2 WHERE batch_id = $1`, [batchId, n]);
+      return n;
+    });
+  }
+
+  /** Open batches older than `olderThanMs`: their API process died (or hung) before closing them. */
+  async findAbandonedOpen(olderThanMs: number, limit: number): Promise<string[]> {
+    const rows: { batch_id: string }[] = await this.dataSource.query(
+      `SELECT batch_id FROM pipeline_batches
+        WHERE status = 'open' AND created_at < now() - ($1::double precision * interval '1 millisecond')
+        ORDER BY created_at LIMIT $2`,
+      [olderThanMs, limit],
+    );
+    return rows.map((r) => r.batch_id);
   }
 
   async markDead(batchId: string, stage: PipelineStage, error: string): Promise<void> {

@@ -67,7 +67,21 @@ describe('durable accept: Redis loses everything right after a batch is accepted
     const accepted = await sendBatches(t, key, 3, 200);
     expect(accepted).toHaveLength(600);
     const queue = t.app.get<Queue>(getQueueToken('reception'));
-    expect(await queue.getJobCountByTypes('wait', 'prioritized')).toBeGreaterThan(0);
+    // Batches close (and are enqueued) when full or after PIPELINE_BATCH_WAIT_MS: wait until every
+    // batch of these events is closed and its job sits in Redis.
+    await waitFor(
+      async () => ({
+        open: (
+          await ds.query(
+            `SELECT count(*)::int AS n FROM pipeline_batches WHERE status = 'open' AND batch_id IN (SELECT batch_id FROM event_receipts WHERE event_id = ANY($1::uuid[]))`,
+            [accepted],
+          )
+        )[0].n,
+        jobs: await queue.getJobCountByTypes('wait', 'prioritized'),
+      }),
+      (r) => r.open === 0 && r.jobs > 0,
+      { timeoutMs: 10_000, intervalMs: 20 },
+    );
 
     const redis = new Redis(TEST_REDIS_URL);
     await redis.flushall();

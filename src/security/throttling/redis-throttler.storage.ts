@@ -6,7 +6,9 @@ import Redis from 'ioredis';
 /**
  * Fixed-window counters in Redis, so limits hold across every API process. One Lua call per
  * check: count the hit, start the window on the first one, and block for `blockDuration` once
- * the limit is passed.
+ * the limit is passed. Defined as an ioredis command, so each check sends EVALSHA and the SHA1
+ * (the script only once per connection, when Redis answers NOSCRIPT), not the script text:
+ * checks run on every request.
  */
 const INCREMENT = `
 local hits = redis.call('INCR', KEYS[1])
@@ -20,14 +22,24 @@ end
 return {hits, ttl, blocked}
 `;
 
+type ThrottleCommand = {
+  throttleIncrement(hitsKey: string, blockedKey: string, ttl: string, limit: string, block: string): Promise<[number, number, number]>;
+};
+
 export class RedisThrottlerStorage implements ThrottlerStorage {
   private readonly logger = new Logger(RedisThrottlerStorage.name);
+  private readonly redis: ThrottleCommand;
   private lastWarning = 0;
 
   constructor(
-    private readonly redis: Redis,
+    redis: Redis,
     private readonly prefix = 'throttle',
-  ) {}
+  ) {
+    if (!(redis as unknown as Partial<ThrottleCommand>).throttleIncrement) {
+      redis.defineCommand('throttleIncrement', { numberOfKeys: 2, lua: INCREMENT });
+    }
+    this.redis = redis as unknown as ThrottleCommand;
+  }
 
   /**
    * Fails open: with Redis away the API keeps answering (health first of all) unthrottled,
@@ -48,15 +60,13 @@ export class RedisThrottlerStorage implements ThrottlerStorage {
 
   private async count(key: string, ttl: number, limit: number, blockDuration: number, throttlerName: string): Promise<ThrottlerStorageRecord> {
     const base = `${this.prefix}:${throttlerName}:${key}`;
-    const [hits, ttlMs, blockedMs] = (await this.redis.eval(
-      INCREMENT,
-      2,
+    const [hits, ttlMs, blockedMs] = await this.redis.throttleIncrement(
       `${base}:hits`,
       `${base}:blocked`,
       String(ttl),
       String(limit),
       String(blockDuration > 0 ? blockDuration : ttl),
-    )) as [number, number, number];
+    );
     const isBlocked = blockedMs > 0;
     return {
       totalHits: hits,
