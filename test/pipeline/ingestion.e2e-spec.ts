@@ -1,5 +1,6 @@
 import request from 'supertest';
 import { DataSource } from 'typeorm';
+import { READ_BATCH_PAYLOADS } from '../../src/ingestion/reception.stage';
 import { PIPELINE_STAGES } from '../../src/pipeline/pipeline.constants';
 import { StageHandlers } from '../../src/pipeline/stage-handler';
 import { Role } from '../../src/security/roles';
@@ -94,5 +95,28 @@ describe('ingestion and reception', () => {
   it('answers 404 for an unknown event and 400 for a malformed id', async () => {
     await request(t.http).get('/api/v1/events/00000000-0000-4000-8000-000000000000').set('X-API-Key', apiKey).expect(404);
     await request(t.http).get('/api/v1/events/not-a-uuid').set('X-API-Key', apiKey).expect(400);
+  });
+
+  it('reads a batch by one primary-key probe per event, never by scanning the day partition', async () => {
+    const res = await post('/events/batch', { events: makeEvents(20) }).expect(202);
+    const [{ batch_id: batchId }] = await ds.query(`SELECT batch_id FROM event_receipts WHERE event_id = $1`, [res.body.accepted[0]]);
+    // With nested loops discouraged, a plain join would turn into a hash join over a scan of raw_events;
+    // the LATERAL … LIMIT 1 form has no other plan than a probe per receipt.
+    const plan = await ds.transaction(async (tx) => {
+      await tx.query(`SET LOCAL enable_nestloop = off`);
+      const [row] = await tx.query(`EXPLAIN (FORMAT JSON) ${READ_BATCH_PAYLOADS}`, [batchId]);
+      return row['QUERY PLAN'][0].Plan;
+    });
+    const nodes: { 'Node Type': string; 'Relation Name'?: string; 'Parent Relationship'?: string }[] = [];
+    const walk = (node: any) => {
+      nodes.push(node);
+      (node.Plans ?? []).forEach(walk);
+    };
+    walk(plan);
+    expect(nodes.map((n) => n['Node Type'])).not.toEqual(expect.arrayContaining(['Hash Join']));
+    expect(nodes.map((n) => n['Node Type'])).not.toEqual(expect.arrayContaining(['Merge Join']));
+    expect(plan['Node Type']).toBe('Nested Loop');
+    const rows = await ds.query(READ_BATCH_PAYLOADS, [batchId]);
+    expect(rows).toHaveLength(20);
   });
 });

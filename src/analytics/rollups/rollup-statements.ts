@@ -98,7 +98,7 @@ export const REBUILD_CONSENTS = [
 /**
  * Violations changed in the window: records the days each now counts on in the ledger and returns
  * every day to recompute — the days it counted on before (ledger), the days it counts on now, and the
- * day of the change (where the violation stage's own in-transaction counters land).
+ * day of the change (where a case decision's in-transaction resolved counter lands).
  */
 export const COLLECT_VIOLATION_DAYS = `
   WITH changed AS (

@@ -78,9 +78,11 @@ export class ComplianceStateStore {
   }> {
     const loadEvents = async () => {
       const rows: StoredEventRow[] = await this.dataSource.query(
+        // The batch's ids first, then primary-key lookups (as the ML stage reads): a join lets the
+        // planner pick a scan of processed_events when its estimates are off.
         `SELECT ${STORED_EVENT_COLUMNS}
-           FROM event_receipts r JOIN processed_events p ON p.event_id = r.event_id
-          WHERE r.batch_id = $1
+           FROM processed_events p
+          WHERE p.event_id = ANY((SELECT array_agg(event_id) FROM event_receipts WHERE batch_id = $1)::uuid[])
           ORDER BY p.occurred_at, p.event_id`,
         [batchId],
       );

@@ -85,7 +85,11 @@ export class ViolationStore {
     return [...open, ...closed].map(toViolation);
   }
 
-  /** Writes a plan: new violations, updated ones, finding links, history, the alerting hand-off, the rollup. */
+  /**
+   * Writes a plan: new violations, updated ones, finding links, history, the alerting hand-off. The
+   * daily violation rollup is left to the rollup maintainer's fold (every 20 s): a counter bumped in
+   * this transaction held the day's row lock until commit and serialised concurrent batches.
+   */
   async apply(tx: Sql, plan: ViolationPlan, batchId: string | null, actor: string): Promise<void> {
     const created = plan.violations.filter((v) => v.isNew);
     const updated = plan.violations.filter((v) => !v.isNew);
@@ -178,14 +182,6 @@ export class ViolationStore {
         plan.violations.map((v) => v.occurrencesAdded),
       ],
     );
-    if (created.length > 0) {
-      await tx.query(
-        `INSERT INTO rollup_violations_daily AS r (day, framework, severity, opened_count)
-         SELECT (now() AT TIME ZONE 'UTC')::date, fw, s, count(*) FROM unnest($1::text[], $2::text[]) AS t(fw, s) GROUP BY fw, s
-         ON CONFLICT (day, framework, severity) DO UPDATE SET opened_count = r.opened_count + EXCLUDED.opened_count`,
-        [created.map((v) => v.framework), created.map((v) => v.severity)],
-      );
-    }
   }
 }
 
