@@ -1,5 +1,6 @@
 import { Client } from 'pg';
 import { Queryable, sqlOf } from '../analytics/persistence/sql';
+import { DAY_MS, hourWindow, TimeRange, wholeDays } from '../analytics/domain/time-range';
 import { RollupQueries } from '../analytics/persistence/rollup-queries';
 import { ExecutiveReport, ReportBuilder } from './report-builder';
 
@@ -32,10 +33,21 @@ export function headlineLines(r: ExecutiveReport): string[] {
     .map((v) => `${v.userId} ${v.score.toFixed(3)}${v.tier ? ` (${v.tier})` : ''}`)
     .join(', ');
   const findings = r.findingsByKind.map((f) => `${n(f.findings)} ${f.kind}`).join(', ');
+  // The rollups count whole hours (events) and whole UTC days (violations): a window that is not
+  // aligned to them says which hours and days it was counted over.
+  const period = { from: new Date(r.period.from), to: new Date(r.period.to) };
+  const time = (d: Date) => d.toISOString().slice(0, 16).replace('T', ' ');
+  const same = (a: TimeRange, b: TimeRange) => a.from.getTime() === b.from.getTime() && a.to.getTime() === b.to.getTime();
+  const hours = hourWindow(period);
+  const days = wholeDays(period);
+  const day = (d: Date) => d.toISOString().slice(0, 10);
+  const lastDay = day(new Date(days.to.getTime() - DAY_MS));
+  const hoursNote = same(hours, period) ? '' : ` (whole hours ${time(hours.from)} to ${time(hours.to)})`;
+  const daysNote = same(days, period) ? '' : ` (UTC ${lastDay === day(days.from) ? `day ${lastDay}` : `days ${day(days.from)} to ${lastDay}`})`;
   return [
-    `Executive summary ${r.period.from.slice(0, 16).replace('T', ' ')} to ${r.period.to.slice(0, 16).replace('T', ' ')} UTC`,
-    `Events processed: ${n(h.events)} (${pct(h.eventsChangePct)} vs previous period: ${n(h.eventsPrevious)})`,
-    `Violations opened: ${n(h.violationsOpened)} (${bySeverity}); previous period ${n(h.violationsOpenedPrevious)} (${pct(h.violationsChangePct)})`,
+    `Executive summary ${time(period.from)} to ${time(period.to)} UTC`,
+    `Events processed${hoursNote}: ${n(h.events)} (${pct(h.eventsChangePct)} vs previous period: ${n(h.eventsPrevious)})`,
+    `Violations opened${daysNote}: ${n(h.violationsOpened)} (${bySeverity}); previous period ${n(h.violationsOpenedPrevious)} (${pct(h.violationsChangePct)})`,
     `Resolved in period: ${n(h.violationsResolved)}; open at end: ${n(h.violationsOpenAtEnd)} (${n(h.criticalOpenAtEnd)} critical)`,
     `Compliance posture: overall ${h.postureOverall.toFixed(1)} (previous ${h.postureOverallPrevious.toFixed(1)})${lowest ? `; lowest: ${lowest}` : ''}`,
     `Top risk viewers: ${risks || 'none scored'}`,

@@ -5,7 +5,7 @@ import {
   postureFromRollups,
 } from '../analytics/analytics-readers';
 import { emptyCounts, SEVERITIES, Severity, SeverityCounts } from '../analytics/domain/posture';
-import { DAY_MS, dayWindow, hourWindow, previousPeriod, TimeRange } from '../analytics/domain/time-range';
+import { DAY_MS, dayWindow, hourWindow, previousWholePeriods, TimeRange } from '../analytics/domain/time-range';
 import { RollupQueries, TopRiskRow } from '../analytics/persistence/rollup-queries';
 import { ReportType } from './reports.constants';
 
@@ -101,7 +101,9 @@ export class ReportBuilder {
   }
 
   async executive(range: TimeRange): Promise<ExecutiveReport> {
-    const previous = previousPeriod(range);
+    // Events are counted over whole hours and violations over whole UTC days: each is compared with
+    // the same span of whole buckets just before.
+    const previous = previousWholePeriods(range);
     const [
       events,
       eventsPrevious,
@@ -115,13 +117,13 @@ export class ReportBuilder {
       findings,
     ] = await Promise.all([
       this.queries.eventTotal(hourWindow(range)),
-      this.queries.eventTotal(hourWindow(previous)),
+      this.queries.eventTotal(previous.hours),
       this.queries.violationCounts(dayWindow(range)),
-      this.queries.violationCounts(dayWindow(previous)),
+      this.queries.violationCounts(dayWindow(previous.days)),
       this.queries.eventsPerDay(hourWindow(range)),
       this.queries.topEventTypes(hourWindow(range), 8),
       postureFromRollups(this.queries, range),
-      postureFromRollups(this.queries, previous),
+      postureFromRollups(this.queries, previous.days),
       this.queries.topRisk({ limit: TOP_RISKS, offset: 0 }),
       this.queries.findingsByKind(dayWindow(range)),
     ]);
@@ -139,7 +141,7 @@ export class ReportBuilder {
       type: 'executive',
       title: 'Executive summary',
       ...this.base(range),
-      previousPeriod: { from: previous.from.toISOString(), to: previous.to.toISOString() },
+      previousPeriod: { from: previous.days.from.toISOString(), to: previous.days.to.toISOString() },
       headline: {
         events,
         eventsPrevious,

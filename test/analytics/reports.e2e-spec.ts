@@ -337,6 +337,19 @@ describe('reports: executive, compliance and performance as JSON, CSV and PDF', 
       );
       expect(lines[5]).toMatch(/^Top risk viewers: /);
       expect(lines[6]).toBe('Findings: 3 compliance, 1 ml, 1 security');
+
+      // A window inside one hour is counted over that whole hour and day, and compared with the hour
+      // and the day before them (not with the same buckets again).
+      const events = (l: string[]) => /: (\d+) \(.* vs previous period: (\d+)\)$/.exec(l[1])!.slice(1).map(Number);
+      const short = await executiveHeadline(client, new Date('2005-03-01T10:20:00Z'), new Date('2005-03-01T10:40:00Z'));
+      expect(short[1]).toMatch(/^Events processed \(whole hours 2005-03-01 10:00 to 2005-03-01 11:00\): /);
+      expect(short[2]).toMatch(/^Violations opened \(UTC day 2005-03-01\): /);
+      const hour = await executiveHeadline(client, new Date('2005-03-01T10:00:00Z'), new Date('2005-03-01T11:00:00Z'));
+      const hourBefore = await executiveHeadline(client, new Date('2005-03-01T09:00:00Z'), new Date('2005-03-01T10:00:00Z'));
+      expect(events(short)).toEqual([events(hour)[0], events(hourBefore)[0]]);
+      expect(events(short)).toEqual([3, 0]); // the fixture's 10:15 and 10:45 events; none from 09:00
+      const day = await executiveHeadline(client, new Date('2005-03-01T00:00:00Z'), new Date('2005-03-02T00:00:00Z'));
+      expect(short[2].replace(/^Violations opened \(UTC day 2005-03-01\)/, 'Violations opened')).toBe(day[2]);
     } finally {
       await client.end();
     }

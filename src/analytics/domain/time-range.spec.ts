@@ -1,4 +1,4 @@
-import { dayWindow, hourWindow, previousPeriod, rangeProblem, resolveRange } from './time-range';
+import { dayWindow, hourWindow, previousPeriod, previousWholePeriods, rangeProblem, resolveRange, wholeDays } from './time-range';
 
 const d = (iso: string) => new Date(iso);
 
@@ -24,6 +24,19 @@ describe('time ranges', () => {
       from: d('2026-02-28T00:00:00Z'),
       to: d('2026-03-10T00:00:00Z'),
     });
+  });
+
+  it('compares a window with the whole hours and days just before the ones it is counted over', () => {
+    // A minute-long window is counted over its hour and its day: the previous period must not be that same hour or day.
+    const minute = { from: d('2026-03-10T04:52:00Z'), to: d('2026-03-10T04:53:00Z') };
+    expect(previousWholePeriods(minute)).toEqual({
+      hours: { from: d('2026-03-10T03:00:00Z'), to: d('2026-03-10T04:00:00Z') },
+      days: { from: d('2026-03-09T00:00:00Z'), to: d('2026-03-10T00:00:00Z') },
+    });
+    expect(wholeDays(minute)).toEqual({ from: d('2026-03-10T00:00:00Z'), to: d('2026-03-11T00:00:00Z') });
+    // An aligned window keeps its plain previous period.
+    const days = { from: d('2026-03-01T00:00:00Z'), to: d('2026-03-04T00:00:00Z') };
+    expect(previousWholePeriods(days)).toEqual({ hours: previousPeriod(days), days: previousPeriod(days) });
   });
 
   it('refuses empty, reversed, too long and absurd windows, naming the field', () => {

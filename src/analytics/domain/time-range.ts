@@ -57,6 +57,22 @@ export function dayWindow(range: TimeRange): DayWindow {
   return { fromDay: isoDay(new Date(first)), toDay: isoDay(new Date(Math.max(last, first) + DAY_MS)) };
 }
 
+/** Whole UTC days touched by the window, as a time range: [start of the first day, start of the day after the last). */
+export function wholeDays(range: TimeRange): TimeRange {
+  const days = dayWindow(range);
+  return { from: new Date(`${days.fromDay}T00:00:00Z`), to: new Date(`${days.toDay}T00:00:00Z`) };
+}
+
+/**
+ * The previous period of each rollup resolution: the same number of whole hours, and of whole UTC
+ * days, just before the ones the window is counted over. Taking the previous period of the raw
+ * window instead would, for a window shorter than a bucket, count the very same buckets twice and
+ * report "no change".
+ */
+export function previousWholePeriods(range: TimeRange): { hours: TimeRange; days: TimeRange } {
+  return { hours: previousPeriod(hourWindow(range)), days: previousPeriod(wholeDays(range)) };
+}
+
 /** The window of the same length just before this one (for "vs previous period"). */
 export function previousPeriod(range: TimeRange): TimeRange {
   const length = range.to.getTime() - range.from.getTime();
