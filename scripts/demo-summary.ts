@@ -2,7 +2,9 @@
  * The demo's printed summary: what the pipeline did with a simulator run, read back from
  * PostgreSQL, and — given the simulator's ground truth — how well the findings match it.
  *
- *   node dist/scripts/demo-summary.js --since 2026-11-27T10:00:00Z [--truth var/truth.json]
+ *   node dist/scripts/demo-summary.js --since 2026-11-27T10:00:00Z [--truth var/truth.json] [--sink-log var/demo-alerts.jsonl]
+ *
+ * --sink-log is the demo alert sink's delivery log (scripts/demo-alert-sink.ts): what a receiver got.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { Client } from 'pg';
@@ -40,7 +42,7 @@ async function tableExists(db: Client, name: string): Promise<boolean> {
   return rows[0].ok;
 }
 
-export async function printSummary(db: Client, since: Date, truthFile?: string): Promise<void> {
+export async function printSummary(db: Client, since: Date, truthFile?: string, sinkLog?: string): Promise<void> {
   const out: string[] = [];
   // One client, so one query at a time.
   const { rows: accepted } = await db.query(`SELECT count(*)::int AS n FROM event_receipts WHERE received_at >= $1`, [since]);
@@ -91,19 +93,65 @@ export async function printSummary(db: Client, since: Date, truthFile?: string):
     );
     out.push('', '== Violations by framework and severity');
     out.push(violations.length ? table(['framework', 'severity', 'violations', 'occurrences'], violations.map((v) => [v.framework, v.severity, fmt(v.n), fmt(v.occurrences)])) : '  none');
-    const { rows: alerts } = await db.query(
-      `SELECT count(DISTINCT a.id)::int AS alerts, count(d.id) FILTER (WHERE d.status = 'delivered')::int AS delivered,
-              count(d.id) FILTER (WHERE d.status <> 'delivered')::int AS failed
-         FROM alerts a LEFT JOIN alert_deliveries d ON d.alert_id = a.id WHERE a.created_at >= $1`,
-      [since],
-    );
-    out.push(`  alerts raised ${fmt(alerts[0].alerts)}, deliveries ok ${fmt(alerts[0].delivered)}, failed attempts ${fmt(alerts[0].failed)}`);
+    out.push('', ...(await alertsReport(db, since, sinkLog)));
   }
 
   if (truthFile && existsSync(truthFile)) out.push('', ...(await detectionReport(db, since, JSON.parse(readFileSync(truthFile, 'utf8')))));
   // The executive summary's headline, from the rollups (folded just before by up.sh).
   out.push('', '== Executive summary (headline)', ...(await executiveHeadline(db, since, new Date())).map((line) => `  ${line}`));
   console.log(out.join('\n'));
+}
+
+/**
+ * Alerts raised and what happened to their deliveries (per channel type: alerts delivered, retried,
+ * dead), and — given the demo sink's log — what the receiver got and whether each signature verified.
+ */
+async function alertsReport(db: Client, since: Date, sinkLog?: string): Promise<string[]> {
+  const out = ['== Alerts and deliveries'];
+  const { rows: reasons } = await db.query(
+    `SELECT reason, count(*)::int AS n, sum(suppressed_count)::int AS suppressed FROM alerts WHERE created_at >= $1 GROUP BY 1 ORDER BY 2 DESC`,
+    [since],
+  );
+  const raised = reasons.reduce((sum, r) => sum + r.n, 0);
+  out.push(
+    `  alerts raised ${fmt(raised)}${reasons.length ? ` (${reasons.map((r) => `${r.reason} ${fmt(r.n)}`).join(', ')})` : ''}; repeats suppressed into them ${fmt(reasons.reduce((sum, r) => sum + r.suppressed, 0))}`,
+  );
+  const { rows: deliveries } = await db.query(
+    `WITH last AS (
+       SELECT DISTINCT ON (d.alert_id, d.channel_id) d.alert_id, d.channel_id, d.status, d.attempt, d.latency_ms
+         FROM alert_deliveries d JOIN alerts a ON a.id = d.alert_id
+        WHERE a.created_at >= $1 ORDER BY d.alert_id, d.channel_id, d.attempt DESC)
+     SELECT c.type, count(*) FILTER (WHERE l.status = 'delivered')::int AS delivered,
+            count(*) FILTER (WHERE l.status = 'delivered' AND l.attempt > 1)::int AS after_retry,
+            count(*) FILTER (WHERE l.status = 'failed')::int AS retrying, count(*) FILTER (WHERE l.status = 'dead')::int AS dead,
+            percentile_cont(0.5) WITHIN GROUP (ORDER BY l.latency_ms) FILTER (WHERE l.status = 'delivered') AS p50
+       FROM last l JOIN alert_channels c ON c.id = l.channel_id GROUP BY 1 ORDER BY 1`,
+    [since],
+  );
+  out.push(
+    deliveries.length
+      ? table(
+          ['channel', 'delivered', 'after retry', 'retrying', 'dead', 'p50 send ms'],
+          deliveries.map((d) => [d.type, fmt(d.delivered), fmt(d.after_retry), fmt(d.retrying), fmt(d.dead), fmt(Number(d.p50))]),
+        )
+      : '  no deliveries (no channel routed)',
+  );
+  if (sinkLog && existsSync(sinkLog)) {
+    const got = readFileSync(sinkLog, 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => JSON.parse(line) as { at: string; verified: boolean; webhookId: string | null; severity: string | null; framework: string | null })
+      .filter((d) => new Date(d.at) >= since);
+    const verified = got.filter((d) => d.verified);
+    const distinct = new Set(verified.map((d) => d.webhookId)).size;
+    const by = new Map<string, number>();
+    for (const d of verified) by.set(`${d.framework ?? '-'} ${d.severity ?? '-'}`, (by.get(`${d.framework ?? '-'} ${d.severity ?? '-'}`) ?? 0) + 1);
+    out.push(
+      `  demo sink received ${fmt(got.length)} webhooks, ${fmt(verified.length)} with a valid Standard Webhooks signature (${fmt(distinct)} distinct webhook-ids)`,
+      ...[...by].sort((a, b) => b[1] - a[1]).slice(0, 8).map(([k, n]) => `    ${k.padEnd(22)} ${fmt(n)}`),
+    );
+  }
+  return out;
 }
 
 /**
@@ -152,7 +200,7 @@ if (require.main === module) {
   }
   const db = new Client({ connectionString: loadConfig().databaseUrl });
   db.connect()
-    .then(() => printSummary(db, since, arg('truth')))
+    .then(() => printSummary(db, since, arg('truth'), arg('sink-log')))
     .then(() => db.end())
     .catch((error: Error) => {
       console.error(`cannot build the summary: ${error.message}`);

@@ -6,6 +6,7 @@ import { Ctx, RequestContext } from '../security/principal';
 import { Role } from '../security/roles';
 import { DeadLetters } from './dead-letters.service';
 import { QueueOperations } from './queue-operations.service';
+import { ScheduledTaskRuns } from './scheduled-task-runs.service';
 
 const uuid = new ParseUUIDPipe({ errorHttpStatusCode: 400 });
 
@@ -16,7 +17,27 @@ export class PipelineOpsController {
   constructor(
     private readonly deadLetters: DeadLetters,
     private readonly queues: QueueOperations,
+    private readonly tasks: ScheduledTaskRuns,
   ) {}
+
+  @Get('tasks')
+  @ApiOperation({ summary: 'The scheduled tasks (DSR deadlines, retention, rollups, sweepers…) with their schedule and next run' })
+  listTasks() {
+    return this.tasks.list();
+  }
+
+  @Post('tasks/:name/run')
+  @HttpCode(202)
+  @ApiOperation({ summary: 'Run a scheduled task now, once, on a worker (audited); poll the run for its result' })
+  runTask(@Param('name') name: string, @Ctx() ctx: RequestContext) {
+    return this.tasks.run(name, ctx);
+  }
+
+  @Get('tasks/runs/:runId')
+  @ApiOperation({ summary: 'A manual task run: waiting, active, completed (with the result) or failed (with the error)' })
+  taskRun(@Param('runId') runId: string) {
+    return this.tasks.status(runId);
+  }
 
   @Get('queues')
   @ApiOperation({ summary: 'Every queue with its job counts and whether it is paused' })

@@ -8,6 +8,7 @@ import { MaintenanceProcessor, MaintenanceSchedules, PipelineUpkeep } from './ma
 import { ScheduledTasks } from './scheduled-tasks';
 import { QueueMetrics } from './queue-metrics';
 import { QueueOperations } from './queue-operations.service';
+import { ScheduledTaskRuns } from './scheduled-task-runs.service';
 import { ALL_QUEUES, DEAD_LETTER_JOB_OPTIONS, QueueName, STAGE_JOB_OPTIONS } from './pipeline.constants';
 import { PipelineBatchesRepository } from './pipeline-batches.repository';
 import { redisOptionsFromUrl } from './redis-connection';
@@ -70,7 +71,7 @@ export class PipelineModule {
         ),
       ],
       controllers: [PipelineOpsController],
-      providers: [PipelineBatchesRepository, StageQueues, StageRunner, StageHandlers, ScheduledTasks, PipelineUpkeep, DeadLetters, QueueOperations, QueueMetrics, ...workers],
+      providers: [PipelineBatchesRepository, StageQueues, StageRunner, StageHandlers, ScheduledTasks, PipelineUpkeep, DeadLetters, QueueOperations, ScheduledTaskRuns, QueueMetrics, ...workers],
       exports: [StageQueues, PipelineBatchesRepository, StageHandlers, ScheduledTasks, BullModule],
     };
   }

@@ -73,6 +73,17 @@ export class IngestClient {
     return key;
   }
 
+  /** Any other JSON call with an access token (the demo's alert-channel setup); refusals throw ApiError. */
+  async authorized<T>(method: 'GET' | 'POST' | 'PATCH', path: string, accessToken: string, body?: unknown): Promise<T> {
+    const response = await this.request(method, `${API_PREFIX}${path}`, {
+      body,
+      headers: { authorization: `Bearer ${accessToken}` },
+    });
+    const parsed = await readJson(response);
+    if (!response.ok) throw new ApiError(response.status, `${method} ${path} refused (${response.status}): ${messageOf(parsed)}`);
+    return parsed as T;
+  }
+
   /** Posts batches to POST /api/v1/events/batch with the key. */
   transport(apiKey: string): BatchTransport {
     return { send: (events) => this.postBatch(apiKey, events) };
@@ -104,7 +115,7 @@ export class IngestClient {
   }
 
   private async request(
-    method: 'GET' | 'POST',
+    method: 'GET' | 'POST' | 'PATCH',
     path: string,
     init: { body?: unknown; headers?: Record<string, string> } = {},
   ): Promise<Response> {
