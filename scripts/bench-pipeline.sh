@@ -9,7 +9,7 @@ export QUEUE_PREFIX=bench
 export PORT=${BENCH_PORT:-3300}
 export LOG_LEVEL=warn
 export THROTTLE_PER_IP_PER_HOUR=100000000
-export WORKER_CONCURRENCY=${WORKER_CONCURRENCY:-4}
+export WORKER_CONCURRENCY=${WORKER_CONCURRENCY:-2}
 # the benchmark's own alert receiver listens on 127.0.0.1
 export WEBHOOK_ALLOWLIST=127.0.0.1
 

@@ -148,7 +148,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     partitionsAheadDays: read.integer('PARTITIONS_AHEAD_DAYS', 7, 1, 90),
     stallAfterMs: read.integer('STALL_AFTER_MS', 60_000, 500, 3_600_000),
     sweepIntervalMs: read.integer('SWEEP_INTERVAL_MS', 15_000, 500, 3_600_000),
-    workerConcurrency: read.integer('WORKER_CONCURRENCY', 4, 1, 64),
+    workerConcurrency: read.integer('WORKER_CONCURRENCY', 2, 1, 64),
     violations: {
       windowSeconds: read.integer('VIOLATION_WINDOW_SECONDS', 86_400, 1, 90 * 86_400),
       evidenceLimit: read.integer('VIOLATION_EVIDENCE_LIMIT', 100, 1, 10_000),
