@@ -238,6 +238,14 @@ async function main(): Promise<void> {
   const singleLag = maxLag;
 
   maxLag = 0;
+  const singleHalfRate = Math.max(10, Math.round(singleE2e.sustained / 2));
+  const singleHalf = await drive(`single events at half their maximum (${fmt(singleHalfRate)} ev/s)`, key, 'single', 32, singleHalfRate);
+  await waitForDrain(db, singleHalf.startedAt);
+  const singleHalfE2e = await endToEnd(db, singleHalf);
+  const singleHalfHooks = await webhookLatency(receiver, singleHalf);
+  const singleHalfLag = maxLag;
+
+  maxLag = 0;
   const halfRate = Math.max(100, Math.round(batchE2e.sustained / 2));
   const half = await drive(
     `batches at half the sustained maximum (${fmt(halfRate)} ev/s)`,
@@ -256,6 +264,7 @@ async function main(): Promise<void> {
   const rows = [
     [batch, batchE2e, batchLag, batchHooks],
     [single, singleE2e, singleLag, singleHooks],
+    [singleHalf, singleHalfE2e, singleHalfLag, singleHalfHooks],
     [half, halfE2e, halfLag, halfHooks],
   ] as const;
   console.log('');
