@@ -35,46 +35,49 @@ export class EventStore {
     const unique = [...firstIndex.values()].map((index) => items[index]);
 
     const stored = await this.dataSource.transaction(async (tx) => {
-      // The first commit of a batch creates its row; event_count is only a placeholder until the
-      // batch is closed and counted.
-      await tx.query(
+      // The first commit of a batch creates its row (event_count is a placeholder until the batch is
+      // closed and counted). Until this transaction commits nobody else sees that row, so nobody can
+      // close the batch under it.
+      const created: unknown[] = await tx.query(
         `INSERT INTO pipeline_batches (batch_id, event_count, stage, status) VALUES ($1, $2, 'reception', 'open')
-         ON CONFLICT (batch_id) DO NOTHING`,
+         ON CONFLICT (batch_id) DO NOTHING RETURNING batch_id`,
         [batchId, unique.length],
       );
-      // A share lock until this commit ends: closing the batch waits for it, so every event committed
-      // into a batch is counted and seen by reception.
-      const [batch]: { status: string }[] = await tx.query(
-        `SELECT status FROM pipeline_batches WHERE batch_id = $1 FOR SHARE`,
-        [batchId],
-      );
-      if (batch?.status !== 'open') throw new BatchNoLongerOpen(batchId);
+      if (created.length === 0) {
+        // Someone else's row: a share lock until this commit ends, so closing the batch waits for
+        // it and every event committed into a batch is counted and seen by reception.
+        const [batch]: { status: string }[] = await tx.query(
+          `SELECT status FROM pipeline_batches WHERE batch_id = $1 FOR SHARE`,
+          [batchId],
+        );
+        if (batch?.status !== 'open') throw new BatchNoLongerOpen(batchId);
+      }
+      // Receipts (the idempotency keys) and raw events in one statement: a raw event is written only
+      // for a receipt that was new.
       const inserted: { event_id: string }[] = await tx.query(
-        `INSERT INTO event_receipts (event_id, occurred_at, batch_id, source)
-         SELECT e, o, $1, s FROM unnest($2::uuid[], $3::timestamptz[], $4::text[]) AS t(e, o, s)
-         ON CONFLICT (event_id) DO NOTHING RETURNING event_id`,
+        `WITH input AS (
+           SELECT * FROM unnest($2::uuid[], $3::timestamptz[], $4::text[], $5::text[], $6::text[], $7::jsonb[])
+             AS t(event_id, occurred_at, source, type, user_id, payload)
+         ), receipts AS (
+           INSERT INTO event_receipts (event_id, occurred_at, batch_id, source)
+           SELECT event_id, occurred_at, $1, source FROM input
+           ON CONFLICT (event_id) DO NOTHING RETURNING event_id
+         ), raw AS (
+           INSERT INTO raw_events (event_id, occurred_at, type, user_id, payload)
+           SELECT i.event_id, i.occurred_at, i.type, i.user_id, i.payload FROM input i JOIN receipts r USING (event_id)
+         )
+         SELECT event_id FROM receipts`,
         [
           batchId,
           unique.map((i) => i.event.eventId),
           unique.map((i) => i.event.occurredAt),
           unique.map((i) => i.source),
+          unique.map((i) => i.event.type),
+          unique.map((i) => i.event.userId ?? null),
+          unique.map((i) => JSON.stringify(i.event)),
         ],
       );
-      const fresh = new Set(inserted.map((row) => row.event_id));
-      if (fresh.size === 0) return fresh;
-      const rows = unique.filter((i) => fresh.has(i.event.eventId));
-      await tx.query(
-        `INSERT INTO raw_events (event_id, occurred_at, type, user_id, payload)
-         SELECT * FROM unnest($1::uuid[], $2::timestamptz[], $3::text[], $4::text[], $5::jsonb[])`,
-        [
-          rows.map((i) => i.event.eventId),
-          rows.map((i) => i.event.occurredAt),
-          rows.map((i) => i.event.type),
-          rows.map((i) => i.event.userId ?? null),
-          rows.map((i) => JSON.stringify(i.event)),
-        ],
-      );
-      return fresh;
+      return new Set(inserted.map((row) => row.event_id));
     });
 
     const claimed = new Set<string>();
