@@ -22,9 +22,13 @@ export class AccumulatingBatches1764720000000 implements MigrationInterface {
 
   async down(q: QueryRunner): Promise<void> {
     // An open batch holds committed events: hand it to reception rather than lose it.
+    // Counted as a close would count it (its event_count was a placeholder); one without events goes.
     await q.query(
-      `UPDATE pipeline_batches SET status = 'queued', stage_entered_at = now() - interval '1 day' WHERE status = 'open'`,
+      `UPDATE pipeline_batches b SET status = 'queued', stage_entered_at = now() - interval '1 day',
+              event_count = (SELECT count(*) FROM event_receipts r WHERE r.batch_id = b.batch_id)
+        WHERE status = 'open' AND EXISTS (SELECT 1 FROM event_receipts r WHERE r.batch_id = b.batch_id)`,
     );
+    await q.query(`DELETE FROM pipeline_batches WHERE status = 'open'`);
     await q.query(`DROP INDEX pipeline_batches_open_idx`);
     await q.query(`ALTER TABLE pipeline_batches DROP CONSTRAINT pipeline_batches_status_check`);
     await q.query(
