@@ -1,6 +1,8 @@
 /** Small helpers shared by the benchmark scripts (they print figures; they assert nothing). */
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { loadConfig } from '../src/config/app-config';
+import { IngestClient } from '../src/simulation/ingest-client';
 
 export function percentile(sorted: number[], p: number): number {
   if (sorted.length === 0) return NaN;
@@ -41,37 +43,15 @@ export function peakRssMiB(pid: number): number | null {
   }
 }
 
-/** Logs in as the seeded admin (ADMIN_EMAIL / ADMIN_PASSWORD, as the stack was started with). */
-export async function adminToken(baseUrl: string): Promise<string> {
-  const email = process.env.ADMIN_EMAIL ?? 'admin@example.com';
-  const password = process.env.ADMIN_PASSWORD ?? 'dev-only-Admin-password-1';
-  const login = await fetch(`${baseUrl}/api/v1/auth/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ email, password }),
-  });
-  if (!login.ok) throw new Error(`cannot log in as ${email}: ${login.status} ${await login.text()}`);
-  return ((await login.json()) as { accessToken: string }).accessToken;
-}
-
-/** POSTs as the admin and returns the JSON answer, failing loudly on anything but 2xx. */
-export async function adminPost<T>(baseUrl: string, token: string, path: string, body: unknown): Promise<T> {
-  const res = await fetch(`${baseUrl}/api/v1${path}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-    body: JSON.stringify(body),
-  });
-  if (!res.ok) throw new Error(`POST ${path} answered ${res.status}: ${await res.text()}`);
-  return (await res.json()) as T;
-}
-
-export async function ingestKey(baseUrl: string): Promise<string> {
-  const token = await adminToken(baseUrl);
-  const created = await adminPost<{ key: string }>(baseUrl, token, '/admin/api-keys', {
-    name: `bench-${Date.now()}`,
-    requestsPerMinute: 1_000_000,
-  });
-  return created.key;
+/** Logs in as the seeded admin (ADMIN_EMAIL / ADMIN_PASSWORD, as the stack was started with) and creates an ingest key. */
+export async function adminSession(
+  baseUrl: string,
+): Promise<{ client: IngestClient; token: string; key: string }> {
+  const { admin } = loadConfig();
+  const client = new IngestClient(baseUrl);
+  const token = await client.login(admin.email, admin.password);
+  const key = await client.createApiKey(token, `bench-${Date.now()}`, 1_000_000);
+  return { client, token, key };
 }
 
 const DEVICES = [

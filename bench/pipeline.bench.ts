@@ -12,16 +12,7 @@ import { Client } from 'pg';
 import { loadConfig } from '../src/config/app-config';
 import { PIPELINE_STAGES } from '../src/pipeline/pipeline.constants';
 import { redisOptionsFromUrl } from '../src/pipeline/redis-connection';
-import {
-  adminPost,
-  adminToken,
-  argValue,
-  attackEvent,
-  benchEvent,
-  ingestKey,
-  peakRssMiB,
-  summarise,
-} from './bench-support';
+import { adminSession, argValue, attackEvent, benchEvent, peakRssMiB, summarise } from './bench-support';
 import { AlertReceiver, startAlertReceiver } from './webhook-receiver';
 
 const config = loadConfig();
@@ -188,13 +179,12 @@ function fmt(n: number, digits = 0): string {
 }
 
 async function main(): Promise<void> {
-  const key = await ingestKey(baseUrl);
+  const { client, token, key } = await adminSession(baseUrl);
   const receiver = await startAlertReceiver();
-  const token = await adminToken(baseUrl);
-  const channel = await adminPost<{ channel: { id: string }; secret: string }>(
-    baseUrl,
-    token,
+  const channel = await client.authorized<{ channel: { id: string }; secret: string }>(
+    'POST',
     '/alerts/channels',
+    token,
     {
       name: `bench receiver ${Date.now()}`,
       type: 'webhook',
@@ -202,7 +192,7 @@ async function main(): Promise<void> {
     },
   );
   receiver.useSecret(channel.secret);
-  await adminPost(baseUrl, token, '/alerts/routes', {
+  await client.authorized('POST', '/alerts/routes', token, {
     name: `bench security alerts ${Date.now()}`,
     minSeverity: 'low',
     frameworks: ['SECURITY'],
@@ -224,55 +214,45 @@ async function main(): Promise<void> {
   }, 250);
 
   console.log(`pipeline benchmark against ${baseUrl}: ${seconds} s per phase, batches of ${batchSize}`);
-  const batch = await drive('batches (max rate)', key, 'batch', 4);
-  await waitForDrain(db, batch.startedAt);
-  const batchE2e = await endToEnd(db, batch);
-  const batchHooks = await webhookLatency(receiver, batch);
-  const batchLag = maxLag;
-
-  maxLag = 0;
-  const single = await drive('single events (max rate)', key, 'single', 32);
-  await waitForDrain(db, single.startedAt);
-  const singleE2e = await endToEnd(db, single);
-  const singleHooks = await webhookLatency(receiver, single);
-  const singleLag = maxLag;
-
-  maxLag = 0;
-  const singleHalfRate = Math.max(10, Math.round(singleE2e.sustained / 2));
-  const singleHalf = await drive(`single events at half their maximum (${fmt(singleHalfRate)} ev/s)`, key, 'single', 32, singleHalfRate);
-  await waitForDrain(db, singleHalf.startedAt);
-  const singleHalfE2e = await endToEnd(db, singleHalf);
-  const singleHalfHooks = await webhookLatency(receiver, singleHalf);
-  const singleHalfLag = maxLag;
-
-  maxLag = 0;
-  const halfRate = Math.max(100, Math.round(batchE2e.sustained / 2));
-  const half = await drive(
+  /** Drives one phase, waits for the pipeline to drain, and measures it. */
+  const runPhase = async (
+    name: string,
+    mode: 'batch' | 'single',
+    concurrency: number,
+    eventsPerSecond?: number,
+  ) => {
+    maxLag = 0;
+    const phase = await drive(name, key, mode, concurrency, eventsPerSecond);
+    await waitForDrain(db, phase.startedAt);
+    const e2e = await endToEnd(db, phase);
+    const hooks = await webhookLatency(receiver, phase);
+    return { phase, e2e, hooks, lag: maxLag };
+  };
+  const batch = await runPhase('batches (max rate)', 'batch', 4);
+  const single = await runPhase('single events (max rate)', 'single', 32);
+  const singleHalfRate = Math.max(10, Math.round(single.e2e.sustained / 2));
+  const singleHalf = await runPhase(
+    `single events at half their maximum (${fmt(singleHalfRate)} ev/s)`,
+    'single',
+    32,
+    singleHalfRate,
+  );
+  const halfRate = Math.max(100, Math.round(batch.e2e.sustained / 2));
+  const half = await runPhase(
     `batches at half the sustained maximum (${fmt(halfRate)} ev/s)`,
-    key,
     'batch',
     2,
     halfRate,
   );
-  await waitForDrain(db, half.startedAt);
-  const halfE2e = await endToEnd(db, half);
-  const halfHooks = await webhookLatency(receiver, half);
-  const halfLag = maxLag;
   clearInterval(lagTimer);
 
-  const stages = await stageTimes(db, batch.startedAt);
-  const rows = [
-    [batch, batchE2e, batchLag, batchHooks],
-    [single, singleE2e, singleLag, singleHooks],
-    [singleHalf, singleHalfE2e, singleHalfLag, singleHalfHooks],
-    [half, halfE2e, halfLag, halfHooks],
-  ] as const;
+  const stages = await stageTimes(db, batch.phase.startedAt);
   console.log('');
   console.log(
     '| phase | accepted ev/s | sustained ev/s end to end | e2e p50 / p95 / p99 ms | acceptance → verified webhook p50 / p95 / p99 ms (alerts received/sent) | ingest p50 / p99 ms | max queue lag (jobs) |',
   );
   console.log('| --- | --- | --- | --- | --- | --- | --- |');
-  for (const [phase, e2e, lag, hooks] of rows) {
+  for (const { phase, e2e, lag, hooks } of [batch, single, singleHalf, half]) {
     const ingest = summarise(phase.ingestMs);
     console.log(
       `| ${phase.name} | ${fmt(phase.acceptedEvents / phase.sendSeconds)} | ${fmt(e2e.sustained)} | ${fmt(e2e.e2e.p50)} / ${fmt(e2e.e2e.p95)} / ${fmt(e2e.e2e.p99)} | ${fmt(hooks.p50)} / ${fmt(hooks.p95)} / ${fmt(hooks.p99)} (${hooks.n}/${hooks.sent}) | ${fmt(ingest.p50, 1)} / ${fmt(ingest.p99, 1)} | ${lag} |`,

@@ -12,6 +12,7 @@
  */
 import { appendFileSync, writeFileSync } from 'node:fs';
 import { startVerifyingReceiver } from '../src/alerting/testing/verifying-receiver';
+import { loadConfig } from '../src/config/app-config';
 import { IngestClient } from '../src/simulation/ingest-client';
 
 const CHANNEL_NAME = 'Demo alert sink';
@@ -60,10 +61,8 @@ async function main(): Promise<void> {
   });
 
   const client = new IngestClient(api);
-  const token = await client.login(
-    process.env.ADMIN_EMAIL ?? 'admin@example.com',
-    process.env.ADMIN_PASSWORD ?? 'dev-only-Admin-password-1',
-  );
+  const { admin } = loadConfig();
+  const token = await client.login(admin.email, admin.password);
   const channels = await client.authorized<Channel[]>('GET', '/alerts/channels', token);
   let channel = channels.find((c) => c.name === CHANNEL_NAME);
   if (channel) {

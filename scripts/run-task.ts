@@ -7,6 +7,7 @@
  * The demo (scripts/up.sh) uses it so that a one-minute run sees the DSR deadline check and what
  * follows from it, instead of waiting for their next tick. Exits 1 if a task fails or does not finish.
  */
+import { loadConfig } from '../src/config/app-config';
 import { IngestClient } from '../src/simulation/ingest-client';
 
 interface TaskRun {
@@ -23,7 +24,8 @@ async function main(): Promise<void> {
   const tasks = process.argv.slice(2).filter((a, i, all) => a !== '--api' && all[i - 1] !== '--api');
   if (tasks.length === 0) throw new Error('usage: run-task <task> [<task>…] [--api URL]; GET /api/v1/pipeline/tasks lists them');
   const client = new IngestClient(api);
-  const token = await client.login(process.env.ADMIN_EMAIL ?? 'admin@example.com', process.env.ADMIN_PASSWORD ?? 'dev-only-Admin-password-1');
+  const { admin } = loadConfig();
+  const token = await client.login(admin.email, admin.password);
   for (const task of tasks) {
     const started = Date.now();
     let run = await client.authorized<TaskRun>('POST', `/pipeline/tasks/${encodeURIComponent(task)}/run`, token);

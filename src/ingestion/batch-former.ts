@@ -65,7 +65,8 @@ export class BatchFormer {
   /** Seals the open batch and waits until every batch is closed (shutdown). */
   async drain(): Promise<void> {
     if (this.current) this.seal(this.current);
-    while (this.closing.size > 0 || [...this.batches.values()].some((b) => !b.closed)) {
+    // `batches` holds exactly the batches not closed yet (close and retire remove them).
+    while (this.closing.size > 0 || this.batches.size > 0) {
       await Promise.race([...this.closing, new Promise((resolve) => setTimeout(resolve, 10))]);
     }
   }

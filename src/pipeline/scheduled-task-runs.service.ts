@@ -68,14 +68,10 @@ export class ScheduledTaskRuns {
       },
     );
     await this.audit.append({ ...auditActor(ctx), action: 'pipeline.task.run_requested', targetType: 'scheduled_task', targetId: name, details: { runId: job.id } });
-    return this.view(job.id as string);
+    return this.status(job.id as string);
   }
 
   async status(runId: string): Promise<TaskRunView> {
-    return this.view(runId);
-  }
-
-  private async view(runId: string): Promise<TaskRunView> {
     // The state first, then the job: read the other way round, a run finishing in between shows as
     // completed with the result it did not have yet when the job was read.
     const state = runId.startsWith(RUN_PREFIX) ? await this.queue.getJobState(runId) : 'unknown';

@@ -1,6 +1,6 @@
 import { Client } from 'pg';
 import { Queryable, sqlOf } from '../analytics/persistence/sql';
-import { DAY_MS, hourWindow, TimeRange, wholeDays } from '../analytics/domain/time-range';
+import { DAY_MS, hourWindow, isoDay, TimeRange, wholeDays } from '../analytics/domain/time-range';
 import { RollupQueries } from '../analytics/persistence/rollup-queries';
 import { ExecutiveReport, ReportBuilder } from './report-builder';
 
@@ -40,10 +40,9 @@ export function headlineLines(r: ExecutiveReport): string[] {
   const same = (a: TimeRange, b: TimeRange) => a.from.getTime() === b.from.getTime() && a.to.getTime() === b.to.getTime();
   const hours = hourWindow(period);
   const days = wholeDays(period);
-  const day = (d: Date) => d.toISOString().slice(0, 10);
-  const lastDay = day(new Date(days.to.getTime() - DAY_MS));
+  const lastDay = isoDay(new Date(days.to.getTime() - DAY_MS));
   const hoursNote = same(hours, period) ? '' : ` (whole hours ${time(hours.from)} to ${time(hours.to)})`;
-  const daysNote = same(days, period) ? '' : ` (UTC ${lastDay === day(days.from) ? `day ${lastDay}` : `days ${day(days.from)} to ${lastDay}`})`;
+  const daysNote = same(days, period) ? '' : ` (UTC ${lastDay === isoDay(days.from) ? `day ${lastDay}` : `days ${isoDay(days.from)} to ${lastDay}`})`;
   return [
     `Executive summary ${time(period.from)} to ${time(period.to)} UTC`,
     `Events processed${hoursNote}: ${n(h.events)} (${pct(h.eventsChangePct)} vs previous period: ${n(h.eventsPrevious)})`,
