@@ -323,6 +323,20 @@ describe('alerting: signed webhooks from accepted events', () => {
     }
   });
 
+  it('validates a route or channel change field by field, and applies only the fields given', async () => {
+    const routeId = routeIds[0];
+    const fieldsOf = (res: { body: { details?: { field: string }[] } }) => (res.body.details ?? []).map((d) => d.field);
+    expect(fieldsOf(await as(officer).patch(`/alerts/routes/${routeId}`, { minSeverity: 'bogus' }).expect(400))).toEqual(['minSeverity']);
+    expect(fieldsOf(await as(officer).patch(`/alerts/routes/${routeId}`, { channelIds: ['not-a-uuid'] }).expect(400))).toEqual(['channelIds']);
+    expect(fieldsOf(await as(officer).patch(`/alerts/routes/${routeId}`, { suppressionWindowSeconds: -1 }).expect(400))).toEqual(['suppressionWindowSeconds']);
+    expect(fieldsOf(await as(officer).patch(`/alerts/routes/${routeId}`, { name: '<script>' }).expect(400))).toEqual(['name']);
+    expect(fieldsOf(await as(officer).patch(`/alerts/channels/${channelId}`, { type: 'slack' }).expect(400))).toEqual(['type']);
+    const before = (await as(officer).get(`/alerts/routes/${routeId}`).expect(200)).body;
+    const after = (await as(officer).patch(`/alerts/routes/${routeId}`, { suppressionWindowSeconds: 601 }).expect(200)).body;
+    expect(after).toEqual({ ...before, suppressionWindowSeconds: 601, updatedAt: expect.any(String) });
+    await as(officer).patch(`/alerts/routes/${routeId}`, { suppressionWindowSeconds: 600 }).expect(200);
+  });
+
   it('keeps secrets out of reads and lets only admins and compliance officers change channels and routes', async () => {
     const analyst = await tokenFor(t.app, [Role.Analyst]);
     const auditor = await tokenFor(t.app, [Role.Auditor]);

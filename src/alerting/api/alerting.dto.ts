@@ -1,5 +1,5 @@
 import { PageQueryDto } from '../../common/http/page-query.dto';
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, OmitType, PartialType } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import {
   ArrayMaxSize,
@@ -47,18 +47,8 @@ export class CreateChannelDto {
   @ApiPropertyOptional({ default: true }) @IsOptional() @IsBoolean() enabled?: boolean;
 }
 
-export class UpdateChannelDto {
-  @ApiPropertyOptional()
-  @IsOptional()
-  @Transform(trim)
-  @IsString()
-  @Length(1, 100)
-  @Matches(NAME, { message: 'name may hold letters, digits, spaces and . _ - / ( )' })
-  name?: string;
-
-  @ApiPropertyOptional() @IsOptional() @IsString() @Length(3, 2000) target?: string;
-  @ApiPropertyOptional() @IsOptional() @IsBoolean() enabled?: boolean;
-}
+/** A channel's name, target and switch, each optional (its type is fixed once made). */
+export class UpdateChannelDto extends PartialType(OmitType(CreateChannelDto, ['type'] as const)) {}
 
 export class CreateRouteDto {
   @ApiProperty({ example: 'Critical GDPR to SOC' })
@@ -121,53 +111,8 @@ export class CreateRouteDto {
   @ApiPropertyOptional({ default: true }) @IsOptional() @IsBoolean() enabled?: boolean;
 }
 
-export class UpdateRouteDto {
-  @ApiPropertyOptional()
-  @IsOptional()
-  @Transform(trim)
-  @IsString()
-  @Length(1, 100)
-  @Matches(NAME, { message: 'name may hold letters, digits, spaces and . _ - / ( )' })
-  name?: string;
-
-  @ApiPropertyOptional({ enum: SEVERITIES }) @IsOptional() @IsIn(SEVERITIES) minSeverity?: Severity;
-
-  @ApiPropertyOptional({ type: [String] })
-  @IsOptional()
-  @IsArray()
-  @ArrayMaxSize(50)
-  @ArrayUnique()
-  @IsString({ each: true })
-  @MaxLength(64, { each: true })
-  frameworks?: string[];
-
-  @ApiPropertyOptional({ type: [String] })
-  @IsOptional()
-  @IsArray()
-  @ArrayMaxSize(200)
-  @ArrayUnique()
-  @IsString({ each: true })
-  @MaxLength(100, { each: true })
-  ruleIds?: string[];
-
-  @ApiPropertyOptional({ enum: ALERT_REASONS, isArray: true })
-  @IsOptional()
-  @IsArray()
-  @ArrayUnique()
-  @IsIn(ALERT_REASONS, { each: true })
-  reasons?: AlertReason[];
-
-  @ApiPropertyOptional({ type: [String] })
-  @IsOptional()
-  @IsArray()
-  @ArrayMaxSize(20)
-  @ArrayUnique()
-  @IsUUID('all', { each: true })
-  channelIds?: string[];
-
-  @ApiPropertyOptional() @IsOptional() @IsInt() @Min(0) @Max(30 * 86_400) suppressionWindowSeconds?: number;
-  @ApiPropertyOptional() @IsOptional() @IsBoolean() enabled?: boolean;
-}
+/** Every field of a route, each optional: the fields given replace the stored ones. */
+export class UpdateRouteDto extends PartialType(CreateRouteDto) {}
 
 export class AlertQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ enum: ALERT_REASONS }) @IsOptional() @IsIn(ALERT_REASONS) reason?: AlertReason;
