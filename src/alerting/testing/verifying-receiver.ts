@@ -2,7 +2,7 @@
  * A webhook receiver as a customer would run one: a local HTTP server that checks each delivery's
  * Standard Webhooks signature with the independent `standardwebhooks` library (not with our own
  * signer) and reports every delivery, verified or not. Used by the pipeline benchmark and by the
- * demo's alert sink; answers 204 when verified, 400 otherwise.
+ * demo's alert sink; answers 204 when verified, 400 otherwise, 503 while it has no secret yet.
  */
 import http from 'node:http';
 import { AddressInfo } from 'node:net';
@@ -43,11 +43,14 @@ export async function startVerifyingReceiver(options: {
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
       const at = Date.now();
+      const secret = options.secret();
+      // Listening before the channel (and so its secret) exists: deliveries that arrive meanwhile are
+      // told to come back (503, retried by the sender), not counted as failed verifications.
+      if (!secret) return void res.writeHead(503).end();
       const webhookId = typeof req.headers['webhook-id'] === 'string' ? req.headers['webhook-id'] : null;
       let payload: AlertBody | null = null;
       try {
-        const secret = options.secret();
-        if (secret) payload = new Webhook(secret).verify(Buffer.concat(chunks).toString('utf8'), req.headers as Record<string, string>) as AlertBody;
+        payload = new Webhook(secret).verify(Buffer.concat(chunks).toString('utf8'), req.headers as Record<string, string>) as AlertBody;
       } catch {
         payload = null;
       }
