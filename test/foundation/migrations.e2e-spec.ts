@@ -4,7 +4,8 @@ import { MIGRATIONS } from '../../migrations';
 import { recreateDatabase, TEST_DATABASE_URL } from '../support/test-database';
 
 const url = new URL(TEST_DATABASE_URL);
-url.pathname = '/ott_compliance_migrations_test';
+// Named after the e2e database, so two runs with different TEST_DATABASE_URLs never share it.
+url.pathname = `${url.pathname}_migrations`;
 const MIGRATIONS_DB = url.toString();
 
 async function userTables(ds: DataSource): Promise<string[]> {

@@ -1,13 +1,12 @@
 import { getQueueToken } from '@nestjs/bullmq';
 import { Queue } from 'bullmq';
-import Redis from 'ioredis';
 import { ChildProcess } from 'node:child_process';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { ReceptionProcessor } from '../../src/pipeline/stages/reception.processor';
 import { Role } from '../../src/security/roles';
 import { makeEvents } from '../support/events';
-import { bootTestApp, TEST_REDIS_URL, TestApp, waitFor } from '../support/test-app';
+import { bootTestApp, deleteQueueKeys, TEST_REDIS_URL, TestApp, waitFor } from '../support/test-app';
 import { tokenFor } from '../support/users';
 import { startWorkerProcess } from '../support/worker-process';
 
@@ -83,9 +82,9 @@ describe('durable accept: Redis loses everything right after a batch is accepted
       { timeoutMs: 10_000, intervalMs: 20 },
     );
 
-    const redis = new Redis(TEST_REDIS_URL);
-    await redis.flushall();
-    redis.disconnect();
+    // Redis loses everything this app had in it: every key under its prefix (queues, viewer
+    // state, cache, throttle counters). Never FLUSHALL: the server is shared with other runs.
+    await deleteQueueKeys(TEST_REDIS_URL, t.config.queuePrefix);
     reception.worker.resume();
 
     await waitFor(() => batchesDone(ds, accepted), (r) => r.done === r.total, { timeoutMs: 30_000, intervalMs: 250 });
