@@ -1,9 +1,10 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { Browser, chromium } from 'playwright-core';
 import { Role } from '../../src/security/roles';
 import { bootTestApp, TestApp } from '../support/test-app';
+import { itWithTool, toolPresent } from '../support/required-tool';
 import { createUser } from '../support/users';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -17,11 +18,7 @@ describe('in a browser', () => {
   let base: string;
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) {
-      if (process.env.CI) throw new Error(`${CHROMIUM} is missing in CI: .ci/run should have installed Debian's chromium`);
-      console.warn(`${CHROMIUM} not installed: browser test skipped here (CI runs it)`);
-      return;
-    }
+    if (!process.env.CI && !toolPresent(CHROMIUM)) return; // the tests below are declared skipped
     t = await bootTestApp({ APP_ROLE: 'api' });
     await t.app.listen(0, '127.0.0.1');
     base = `http://127.0.0.1:${(t.app.getHttpServer().address() as AddressInfo).port}`;
@@ -37,8 +34,8 @@ describe('in a browser', () => {
     await t?.close();
   });
 
-  it('an operator sees the six pipeline queues on the dashboard and the events endpoints in Swagger UI', async () => {
-    if (!browser) return;
+  itWithTool(CHROMIUM)('an operator sees the six pipeline queues on the dashboard and the events endpoints in Swagger UI', async () => {
+    if (!browser) throw new Error('chromium did not start');
     const operator = await createUser(t.app, [Role.Operator]);
     const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
     const page = await context.newPage();
@@ -67,8 +64,8 @@ describe('in a browser', () => {
     await context.close();
   });
 
-  it('without a session the dashboard answers 401', async () => {
-    if (!browser) return;
+  itWithTool(CHROMIUM)('without a session the dashboard answers 401', async () => {
+    if (!browser) throw new Error('chromium did not start');
     const page = await browser.newPage();
     const response = await page.goto(`${base}/admin/queues`);
     expect(response?.status()).toBe(401);

@@ -6,6 +6,7 @@ import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { Role } from '../../src/security/roles';
 import { makeEvent } from '../support/events';
+import { itWithTool } from '../support/required-tool';
 import { bootTestApp, TestApp, waitFor } from '../support/test-app';
 import { tokenFor } from '../support/users';
 
@@ -71,14 +72,8 @@ describe('Prometheus metrics', () => {
     expect(missing).toEqual([]);
   });
 
-  it('passes promtool check metrics without warnings, when promtool is installed', () => {
-    const found = spawnSync('sh', ['-c', 'command -v promtool']);
-    if (found.status !== 0) {
-      // .ci/run installs Debian's prometheus package; a developer machine may not have it.
-      if (process.env.CI) throw new Error('promtool is missing in CI: .ci/run should have installed it');
-      console.warn('promtool not installed: metrics lint skipped here (CI runs it)');
-      return;
-    }
+  // .ci/run installs Debian's prometheus package; a developer machine may not have it.
+  itWithTool('promtool')('passes promtool check metrics without warnings', () => {
     const dir = mkdtempSync(join(tmpdir(), 'metrics-'));
     writeFileSync(join(dir, 'metrics.txt'), text);
     const result = spawnSync('sh', ['-c', `promtool check metrics < ${join(dir, 'metrics.txt')}`], { encoding: 'utf8' });
