@@ -29,7 +29,6 @@ import {
   withUuids,
 } from '../src/compliance/testing/stored-event-seed';
 import { cpuBetween, cpuSeconds, loadAverage } from '../src/compliance/testing/cpu-usage';
-import { StageHandlers } from '../src/pipeline/stage-handler';
 
 interface Options {
   events: number;
@@ -78,7 +77,7 @@ async function main(): Promise<void> {
     await ds.query('VACUUM ANALYZE');
 
     const rules = new ActiveRules(new RuleStore(ds));
-    const stage = new ComplianceStage(new ComplianceStateStore(ds), rules, new StageHandlers());
+    const stage = new ComplianceStage(new ComplianceStateStore(ds), rules);
     const active = await rules.get();
     console.log(`rules: ${active.rules.rules.length} enabled`);
 

@@ -30,7 +30,6 @@ import { ModelRegistry } from '../src/ml/models/model-registry';
 import { MlBatchOutcome, MlStage } from '../src/ml/stage/ml.stage';
 import { RiskRecords } from '../src/ml/stage/risk-records.repository';
 import { RiskFactorStore } from '../src/ml/state/risk-factor-store';
-import { StageHandlers } from '../src/pipeline/stage-handler';
 import { argValue } from './bench-support';
 
 const rowCount = Number(argValue('rows', '100000'));
@@ -244,7 +243,6 @@ async function stageFigures(training: ReturnType<typeof trainRiskModel>): Promis
     new RiskRecords(ds),
     new RiskFactorStore(redis, config),
     active,
-    new StageHandlers(),
     config,
   );
   try {

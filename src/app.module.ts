@@ -23,10 +23,12 @@ import { AlertingModule } from './alerting/alerting.module';
 import { CacheModule } from './cache/cache.module';
 import { AnalyticsModule } from './analytics/analytics.module';
 import { ReportingModule } from './reporting/reporting.module';
+import { useLoggedBullClasses } from './pipeline/logged-bull-classes';
 
 @Module({})
 export class AppModule {
   static forRoot(config: AppConfig): DynamicModule {
+    useLoggedBullClasses(); // before the modules below register their queues
     return {
       module: AppModule,
       imports: [

@@ -1,6 +1,6 @@
-import { Injectable, OnModuleInit } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { StageHandler, StageHandlers } from '../pipeline/stage-handler';
+import { HandlesStage, StageHandler } from '../pipeline/stage-handler';
 import { AlertDispatcher } from './alert-dispatcher';
 import { AlertRaiser } from './alert-raiser';
 import { AlertStore } from './persistence/alert-store';
@@ -12,21 +12,15 @@ import { AlertStore } from './persistence/alert-store';
  * left undispatched.
  */
 @Injectable()
-export class AlertingStage implements StageHandler, OnModuleInit {
-  readonly stage = 'alerting' as const;
-  readonly implemented = true;
+@HandlesStage('alerting')
+export class AlertingStage implements StageHandler {
 
   constructor(
     private readonly dataSource: DataSource,
     private readonly store: AlertStore,
     private readonly raiser: AlertRaiser,
     private readonly dispatcher: AlertDispatcher,
-    private readonly handlers: StageHandlers,
   ) {}
-
-  onModuleInit(): void {
-    this.handlers.register(this);
-  }
 
   async handle(batchId: string): Promise<void> {
     await this.dataSource.transaction(async (tx) => {

@@ -1,5 +1,5 @@
-import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
-import { StageHandler, StageHandlers } from '../pipeline/stage-handler';
+import { Injectable, Logger } from '@nestjs/common';
+import { HandlesStage, StageHandler } from '../pipeline/stage-handler';
 import type { ComplianceEvent } from './domain/compliance-event';
 import { applyActorEventInPlace, tracksActor } from './domain/viewer-state-reducer';
 import { emptyActorState, type ActorState } from './domain/viewer-state';
@@ -31,20 +31,14 @@ export interface BatchOutcome {
  * count is ever lost or applied twice).
  */
 @Injectable()
-export class ComplianceStage implements StageHandler, OnModuleInit {
-  readonly stage = 'compliance' as const;
-  readonly implemented = true;
+@HandlesStage('compliance')
+export class ComplianceStage implements StageHandler {
   private readonly logger = new Logger(ComplianceStage.name);
 
   constructor(
     private readonly store: ComplianceStateStore,
     private readonly rules: ActiveRules,
-    private readonly handlers: StageHandlers,
   ) {}
-
-  onModuleInit(): void {
-    this.handlers.register(this);
-  }
 
   async handle(batchId: string): Promise<void> {
     await this.apply(batchId);

@@ -22,8 +22,6 @@ import {
 import { Roles } from '../security/auth.decorators';
 import { Ctx, RequestContext } from '../security/principal';
 import { Role } from '../security/roles';
-import { StageHandlers } from '../pipeline/stage-handler';
-import { PIPELINE_STAGES } from '../pipeline/pipeline.constants';
 import { EVENT_DTO_BY_FAMILY } from './dto/event-dtos';
 import { EVENT_EXAMPLES } from './dto/event-examples';
 import { validationException } from '../common/http/validation';
@@ -44,7 +42,6 @@ export class EventsController {
   constructor(
     private readonly ingestion: IngestionService,
     private readonly store: EventStore,
-    private readonly handlers: StageHandlers,
   ) {}
 
   @Post()
@@ -145,11 +142,6 @@ export class EventsController {
   async status(@Param('eventId', new ParseUUIDPipe({ errorHttpStatusCode: 400 })) eventId: string) {
     const status = await this.store.status(eventId);
     if (!status) throw new NotFoundException(`event ${eventId} was never accepted`);
-    const passThrough = PIPELINE_STAGES.filter((stage) => !this.handlers.for(stage).implemented);
-    return {
-      ...status,
-      // Stages without domain logic yet hand batches on unchanged; say so rather than imply checks ran.
-      passThroughStages: passThrough,
-    };
+    return status;
   }
 }

@@ -1,6 +1,6 @@
-import { Injectable, OnModuleInit } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { StageHandler, StageHandlers } from '../pipeline/stage-handler';
+import { HandlesStage, StageHandler } from '../pipeline/stage-handler';
 import { MemoCache } from '../common/memo-cache';
 import { pipelineMetrics } from '../metrics/pipeline-metrics';
 import { AttackMatch, AttackPatternDetector, sanitizeForDisplay } from '../security/domain/attack-patterns';
@@ -36,21 +36,15 @@ export const READ_BATCH_PAYLOADS = `SELECT r.payload, e.received_at FROM event_r
  * event id and finding key, so running a batch twice writes nothing twice.
  */
 @Injectable()
-export class ReceptionStage implements StageHandler, OnModuleInit {
-  readonly stage = 'reception' as const;
-  readonly implemented = true;
+@HandlesStage('reception')
+export class ReceptionStage implements StageHandler {
   /** Titles, genres and user agents repeat across events: scan each distinct text once. */
   private readonly scans = new MemoCache<AttackMatch[]>(20_000);
 
   constructor(
     private readonly dataSource: DataSource,
     private readonly detector: AttackPatternDetector,
-    private readonly handlers: StageHandlers,
   ) {}
-
-  onModuleInit(): void {
-    this.handlers.register(this);
-  }
 
   async handle(batchId: string): Promise<void> {
     const raw: { payload: IngestedEvent; received_at: Date }[] = await this.dataSource.query(

@@ -3,7 +3,11 @@ import { PIPELINE_STAGES, PipelineStage } from '../config/app-config';
 
 export { PIPELINE_STAGES, PipelineStage };
 
-/** Every queue of the product: one per stage, plus where exhausted batches land. */
+/**
+ * The pipeline in one table: the stages in order (PIPELINE_STAGES, which configuration also reads to
+ * check WORKER_STAGES), each on the queue of the same name, each handing its batch to the next.
+ * Everything else about stage order and queue names is derived from here.
+ */
 export const QueueName = {
   reception: 'reception',
   compliance: 'compliance',
@@ -11,18 +15,14 @@ export const QueueName = {
   violation: 'violation',
   alerting: 'alerting',
   deadLetter: 'dead-letter',
-} as const;
+} as const satisfies Record<PipelineStage, PipelineStage> & { deadLetter: string };
 export type QueueName = (typeof QueueName)[keyof typeof QueueName];
 export const ALL_QUEUES: QueueName[] = Object.values(QueueName);
 
-/** The stage → next-stage chain, declared once. `null` ends the pipeline. */
-export const NEXT_STAGE: Record<PipelineStage, PipelineStage | null> = {
-  reception: 'compliance',
-  compliance: 'ml',
-  ml: 'violation',
-  violation: 'alerting',
-  alerting: null,
-};
+/** The stage → next-stage chain, derived from the order. `null` ends the pipeline. */
+export const NEXT_STAGE = Object.fromEntries(
+  PIPELINE_STAGES.map((stage, i) => [stage, PIPELINE_STAGES[i + 1] ?? null]),
+) as Record<PipelineStage, PipelineStage | null>;
 
 /**
  * What travels between stages: the batch id only. Stages read the batch's events from

@@ -1,6 +1,7 @@
 import { BullModule } from '@nestjs/bullmq';
-import { DynamicModule, Module, Provider, Type } from '@nestjs/common';
-import { AppConfig, PipelineStage } from '../config/app-config';
+import { DynamicModule, Module, Provider } from '@nestjs/common';
+import { DiscoveryModule } from '@nestjs/core';
+import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { DatabaseModule } from '../database/database.module';
 import { MAINTENANCE_QUEUE } from './maintenance.constants';
@@ -18,19 +19,7 @@ import { DeadLetters } from './dead-letters.service';
 import { PipelineOpsController } from './pipeline-ops.controller';
 import { StageHandlers } from './stage-handler';
 import { StageRunner } from './stage-runner.service';
-import { AlertingProcessor } from './stages/alerting.processor';
-import { ComplianceProcessor } from './stages/compliance.processor';
-import { MlProcessor } from './stages/ml.processor';
-import { ReceptionProcessor } from './stages/reception.processor';
-import { ViolationProcessor } from './stages/violation.processor';
-
-const STAGE_PROCESSORS: Record<PipelineStage, Type> = {
-  reception: ReceptionProcessor,
-  compliance: ComplianceProcessor,
-  ml: MlProcessor,
-  violation: ViolationProcessor,
-  alerting: AlertingProcessor,
-};
+import { STAGE_PROCESSORS } from './stages/stage.processor';
 
 export function runsWorkers(config: AppConfig): boolean {
   return config.appRole === 'worker' || config.appRole === 'all';
@@ -51,6 +40,7 @@ export class PipelineModule {
       global: true,
       imports: [
         DatabaseModule,
+        DiscoveryModule,
         SecurityModule,
         BullModule.forRootAsync({
           inject: [APP_CONFIG],

@@ -1,21 +1,22 @@
-import { InjectQueue } from '@nestjs/bullmq';
-import { Injectable } from '@nestjs/common';
+import { getQueueToken } from '@nestjs/bullmq';
+import { Injectable, OnModuleInit } from '@nestjs/common';
+import { ModuleRef } from '@nestjs/core';
 import { Queue } from 'bullmq';
-import { PipelineStage, QueueName, StageJob, stageJobId } from './pipeline.constants';
+import { PIPELINE_STAGES, PipelineStage, StageJob, stageJobId } from './pipeline.constants';
 
-/** The five stage queues behind one method: add a batch to a stage, idempotently. */
+/** The stage queues behind one method: add a batch to a stage, idempotently. */
 @Injectable()
-export class StageQueues {
-  private readonly byStage: Record<PipelineStage, Queue<StageJob>>;
+export class StageQueues implements OnModuleInit {
+  private byStage = {} as Record<PipelineStage, Queue<StageJob>>;
 
-  constructor(
-    @InjectQueue(QueueName.reception) reception: Queue<StageJob>,
-    @InjectQueue(QueueName.compliance) compliance: Queue<StageJob>,
-    @InjectQueue(QueueName.ml) ml: Queue<StageJob>,
-    @InjectQueue(QueueName.violation) violation: Queue<StageJob>,
-    @InjectQueue(QueueName.alerting) alerting: Queue<StageJob>,
-  ) {
-    this.byStage = { reception, compliance, ml, violation, alerting };
+  constructor(private readonly moduleRef: ModuleRef) {}
+
+  onModuleInit(): void {
+    // Each stage's queue has the stage's name; this module registers it through BullModule (whose
+    // dynamic module holds the provider, hence strict: false).
+    for (const stage of PIPELINE_STAGES) {
+      this.byStage[stage] = this.moduleRef.get<Queue<StageJob>>(getQueueToken(stage), { strict: false });
+    }
   }
 
   queue(stage: PipelineStage): Queue<StageJob> {

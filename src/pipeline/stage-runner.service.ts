@@ -31,32 +31,28 @@ export class StageRunner {
     @InjectQueue(QueueName.deadLetter) private readonly deadLetter: Queue<DeadLetterJob>,
   ) {}
 
-  async run(job: Job<StageJob>, handler: StageHandler): Promise<void> {
+  async run(job: Job<StageJob>, stage: PipelineStage, handler: StageHandler): Promise<void> {
     const { batchId } = job.data ?? ({} as StageJob);
     if (typeof batchId !== 'string' || batchId.length === 0) {
       throw new UnrecoverableError(`job ${job.id} has no batchId`);
     }
-    const next = NEXT_STAGE[handler.stage];
+    const next = NEXT_STAGE[stage];
     const started = performance.now();
-    // A stage with work to do first checks where the batch is: its handler must never run on
-    // a batch that has not reached it. A pass-through stage has nothing to protect and goes
-    // straight to the conditional advance (one round trip per batch).
-    if (handler.implemented) {
-      const batch = await this.batches.find(batchId);
-      if (!batch) throw new UnrecoverableError(`batch ${batchId} does not exist`);
-      if (!(await this.atStage(batch, handler.stage))) return this.enqueueIfPast(batch.stage, handler.stage, next, batchId);
-      await handler.handle(batchId);
-    }
+    // A handler must never run on a batch that has not reached its stage.
+    const batch = await this.batches.find(batchId);
+    if (!batch) throw new UnrecoverableError(`batch ${batchId} does not exist`);
+    if (!(await this.atStage(batch, stage))) return this.enqueueIfPast(batch.stage, stage, next, batchId);
+    await handler.handle(batchId);
     const elapsedMs = performance.now() - started;
-    const advanced = await this.batches.advance(batchId, handler.stage, next ?? 'done', elapsedMs);
+    const advanced = await this.batches.advance(batchId, stage, next ?? 'done', elapsedMs);
     if (advanced) {
-      pipelineMetrics.stageBatchDuration.observe({ stage: handler.stage }, elapsedMs / 1000);
-      pipelineMetrics.stageEvents.inc({ stage: handler.stage }, advanced.eventCount);
+      pipelineMetrics.stageBatchDuration.observe({ stage }, elapsedMs / 1000);
+      pipelineMetrics.stageEvents.inc({ stage }, advanced.eventCount);
       if (!next) pipelineMetrics.endToEnd.observe((Date.now() - advanced.createdAt.getTime()) / 1000);
     } else {
-      const batch = await this.batches.find(batchId);
-      if (!batch) throw new UnrecoverableError(`batch ${batchId} does not exist`);
-      if (!(await this.atStage(batch, handler.stage))) return this.enqueueIfPast(batch.stage, handler.stage, next, batchId);
+      const now = await this.batches.find(batchId);
+      if (!now) throw new UnrecoverableError(`batch ${batchId} does not exist`);
+      if (!(await this.atStage(now, stage))) return this.enqueueIfPast(now.stage, stage, next, batchId);
     }
     // Also after a re-delivery (a crash between advancing and enqueueing): the deterministic
     // job id makes this a no-op if the job exists.

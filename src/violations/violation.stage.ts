@@ -1,6 +1,6 @@
-import { Injectable, OnModuleInit } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { StageHandler, StageHandlers } from '../pipeline/stage-handler';
+import { HandlesStage, StageHandler } from '../pipeline/stage-handler';
 import { ViolationStore } from './persistence/violation-store';
 import { ViolationRecorder } from './violation-recorder';
 
@@ -10,20 +10,14 @@ import { ViolationRecorder } from './violation-recorder';
  * re-run (retry, stall, re-drive) finds nothing left to convert and writes nothing twice.
  */
 @Injectable()
-export class ViolationStage implements StageHandler, OnModuleInit {
-  readonly stage = 'violation' as const;
-  readonly implemented = true;
+@HandlesStage('violation')
+export class ViolationStage implements StageHandler {
 
   constructor(
     private readonly dataSource: DataSource,
     private readonly store: ViolationStore,
     private readonly recorder: ViolationRecorder,
-    private readonly handlers: StageHandlers,
   ) {}
-
-  onModuleInit(): void {
-    this.handlers.register(this);
-  }
 
   async handle(batchId: string): Promise<void> {
     await this.dataSource.transaction(async (tx) => {

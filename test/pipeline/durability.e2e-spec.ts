@@ -3,7 +3,7 @@ import { Queue } from 'bullmq';
 import { ChildProcess } from 'node:child_process';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
-import { ReceptionProcessor } from '../../src/pipeline/stages/reception.processor';
+import { STAGE_PROCESSORS } from '../../src/pipeline/stages/stage.processor';
 import { Role } from '../../src/security/roles';
 import { makeEvents } from '../support/events';
 import { bootTestApp, deleteQueueKeys, TEST_REDIS_URL, TestApp, waitFor } from '../support/test-app';
@@ -61,7 +61,7 @@ describe('durable accept: Redis loses everything right after a batch is accepted
     const ds = t.app.get(DataSource);
     const key = await ingestKey(t);
     // Hold the reception worker so the jobs are still in Redis when it is wiped.
-    const reception = t.app.get(ReceptionProcessor);
+    const reception = t.app.get(STAGE_PROCESSORS.reception);
     await reception.worker.pause(true);
     const accepted = await sendBatches(t, key, 3, 200);
     expect(accepted).toHaveLength(600);

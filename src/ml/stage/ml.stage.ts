@@ -1,8 +1,8 @@
 import { pipelineMetrics } from '../../metrics/pipeline-metrics';
-import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { AppConfig } from '../../config/app-config';
 import { APP_CONFIG } from '../../config/config.module';
-import { StageHandler, StageHandlers } from '../../pipeline/stage-handler';
+import { HandlesStage, StageHandler } from '../../pipeline/stage-handler';
 import { viewerUpdates } from '../domain/factor-updates';
 import { assessViewers } from '../domain/viewer-assessment';
 import { ActiveModel } from '../models/active-model';
@@ -29,22 +29,16 @@ export interface MlBatchOutcome {
  * are, and every write is keyed (viewer, viewer and interval, finding key).
  */
 @Injectable()
-export class MlStage implements StageHandler, OnModuleInit {
-  readonly stage = 'ml' as const;
-  readonly implemented = true;
+@HandlesStage('ml')
+export class MlStage implements StageHandler {
   private readonly snapshots = new SnapshotMemo();
 
   constructor(
     private readonly records: RiskRecords,
     private readonly factors: RiskFactorStore,
     private readonly models: ActiveModel,
-    private readonly handlers: StageHandlers,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
-
-  onModuleInit(): void {
-    this.handlers.register(this);
-  }
 
   async handle(batchId: string): Promise<void> {
     await this.apply(batchId);
