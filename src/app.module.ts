@@ -13,7 +13,6 @@ import { PipelineModule } from './pipeline/pipeline.module';
 import { AccessGuard } from './security/access.guard';
 import { SecurityModule } from './security/security.module';
 import { AppThrottlerGuard } from './security/throttling/throttling';
-import { ApiKeyQuotaGuard } from './security/throttling/api-key-quota.guard';
 import { AdminModule } from './admin/admin.module';
 import { IngestionModule } from './ingestion/ingestion.module';
 import { MlModule } from './ml/ml.module';
@@ -72,11 +71,10 @@ export class AppModule {
         HealthModule,
         MetricsModule,
       ],
-      // Guards run in this order: per-IP throttling, authentication and roles, per-key quota.
+      // Guards run in this order: throttling (an API key's quota, or else per IP), authentication and roles.
       providers: [
         { provide: APP_GUARD, useClass: AppThrottlerGuard },
         { provide: APP_GUARD, useClass: AccessGuard },
-        { provide: APP_GUARD, useClass: ApiKeyQuotaGuard },
         { provide: APP_FILTER, useClass: HttpExceptionFilter },
       ],
     };

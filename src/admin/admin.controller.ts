@@ -1,5 +1,5 @@
 import { BadRequestException, Body, Controller, Delete, Get, HttpCode, Param, ParseEnumPipe, ParseUUIDPipe, Patch, Post, Put, Query } from '@nestjs/common';
-import { ApiConflictResponse, ApiCreatedResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBadRequestResponse, ApiConflictResponse, ApiCreatedResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Roles } from '../security/auth.decorators';
 import { Ctx, RequestContext } from '../security/principal';
 import { Role } from '../security/roles';
@@ -42,8 +42,9 @@ export class AdminController {
 
   @Post('users/:id/roles')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Grant a role' })
+  @ApiOperation({ summary: "Grant a role (an API key's service account can hold only ingest)" })
   @ApiConflictResponse({ description: 'Changing your own roles' })
+  @ApiBadRequestResponse({ description: "Any role but ingest for an API key's service account" })
   grant(@Param('id', uuid) id: string, @Body() dto: RoleDto, @Ctx() ctx: RequestContext) {
     return this.admin.changeRole(id, dto.role, true, ctx);
   }

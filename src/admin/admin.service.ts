@@ -5,7 +5,8 @@ import { AuditLog } from '../security/audit/audit-log.service';
 import { RefreshTokens } from '../security/auth/refresh-tokens.repository';
 import { PasswordHasher } from '../security/password-hasher';
 import { auditActor, RequestContext } from '../security/principal';
-import { Role } from '../security/roles';
+import { Role, SERVICE_ACCOUNT_ROLES } from '../security/roles';
+import { validationException } from '../common/http/validation';
 import { UserRecord, UsersRepository } from '../security/users/users.repository';
 import { CreateApiKeyDto, CreateUserDto } from './admin.dto';
 
@@ -77,6 +78,11 @@ export class AdminService {
       await tx.query('SELECT pg_advisory_xact_lock($1)', [ADMIN_GUARD_LOCK]);
       const user = await this.users.findById(id, tx);
       if (!user) throw new NotFoundException(`user ${id} does not exist`);
+      if (grant && user.isServiceAccount && !SERVICE_ACCOUNT_ROLES.includes(role)) {
+        throw validationException([
+          { field: 'role', problems: [`an API key's service account can hold only the role: ${SERVICE_ACCOUNT_ROLES.join(', ')}`] },
+        ]);
+      }
       if (!grant && role === Role.Admin && user.roles.includes(Role.Admin) && !user.disabledAt && (await this.users.countActiveAdmins(tx)) <= 1) {
         throw new ConflictException('refused: this is the last active admin');
       }

@@ -27,6 +27,8 @@ export interface AppConfig {
   admin: { email: string; password: string };
   http: { bodyLimitBytes: number; corsOrigins: string[]; trustProxy: string[] };
   metricsToken: string | undefined;
+  /** How often an open SSE stream re-checks its session (disabled user, revoked session, logout). */
+  streamSessionCheckMs: number;
   throttle: { perIpPerHour: number; loginPerMinute: number };
   ingest: {
     groupCommitWindowMs: number;
@@ -133,6 +135,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
       trustProxy: read.csv('TRUSTED_PROXIES', []),
     },
     metricsToken: read.optionalSecret('METRICS_TOKEN', production, 16),
+    streamSessionCheckMs: read.integer('STREAM_SESSION_CHECK_MS', 5000, 50, 5000),
     throttle: {
       perIpPerHour: read.integer('THROTTLE_PER_IP_PER_HOUR', 10_000, 1, 100_000_000),
       loginPerMinute: read.integer('THROTTLE_LOGIN_PER_MINUTE', 10, 1, 10_000),

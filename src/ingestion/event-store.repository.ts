@@ -89,8 +89,12 @@ export class EventStore {
     });
   }
 
-  /** Where one event is: its receipt, its batch's stage, what reception made of it, its findings. */
-  async status(eventId: string): Promise<Record<string, unknown> | null> {
+  /**
+   * Where one event is: its receipt, its batch's stage, what reception made of it, its findings.
+   * With `senderUserId`, only an event that account sent (as a user, or through any of its API
+   * keys: receipts record the sender as `user:<id>` or `api_key:<id>`) is found.
+   */
+  async status(eventId: string, senderUserId: string | null = null): Promise<Record<string, unknown> | null> {
     const rows = await this.dataSource.query(
       `SELECT r.event_id, r.occurred_at, r.received_at, r.batch_id, b.stage, b.status, b.completed_at, b.last_error,
               p.type, p.user_id, p.actor_type, p.country, host(p.ip_prefix) || '/' || masklen(p.ip_prefix) AS ip_prefix,
@@ -98,8 +102,11 @@ export class EventStore {
          FROM event_receipts r
          JOIN pipeline_batches b ON b.batch_id = r.batch_id
          LEFT JOIN processed_events p ON p.event_id = r.event_id
-        WHERE r.event_id = $1`,
-      [eventId],
+        WHERE r.event_id = $1
+          AND ($2::uuid IS NULL
+               OR r.source = 'user:' || $2::text
+               OR r.source IN (SELECT 'api_key:' || k.id::text FROM api_keys k WHERE k.user_id = $2::uuid))`,
+      [eventId, senderUserId],
     );
     if (!rows[0]) return null;
     const findings = await this.dataSource.query(

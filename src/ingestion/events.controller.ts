@@ -14,6 +14,7 @@ import {
   ApiBadRequestResponse,
   ApiBody,
   ApiExtraModels,
+  ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
   ApiTags,
@@ -26,6 +27,7 @@ import { EVENT_DTO_BY_FAMILY } from './dto/event-dtos';
 import { EVENT_EXAMPLES } from './dto/event-examples';
 import { validationException } from '../common/http/validation';
 import { EventStore } from './event-store.repository';
+import { eventReadScope } from './domain/event-read-scope';
 import { AcceptResult, IngestionService } from './ingestion.service';
 
 export const MAX_EVENTS_PER_BATCH = 1000;
@@ -139,8 +141,10 @@ export class EventsController {
   @Roles(Role.Ingest, Role.Admin, Role.Operator, Role.ComplianceOfficer)
   @ApiOperation({ summary: 'Where an event is in the pipeline, what reception made of it, and its findings' })
   @ApiOkResponse({ description: "stage is the stage the event's batch is in (done when it left alerting)" })
-  async status(@Param('eventId', new ParseUUIDPipe({ errorHttpStatusCode: 400 })) eventId: string) {
-    const status = await this.store.status(eventId);
+  @ApiNotFoundResponse({ description: 'Never accepted, or (for an API key) sent by another service account' })
+  async status(@Param('eventId', new ParseUUIDPipe({ errorHttpStatusCode: 400 })) eventId: string, @Ctx() ctx: RequestContext) {
+    // Another producer's event is answered exactly like an unknown one: its existence is not ours to tell.
+    const status = await this.store.status(eventId, eventReadScope(ctx.principal!)?.senderUserId ?? null);
     if (!status) throw new NotFoundException(`event ${eventId} was never accepted`);
     return status;
   }

@@ -8,7 +8,7 @@ import { Queue } from 'bullmq';
 import { NextFunction, Request, Response } from 'express';
 import { AppConfig } from '../config/app-config';
 import { requestIdOf } from '../common/http/request-id';
-import { JwtStrategy } from '../security/auth/jwt.strategy';
+import { INVALID_TOKEN, JwtStrategy } from '../security/auth/jwt.strategy';
 import { Role } from '../security/roles';
 import { MAINTENANCE_QUEUE } from './maintenance.constants';
 import { ALL_QUEUES } from './pipeline.constants';
@@ -50,7 +50,8 @@ export function mountQueueDashboard(app: INestApplication, config: AppConfig): v
       }
       next();
     } catch (error) {
-      const message = error instanceof Error ? error.message : 'invalid token';
+      // jsonwebtoken's reasons name the issuer and audience it expected: only our own messages go out.
+      const message = error instanceof UnauthorizedException ? error.message : INVALID_TOKEN;
       res.status(401).json({ statusCode: 401, error: 'Unauthorized', message, requestId: requestIdOf(req) });
     }
   };

@@ -5,6 +5,7 @@ import { ApiKeys } from './api-keys/api-keys.service';
 import { IS_PUBLIC, REQUIRED_ROLES } from './auth.decorators';
 import { AuthenticatedRequest, Principal } from './principal';
 import { Role } from './roles';
+import { INVALID_TOKEN } from './auth/jwt.strategy';
 
 /**
  * Deny by default: an endpoint is reachable only if it is @Public() or declares @Roles(),
@@ -28,7 +29,8 @@ export class AccessGuard extends AuthGuard('jwt') {
 
     const apiKey = req.headers['x-api-key'];
     if (typeof apiKey === 'string' && apiKey.length > 0) {
-      const principal = await this.apiKeys.authenticate(apiKey);
+      // The throttler guard has verified the key already when it authenticates.
+      const principal = req.principal?.kind === 'api_key' ? req.principal : await this.apiKeys.authenticate(apiKey);
       if (!principal) throw new UnauthorizedException('invalid or revoked API key');
       req.principal = principal;
     } else {
@@ -44,12 +46,10 @@ export class AccessGuard extends AuthGuard('jwt') {
     return true;
   }
 
-  override handleRequest<T>(error: unknown, user: T | false, info: unknown): T {
+  override handleRequest<T>(error: unknown, user: T | false): T {
     if (error instanceof UnauthorizedException) throw error;
-    if (error || !user) {
-      const reason = info instanceof Error ? info.message : 'invalid token';
-      throw new UnauthorizedException(`invalid access token: ${reason}`);
-    }
+    // passport-jwt's reasons name the issuer and audience it expected: never echo them.
+    if (error || !user) throw new UnauthorizedException(INVALID_TOKEN);
     return user;
   }
 }

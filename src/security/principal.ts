@@ -10,6 +10,8 @@ export interface Principal {
   userId: string;
   /** api_keys.id when kind = api_key */
   apiKeyId?: string;
+  /** the refresh-token family (session) of a user's access token */
+  sessionId?: string;
   email?: string;
   roles: Role[];
   /** requests per minute allowed for this API key */

@@ -9,3 +9,10 @@ export enum Role {
 }
 
 export const ALL_ROLES: Role[] = Object.values(Role);
+
+/**
+ * The only roles a service account (the owner of an API key) may hold. A key is a static secret
+ * kept on a producer's servers; anything more than sending events would make it a standing admin
+ * credential.
+ */
+export const SERVICE_ACCOUNT_ROLES: readonly Role[] = [Role.Ingest];

@@ -15,6 +15,7 @@ import { AccessTokens } from './auth/access-tokens';
 import { AuthController } from './auth/auth.controller';
 import { AuthService } from './auth/auth.service';
 import { JwtStrategy } from './auth/jwt.strategy';
+import { LiveSessions } from './auth/live-sessions';
 import { RefreshTokens } from './auth/refresh-tokens.repository';
 import { AttackPatternDetector } from './domain/attack-patterns';
 import { PasswordHasher } from './password-hasher';
@@ -39,11 +40,12 @@ import { UsersRepository } from './users/users.repository';
     AccessTokens,
     AuthService,
     JwtStrategy,
+    LiveSessions,
     ApiKeys,
     AuditLog,
     // The attack-pattern library is plain code; one shared instance serves ingestion and any endpoint.
     { provide: AttackPatternDetector, useValue: new AttackPatternDetector() },
   ],
-  exports: [PasswordHasher, UsersRepository, RefreshTokens, ApiKeys, AuditLog, AttackPatternDetector],
+  exports: [PasswordHasher, UsersRepository, RefreshTokens, ApiKeys, AuditLog, AttackPatternDetector, LiveSessions],
 })
 export class SecurityModule {}

@@ -2,15 +2,15 @@ import request from 'supertest';
 import Redis from 'ioredis';
 import { Role } from '../../src/security/roles';
 import { bootTestApp, TEST_REDIS_URL, TestApp } from '../support/test-app';
-import { ExecutionContext, HttpException } from '@nestjs/common';
-import { ApiKeyQuotaGuard } from '../../src/security/throttling/api-key-quota.guard';
-import { loadConfig } from '../../src/config/app-config';
+import { makeEvent } from '../support/events';
+import { createUser, login } from '../support/users';
 
-async function clearThrottleKeys(): Promise<void> {
+/** Removes this suite's throttle counters (its own deployment prefix only). */
+async function clearThrottleKeys(prefix: string): Promise<void> {
   const redis = new Redis(TEST_REDIS_URL);
   let cursor = '0';
   do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', '*:throttle:*', 'COUNT', 1000);
+    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:throttle:*`, 'COUNT', 1000);
     cursor = next;
     if (keys.length) await redis.unlink(...keys);
   } while (cursor !== '0');
@@ -21,21 +21,22 @@ async function clearThrottleKeys(): Promise<void> {
 describe('throttling across two app instances', () => {
   let a: TestApp;
   let b: TestApp;
+  const prefix = `throttle-test-${Date.now()}`;
 
   beforeAll(async () => {
-    await clearThrottleKeys();
     // One deployment (one prefix), two processes.
-    const env = { THROTTLE_LOGIN_PER_MINUTE: '5', THROTTLE_PER_IP_PER_HOUR: '60', APP_ROLE: 'api', QUEUE_PREFIX: `throttle-test-${Date.now()}` };
+    const env = { THROTTLE_LOGIN_PER_MINUTE: '5', THROTTLE_PER_IP_PER_HOUR: '60', APP_ROLE: 'api', QUEUE_PREFIX: prefix };
     a = await bootTestApp(env);
     b = await bootTestApp(env);
   });
   afterAll(async () => {
     await a.close();
     await b.close();
-    await clearThrottleKeys();
+    await clearThrottleKeys(prefix);
   });
 
   it('blocks login attempts past the per-account limit, alternating instances, with Retry-After', async () => {
+    await clearThrottleKeys(prefix);
     const statuses: number[] = [];
     let last: request.Response | undefined;
     for (let i = 0; i < 7; i++) {
@@ -50,7 +51,7 @@ describe('throttling across two app instances', () => {
   });
 
   it('limits each client IP across all routes and both instances', async () => {
-    await clearThrottleKeys();
+    await clearThrottleKeys(prefix);
     const statuses: number[] = [];
     for (let i = 0; i < 64; i++) {
       statuses.push((await request(i % 2 ? a.http : b.http).get('/api/v1/audit')).status);
@@ -60,34 +61,79 @@ describe('throttling across two app instances', () => {
   });
 });
 
-describe('per-API-key quota (guard against real Redis)', () => {
-  let redis: Redis;
+/**
+ * Producers and people are limited differently: an API key that authenticates by its own quota
+ * per minute (shared by every API process), everyone else by the per-IP hourly limit. All the
+ * requests here come from 127.0.0.1.
+ */
+describe('API keys are limited by their quota, not by the per-IP limit', () => {
+  const PER_IP = 50;
+  const KEY_QUOTA = 120;
+  const prefix = `key-quota-test-${Date.now()}`;
+  let a: TestApp;
+  let b: TestApp;
+  let key: string;
+  let analyst: string;
+
+  const ingest = (target: TestApp, apiKey: string) =>
+    request(target.http).post('/api/v1/events').set('X-API-Key', apiKey).send(makeEvent());
 
   beforeAll(async () => {
-    await clearThrottleKeys();
-    redis = new Redis(TEST_REDIS_URL);
+    const env = { THROTTLE_PER_IP_PER_HOUR: String(PER_IP), APP_ROLE: 'api', QUEUE_PREFIX: prefix };
+    a = await bootTestApp(env);
+    b = await bootTestApp(env);
+    const admin = await createUser(a.app, [Role.Admin]);
+    const adminToken = (await login(a.app, admin)).accessToken;
+    key = (
+      await request(a.http)
+        .post('/api/v1/admin/api-keys')
+        .set('Authorization', `Bearer ${adminToken}`)
+        .send({ name: 'quota e2e', requestsPerMinute: KEY_QUOTA })
+        .expect(201)
+    ).body.key;
+    analyst = (await login(a.app, await createUser(a.app, [Role.Analyst]))).accessToken;
   });
   afterAll(async () => {
-    redis.disconnect();
-    await clearThrottleKeys();
+    await a.close();
+    await b.close();
+    await clearThrottleKeys(prefix);
   });
 
-  it('answers 429 with Retry-After once a key has used its requests for the minute', async () => {
-    const guard = new ApiKeyQuotaGuard(redis, loadConfig({ QUEUE_PREFIX: 'quota-test' }));
-    const headers: Record<string, string> = {};
-    const principal = { kind: 'api_key', userId: 'u', apiKeyId: `key-${Date.now()}`, roles: [Role.Ingest], apiKeyQuotaPerMinute: 3 };
-    const context = {
-      switchToHttp: () => ({
-        getRequest: () => ({ principal }),
-        getResponse: () => ({ setHeader: (name: string, value: string) => (headers[name] = value) }),
-      }),
-    } as unknown as ExecutionContext;
-    for (let i = 0; i < 3; i++) await expect(guard.canActivate(context)).resolves.toBe(true);
-    const refused = await guard.canActivate(context).catch((e: HttpException) => e);
-    expect(refused).toBeInstanceOf(HttpException);
-    expect((refused as HttpException).getStatus()).toBe(429);
-    expect(Number(headers['Retry-After'])).toBeGreaterThan(0);
-    // Another key is not affected.
-    await expect(guard.canActivate({ ...context, switchToHttp: () => ({ getRequest: () => ({ principal: { ...principal, apiKeyId: 'other-key' } }), getResponse: () => ({ setHeader: () => undefined }) }) } as unknown as ExecutionContext)).resolves.toBe(true);
+  it('lets one key from one IP go far past the per-IP limit, until its own quota, then 429 with Retry-After', async () => {
+    await clearThrottleKeys(prefix);
+    const statuses: number[] = [];
+    for (let i = 0; i < KEY_QUOTA; i++) statuses.push((await ingest(i % 2 ? a : b, key)).status);
+    expect(statuses.filter((s) => s !== 202)).toEqual([]);
+
+    const refused = await ingest(a, key).expect(429);
+    expect(Number(refused.headers['retry-after'])).toBeGreaterThan(0);
+    expect(refused.body.message).toMatch(/quota of 120 requests a minute/);
+    // Counted once across both processes.
+    await ingest(b, key).expect(429);
+  });
+
+  it('still limits a JWT user from the same IP per IP, and the key requests did not count there', async () => {
+    await clearThrottleKeys(prefix);
+    for (let i = 0; i < PER_IP + 10; i++) await ingest(a, key).expect(202);
+    const statuses: number[] = [];
+    for (let i = 0; i < PER_IP + 1; i++) {
+      statuses.push((await request(b.http).get('/api/v1/alerts?limit=1').set('Authorization', `Bearer ${analyst}`)).status);
+    }
+    expect(statuses.slice(0, PER_IP).every((s) => s === 200)).toBe(true);
+    expect(statuses[PER_IP]).toBe(429);
+    // The IP is blocked now, and the key still sends.
+    await ingest(a, key).expect(202);
+  });
+
+  it('limits unknown, revoked-looking and malformed keys per IP: only a key that authenticates is exempt', async () => {
+    await clearThrottleKeys(prefix);
+    const forged = `${key.slice(0, -4)}abcd`;
+    const statuses: number[] = [];
+    for (let i = 0; i < PER_IP + 2; i++) {
+      const presented = i % 3 === 0 ? forged : i % 3 === 1 ? 'ott_AAAAAAAAAAAA_' + 'x'.repeat(43) : 'not-a-key';
+      statuses.push((await ingest(i % 2 ? a : b, presented)).status);
+    }
+    expect(statuses.slice(0, PER_IP).every((s) => s === 401)).toBe(true);
+    expect(statuses.slice(PER_IP)).toEqual([429, 429]);
   });
 });

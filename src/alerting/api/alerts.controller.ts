@@ -3,6 +3,7 @@ import {
   Controller,
   Get,
   HttpCode,
+  Inject,
   MessageEvent,
   Param,
   ParseUUIDPipe,
@@ -11,7 +12,10 @@ import {
   Sse,
 } from '@nestjs/common';
 import { ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
-import { interval, map, merge, Observable, startWith } from 'rxjs';
+import { interval, map, merge, Observable, share, startWith, takeUntil } from 'rxjs';
+import { AppConfig } from '../../config/app-config';
+import { APP_CONFIG } from '../../config/config.module';
+import { LiveSessions } from '../../security/auth/live-sessions';
 import { Roles } from '../../security/auth.decorators';
 import { Ctx, RequestContext } from '../../security/principal';
 import { Role } from '../../security/roles';
@@ -23,27 +27,41 @@ const READERS = [Role.ComplianceOfficer, Role.Admin, Role.Analyst, Role.Auditor,
 const uuid = new ParseUUIDPipe({ errorHttpStatusCode: 400 });
 const HEARTBEAT_MS = 15_000;
 
+const STREAM_ROLES = [Role.ComplianceOfficer, Role.Admin, Role.Analyst, Role.Operator];
+
 /** The live stream, declared before `alerts/:id` so its path is matched first. */
 @ApiTags('alerts')
 @Controller('alerts')
 export class AlertStreamController {
-  constructor(private readonly alerts: AlertStream) {}
+  private readonly sessionCheckMs: number;
+
+  constructor(
+    private readonly alerts: AlertStream,
+    private readonly sessions: LiveSessions,
+    @Inject(APP_CONFIG) config: AppConfig,
+  ) {
+    this.sessionCheckMs = config.streamSessionCheckMs;
+  }
 
   @Sse('stream')
-  @Roles(Role.ComplianceOfficer, Role.Admin, Role.Analyst, Role.Operator)
+  @Roles(...STREAM_ROLES)
   @ApiOperation({
     summary:
-      'Server-Sent Events: one "alert" event per alert created anywhere in the cluster (at or above minSeverity), a "ready" event once subscribed, a "ping" every 15 s',
+      'Server-Sent Events: one "alert" event per alert created anywhere in the cluster (at or above minSeverity), a "ready" event once subscribed, a "ping" every 15 s. ' +
+      'The session is re-checked every 5 s: when the user is disabled, logs out, has the session revoked or loses the roles, an "end" event is sent and the stream closes.',
   })
   @ApiProduces('text/event-stream')
-  async stream(@Query() q: StreamQueryDto): Promise<Observable<MessageEvent>> {
+  async stream(@Query() q: StreamQueryDto, @Ctx() ctx: RequestContext): Promise<Observable<MessageEvent>> {
     const alerts = await this.alerts.stream(q.minSeverity ?? 'low');
-    return merge(
+    // Alerts carry viewer and violation data: the stream lives only as long as the session does.
+    const ended = this.sessions.ended(ctx.principal!, STREAM_ROLES, this.sessionCheckMs).pipe(share());
+    const live = merge(
       alerts.pipe(map((alert): MessageEvent => ({ id: alert.id, type: 'alert', data: alert }))),
       interval(HEARTBEAT_MS).pipe(
         map((): MessageEvent => ({ type: 'ping', data: { at: new Date().toISOString() } })),
       ),
-    ).pipe(startWith({ type: 'ready', data: { minSeverity: q.minSeverity ?? 'low' } } as MessageEvent));
+    ).pipe(startWith({ type: 'ready', data: { minSeverity: q.minSeverity ?? 'low' } } as MessageEvent), takeUntil(ended));
+    return merge(live, ended.pipe(map((reason): MessageEvent => ({ type: 'end', data: { reason } }))));
   }
 }
 

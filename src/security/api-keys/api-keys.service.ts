@@ -85,7 +85,9 @@ export class ApiKeys {
       kind: 'api_key',
       userId: row.user_id,
       apiKeyId: row.id,
-      roles: row.roles as Role[],
+      // A key is a producer's credential, stored on its servers: whatever roles its service account
+      // may have been given (by hand, or before this rule), the key acts only as ingest.
+      roles: (row.roles as Role[]).includes(Role.Ingest) ? [Role.Ingest] : [],
       apiKeyQuotaPerMinute: row.requests_per_minute,
     };
   }

@@ -1,24 +1,22 @@
 import { Inject, Injectable, UnauthorizedException } from '@nestjs/common';
 import { PassportStrategy } from '@nestjs/passport';
 import { ExtractJwt, Strategy } from 'passport-jwt';
-import { DataSource } from 'typeorm';
 import { AppConfig } from '../../config/app-config';
 import { APP_CONFIG } from '../../config/config.module';
 import { Principal } from '../principal';
-import { Role } from '../roles';
 import { AccessTokenClaims } from './access-tokens';
 import { TtlCache } from './principal-cache';
+import { RefreshTokens, SessionState } from './refresh-tokens.repository';
 
-interface SessionState {
-  active: boolean;
-  email: string;
-  roles: Role[];
-}
+/** The one answer for every token that does not verify: it names no claim the server expects. */
+export const INVALID_TOKEN = 'invalid or expired token';
 
 /**
  * passport-jwt verifies signature (HS256 only: alg "none" and others are refused), issuer,
- * audience and expiry. Then the account and session are re-checked, so a disabled user, a
- * revoked role or a logged-out session stop working within seconds, not at token expiry.
+ * audience and expiry. It checks expiry only when the token has one, so a token without `exp`
+ * is refused here: every token we sign carries one, and a token that never expires would outlive
+ * any key rotation. Then the account and session are re-checked, so a disabled user, a revoked
+ * role or a logged-out session stop working within seconds, not at token expiry.
  */
 @Injectable()
 export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
@@ -26,7 +24,7 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
 
   constructor(
     @Inject(APP_CONFIG) config: AppConfig,
-    private readonly dataSource: DataSource,
+    private readonly refreshTokens: RefreshTokens,
   ) {
     super({
       jwtFromRequest: ExtractJwt.fromAuthHeaderAsBearerToken(),
@@ -38,23 +36,11 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
     });
   }
 
-  async validate(claims: AccessTokenClaims): Promise<Principal> {
-    if (typeof claims?.sub !== 'string' || typeof claims.sid !== 'string') throw new UnauthorizedException('malformed token');
-    const state = await this.sessions.get(`${claims.sub}:${claims.sid}`, () => this.load(claims.sub, claims.sid));
+  async validate(claims: AccessTokenClaims & { exp?: unknown }): Promise<Principal> {
+    if (typeof claims?.exp !== 'number' || !Number.isFinite(claims.exp)) throw new UnauthorizedException(INVALID_TOKEN);
+    if (typeof claims.sub !== 'string' || typeof claims.sid !== 'string') throw new UnauthorizedException(INVALID_TOKEN);
+    const state = await this.sessions.get(`${claims.sub}:${claims.sid}`, () => this.refreshTokens.sessionState(claims.sub, claims.sid));
     if (!state.active) throw new UnauthorizedException('session is no longer valid');
-    return { kind: 'user', userId: claims.sub, email: state.email, roles: state.roles };
-  }
-
-  private async load(userId: string, familyId: string): Promise<SessionState> {
-    const rows = await this.dataSource.query(
-      `SELECT u.email, u.disabled_at,
-              coalesce((SELECT array_agg(role ORDER BY role) FROM user_roles WHERE user_id = u.id), '{}') AS roles,
-              EXISTS (SELECT 1 FROM refresh_tokens t WHERE t.family_id = $2 AND t.user_id = u.id AND t.revoked_at IS NULL) AS session_open
-         FROM users u WHERE u.id = $1`,
-      [userId, familyId],
-    );
-    const row = rows[0];
-    if (!row) return { active: false, email: '', roles: [] };
-    return { active: !row.disabled_at && row.session_open, email: row.email, roles: row.roles };
+    return { kind: 'user', userId: claims.sub, sessionId: claims.sid, email: state.email, roles: state.roles };
   }
 }

@@ -1,11 +1,20 @@
 import { Injectable } from '@nestjs/common';
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
+import { Role } from '../roles';
 
 export interface IssuedRefreshToken {
   token: string;
   familyId: string;
   expiresAt: Date;
+}
+
+/** What a request or an open stream needs to know about a session, read fresh from the database. */
+export interface SessionState {
+  /** the account exists, is not disabled, and the session (refresh-token family) is not revoked */
+  active: boolean;
+  email: string;
+  roles: Role[];
 }
 
 export type RotationResult =
@@ -68,6 +77,24 @@ export class RefreshTokens {
     );
     const first = rows[0]?.[0];
     return first ? { userId: first.user_id, familyId: first.family_id } : null;
+  }
+
+  /**
+   * The account and session behind an access token. A session stays open while any token of its
+   * family is unrevoked (rotation marks old tokens rotated, not revoked; logout, reuse detection
+   * and disabling the account revoke the whole family).
+   */
+  async sessionState(userId: string, familyId: string): Promise<SessionState> {
+    const rows = await this.dataSource.query(
+      `SELECT u.email, u.disabled_at,
+              coalesce((SELECT array_agg(role ORDER BY role) FROM user_roles WHERE user_id = u.id), '{}') AS roles,
+              EXISTS (SELECT 1 FROM refresh_tokens t WHERE t.family_id = $2 AND t.user_id = u.id AND t.revoked_at IS NULL) AS session_open
+         FROM users u WHERE u.id = $1`,
+      [userId, familyId],
+    );
+    const row = rows[0];
+    if (!row) return { active: false, email: '', roles: [] };
+    return { active: !row.disabled_at && row.session_open, email: row.email, roles: row.roles };
   }
 
   async revokeAllFor(userId: string, manager: EntityManager = this.dataSource.manager): Promise<void> {

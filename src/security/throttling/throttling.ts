@@ -1,12 +1,21 @@
 import { ExecutionContext, Injectable, SetMetadata } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { ThrottlerException, ThrottlerGuard, ThrottlerModuleOptions } from '@nestjs/throttler';
+import {
+  InjectThrottlerOptions,
+  InjectThrottlerStorage,
+  ThrottlerException,
+  ThrottlerGuard,
+  ThrottlerModuleOptions,
+  ThrottlerStorage,
+} from '@nestjs/throttler';
 import { ThrottlerLimitDetail } from '@nestjs/throttler/dist/throttler.guard.interface';
 import { Response } from 'express';
 import Redis from 'ioredis';
 import { AppConfig } from '../../config/app-config';
 import { pipelineMetrics } from '../../metrics/pipeline-metrics';
+import { ApiKeys } from '../api-keys/api-keys.service';
 import { AuthenticatedRequest } from '../principal';
+import { ApiKeyQuota } from './api-key-quota';
 import { RedisThrottlerStorage } from './redis-throttler.storage';
 
 const LOGIN_ROUTE = 'throttle:login';
@@ -20,8 +29,15 @@ function isLogin(reflector: Reflector, context: ExecutionContext): boolean {
   return reflector.get<boolean>(LOGIN_ROUTE, context.getHandler()) === true;
 }
 
+/** Set by AppThrottlerGuard only for an API key that authenticated; an unknown key stays anonymous. */
+function isProducer(context: ExecutionContext): boolean {
+  return context.switchToHttp().getRequest<AuthenticatedRequest>().principal?.kind === 'api_key';
+}
+
 /**
- * - default: THROTTLE_PER_IP_PER_HOUR (10,000) requests an hour per client IP, on all routes together;
+ * - default: THROTTLE_PER_IP_PER_HOUR (10,000) requests an hour per client IP, on all routes together,
+ *   for anonymous and JWT callers; a request with an API key that authenticates counts against that
+ *   key's own per-minute quota instead (ApiKeyQuota);
  * - login-ip / login-account: THROTTLE_LOGIN_PER_MINUTE (10) login attempts a minute per IP and per account
  *   (the e-mail tried), blocked for 5 minutes past that;
  * The client IP is Express's req.ip: X-Forwarded-For counts only from TRUSTED_PROXIES.
@@ -39,7 +55,7 @@ export function throttlerOptions(
     // Limits are per client (or account), across all routes; the stock key is per route.
     generateKey: (_ctx, tracker, name) => `${name}:${tracker}`,
     throttlers: [
-      { name: 'default', ttl: HOUR_MS, limit: limits.perIpPerHour },
+      { name: 'default', ttl: HOUR_MS, limit: limits.perIpPerHour, skipIf: isProducer },
       { name: 'login-ip', ttl: MINUTE_MS, limit: limits.loginPerMinute, blockDuration: 5 * MINUTE_MS, skipIf: (ctx) => !isLogin(reflector, ctx) },
       {
         name: 'login-account',
@@ -53,9 +69,42 @@ export function throttlerOptions(
   };
 }
 
-/** The stock guard, plus a plain Retry-After header whichever named throttler tripped. */
+/**
+ * The stock guard, plus a plain Retry-After header whichever named throttler tripped, plus the
+ * producer rule: a request whose X-API-Key authenticates is limited by that key's quota, not by
+ * the per-IP hourly limit. The key is resolved here, before the per-IP count, because only a key
+ * that authenticates may skip it (a made-up key is an anonymous caller). ApiKeys caches verified
+ * keys in memory, so an ingest request costs one Redis call (its key's counter) here.
+ */
 @Injectable()
 export class AppThrottlerGuard extends ThrottlerGuard {
+  private readonly keyQuota: ApiKeyQuota;
+
+  constructor(
+    @InjectThrottlerOptions() options: ThrottlerModuleOptions,
+    @InjectThrottlerStorage() storage: ThrottlerStorage,
+    reflector: Reflector,
+    private readonly apiKeys: ApiKeys,
+  ) {
+    super(options, storage, reflector);
+    this.keyQuota = new ApiKeyQuota(storage);
+  }
+
+  override async canActivate(context: ExecutionContext): Promise<boolean> {
+    const http = context.switchToHttp();
+    const req = http.getRequest<AuthenticatedRequest>();
+    const presented = req.headers['x-api-key'];
+    if (typeof presented === 'string' && presented.length > 0) {
+      const producer = await this.apiKeys.authenticate(presented);
+      if (producer) {
+        // AccessGuard takes the principal from here rather than verifying the key twice.
+        req.principal = producer;
+        await this.keyQuota.consume(producer, http.getResponse<Response>());
+      }
+    }
+    return super.canActivate(context);
+  }
+
   protected override async getTracker(req: Record<string, unknown>): Promise<string> {
     return String((req as unknown as AuthenticatedRequest).ip ?? 'unknown');
   }
