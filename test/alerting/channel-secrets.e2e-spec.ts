@@ -1,3 +1,5 @@
+import { AddressInfo } from 'node:net';
+import { SMTPServer } from 'smtp-server';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { Role } from '../../src/security/roles';
@@ -22,14 +24,26 @@ describe('alerting: channel targets and receiver answers stay with those allowed
   let as: ReturnType<typeof client>;
   let slack: WebhookReceiver;
   let failing: WebhookReceiver;
+  let smtp: SMTPServer;
   const tokens = {} as Record<Role, string>;
   const channelIds: string[] = [];
 
   beforeAll(async () => {
     slack = await startWebhookReceiver(`/services/T0AAAA111/B0BBBB222/${TOKEN}`);
     failing = await startWebhookReceiver('/hook');
+    // An SMTP server that refuses every recipient, naming an internal host in its reply.
+    smtp = new SMTPServer({
+      authOptional: true,
+      disabledCommands: ['STARTTLS', 'AUTH'],
+      logger: false,
+      onRcptTo(address, _session, callback) {
+        callback(Object.assign(new Error(`<${address.address}> unknown at mx-internal-3.corp`), { responseCode: 550 }));
+      },
+    });
+    await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', () => resolve()));
     t = await bootTestApp({
       APP_ROLE: 'all',
+      SMTP_URL: `smtp://127.0.0.1:${(smtp.server.address() as AddressInfo).port}`,
       WEBHOOK_ALLOWLIST: '127.0.0.1',
       ALERT_DELIVERY_BACKOFF_MS: '50',
       ALERT_DELIVERY_ATTEMPTS: '2',
@@ -49,6 +63,7 @@ describe('alerting: channel targets and receiver answers stay with those allowed
     await t.close();
     await slack.close();
     await failing.close();
+    await new Promise<void>((resolve) => smtp.close(() => resolve()));
   });
 
   const create = async (body: object) => {
@@ -168,6 +183,24 @@ describe('alerting: channel targets and receiver answers stay with those allowed
       expect(listed.items[0].deliveries[0]).toMatchObject({ status: 'dead', error: 'HTTP 502' });
     }
     failing.respondWith(200);
+  });
+
+  it("shows an SMTP server's reply to admins and operators only, and e-mail recipients unmasked", async () => {
+    const created = await create({ name: `mail-${Date.now()}`, type: 'email', target: 'soc@example.com' });
+    const listed = await as(tokens[Role.Auditor]).get(`/alerts/channels/${created.channel.id}`).expect(200);
+    expect(listed.body.target).toBe('soc@example.com');
+    const test = await as(tokens[Role.ComplianceOfficer]).post(`/alerts/channels/${created.channel.id}/test`).expect(202);
+    const dead = await waitFor(
+      async () => (await as(tokens[Role.Operator]).get(`/alerts/${test.body.alertId}`).expect(200)).body,
+      (a) => a.deliveries[0]?.status === 'dead',
+    );
+    expect(dead.attempts).toHaveLength(1); // a 5xx reply is permanent
+    expect(dead.attempts[0]).toMatchObject({ error: 'SMTP 550 (EENVELOPE)', responseBody: expect.stringContaining('mx-internal-3.corp') });
+    for (const role of [Role.Analyst, Role.ComplianceOfficer, Role.Auditor]) {
+      const one = (await as(tokens[role]).get(`/alerts/${test.body.alertId}`).expect(200)).body;
+      expect(one.attempts[0]).toMatchObject({ status: 'dead', error: 'SMTP 550 (EENVELOPE)' });
+      expect(JSON.stringify(one)).not.toContain('mx-internal');
+    }
   });
 
   it('refuses, when sending, an IPv4-compatible IPv6 target that embeds a link-local address', async () => {

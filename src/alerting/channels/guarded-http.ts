@@ -24,7 +24,8 @@ export class DeliveryFailure extends Error {
   }
 }
 
-const MAX_ERROR_BODY = 512;
+/** How much of a receiver's answer to a failed attempt is kept. */
+export const MAX_ERROR_BODY = 512;
 
 /**
  * POSTs a body to a channel URL, checking the SSRF policy on the addresses the socket actually
