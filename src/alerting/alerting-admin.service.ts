@@ -6,6 +6,7 @@ import { AuditLog } from '../security/audit/audit-log.service';
 import { auditActor, RequestContext } from '../security/principal';
 import { ChannelSenders, ChannelType } from './channels/channel-senders';
 import { TargetRefused } from './domain/target-address-policy';
+import { maskTarget } from './domain/target-mask';
 import { WebhookSigner } from './domain/webhook-signer';
 import {
   AlertingConfigStore,
@@ -20,7 +21,9 @@ const MAX_RECIPIENTS = 20;
 /**
  * Channels and routes, edited by admins and compliance officers. Every change is audited in its own
  * transaction. Webhook and Slack targets are checked against the SSRF policy when saved (here) and
- * again when sent; webhook secrets are generated here and shown once.
+ * again when sent; webhook secrets are generated here and shown once. A target can carry a secret
+ * too (Slack and most webhook services put a token in the URL): it is shown in full only in the
+ * creation answer; every other answer and the audit log get it masked.
  */
 @Injectable()
 export class AlertingAdminService {
@@ -30,11 +33,15 @@ export class AlertingAdminService {
     private readonly audit: AuditLog,
   ) {}
 
-  listChannels(): Promise<ChannelView[]> {
-    return this.store.listChannels();
+  async listChannels(): Promise<ChannelView[]> {
+    return (await this.store.listChannels()).map(masked);
   }
 
   async getChannel(id: string): Promise<ChannelView> {
+    return masked(await this.storedChannel(id));
+  }
+
+  private async storedChannel(id: string): Promise<ChannelView> {
     const channel = await this.store.findChannel(id);
     if (!channel) throw new NotFoundException(`no channel ${id}`);
     return channel;
@@ -63,7 +70,7 @@ export class AlertingAdminService {
           action: 'alerting.channel.created',
           targetType: 'alert_channel',
           targetId: created.id,
-          details: { name: created.name, type: created.type, target },
+          details: { name: created.name, type: created.type, target: maskTarget(target) },
         },
         tx,
       );
@@ -77,9 +84,11 @@ export class AlertingAdminService {
     input: { name?: string; target?: string; enabled?: boolean },
     ctx: RequestContext,
   ): Promise<ChannelView> {
-    const current = await this.getChannel(id);
-    const target =
-      input.target === undefined ? undefined : await this.checkTarget(current.type, input.target);
+    const current = await this.storedChannel(id);
+    // A client that sends back the masked target it was shown means "unchanged", not "this URL".
+    const retargeted =
+      input.target !== undefined && input.target.trim() !== maskTarget(current.target) ? input.target : undefined;
+    const target = retargeted === undefined ? undefined : await this.checkTarget(current.type, retargeted);
     return this.store.dataSource.transaction(async (tx) => {
       const updated = await this.store
         .updateChannel(tx, id, { ...input, target })
@@ -91,17 +100,17 @@ export class AlertingAdminService {
           action: 'alerting.channel.updated',
           targetType: 'alert_channel',
           targetId: id,
-          details: { ...input, target },
+          details: { ...input, target: target === undefined ? undefined : maskTarget(target) },
         },
         tx,
       );
-      return updated;
+      return masked(updated);
     });
   }
 
   /** A new signing secret, shown once; receivers must switch to it (the old one stops at once). */
   async rotateSecret(id: string, ctx: RequestContext): Promise<{ channel: ChannelView; secret: string }> {
-    const current = await this.getChannel(id);
+    const current = await this.storedChannel(id);
     if (current.type !== 'webhook')
       throw validationException([
         { field: 'type', problems: ['only webhook channels have a signing secret'] },
@@ -121,14 +130,21 @@ export class AlertingAdminService {
       );
       return updated;
     });
-    return { channel, secret };
+    return { channel: masked(channel), secret };
   }
 
   async deleteChannel(id: string, ctx: RequestContext): Promise<void> {
     await this.store.dataSource.transaction(async (tx) => {
-      if (!(await this.store.deleteChannel(tx, id))) throw new NotFoundException(`no channel ${id}`);
+      const channel = await this.store.findChannel(id, tx);
+      if (!channel || !(await this.store.deleteChannel(tx, id))) throw new NotFoundException(`no channel ${id}`);
       await this.audit.append(
-        { ...auditActor(ctx), action: 'alerting.channel.deleted', targetType: 'alert_channel', targetId: id },
+        {
+          ...auditActor(ctx),
+          action: 'alerting.channel.deleted',
+          targetType: 'alert_channel',
+          targetId: id,
+          details: { name: channel.name, type: channel.type, target: maskTarget(channel.target) },
+        },
         tx,
       );
     });
@@ -251,6 +267,11 @@ export class AlertingAdminService {
         { field: 'channelIds', problems: [`no such channel: ${missing.join(', ')}`] },
       ]);
   }
+}
+
+/** A channel as every answer but the creation one shows it. */
+function masked(channel: ChannelView): ChannelView {
+  return { ...channel, target: maskTarget(channel.target) };
 }
 
 function actorName(ctx: RequestContext): string {

@@ -1,12 +1,23 @@
 import { BadRequestException, Injectable, NotFoundException } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { AuditLog } from '../security/audit/audit-log.service';
-import { auditActor, RequestContext } from '../security/principal';
+import { auditActor, Principal, RequestContext } from '../security/principal';
+import { Role } from '../security/roles';
 import { AlertDispatcher } from './alert-dispatcher';
 import { alertPayload } from './domain/alert-message';
 import { AlertingConfigStore } from './persistence/alerting-config.store';
-import { AlertFilter, AlertQueries } from './persistence/alert-queries';
+import { AlertFilter, AlertQueries, DeliveryVisibility } from './persistence/alert-queries';
 import { AlertStore } from './persistence/alert-store';
+
+/**
+ * Who may read what a receiver answered to a failed delivery: it is the receiver's text (stack
+ * traces, echoed payloads, internal names), needed to fix a channel, not to review alerts.
+ */
+const RESPONSE_BODY_READERS: readonly Role[] = [Role.Admin, Role.Operator];
+
+export function deliveryVisibility(principal: Principal | undefined): DeliveryVisibility {
+  return { responseBodies: !!principal?.roles.some((role) => RESPONSE_BODY_READERS.includes(role)) };
+}
 
 /** Alerts as the API sees them: listing with delivery state, redelivery, channel tests. */
 @Injectable()
@@ -19,8 +30,8 @@ export class AlertsService {
     private readonly audit: AuditLog,
   ) {}
 
-  async list(filter: AlertFilter) {
-    const rows = await this.queries.list({ ...filter, limit: filter.limit + 1 });
+  async list(filter: AlertFilter, reader: Principal | undefined) {
+    const rows = await this.queries.list({ ...filter, limit: filter.limit + 1 }, deliveryVisibility(reader));
     return {
       items: rows.slice(0, filter.limit),
       limit: filter.limit,
@@ -29,15 +40,15 @@ export class AlertsService {
     };
   }
 
-  async get(id: string) {
-    const alert = await this.queries.find(id);
+  async get(id: string, reader: Principal | undefined) {
+    const alert = await this.queries.find(id, deliveryVisibility(reader));
     if (!alert) throw new NotFoundException(`no alert ${id}`);
     return alert;
   }
 
   /** Sends an alert again to its channels (or one of them), with the same webhook-id. */
   async redeliver(id: string, channelId: string | undefined, ctx: RequestContext) {
-    const alert = await this.get(id);
+    const alert = await this.get(id, ctx.principal);
     const targeted = alert.channelIds as string[];
     if (channelId && !targeted.includes(channelId))
       throw new BadRequestException(`alert ${id} was not routed to channel ${channelId}`);

@@ -1,12 +1,13 @@
 import { createBullBoard } from '@bull-board/api';
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { ExpressAdapter } from '@bull-board/express';
-import { INestApplication, UnauthorizedException } from '@nestjs/common';
+import { INestApplication, MethodNotAllowedException, UnauthorizedException } from '@nestjs/common';
 import { getQueueToken } from '@nestjs/bullmq';
 import { JwtService } from '@nestjs/jwt';
 import { Queue } from 'bullmq';
 import { NextFunction, Request, Response } from 'express';
 import { AppConfig } from '../config/app-config';
+import { toErrorBody } from '../common/http/http-exception.filter';
 import { requestIdOf } from '../common/http/request-id';
 import { INVALID_TOKEN, JwtStrategy } from '../security/auth/jwt.strategy';
 import { Role } from '../security/roles';
@@ -16,11 +17,18 @@ import { ALL_QUEUES } from './pipeline.constants';
 export const QUEUE_DASHBOARD_PATH = '/admin/queues';
 export const DASHBOARD_COOKIE = 'ott_dashboard';
 const DASHBOARD_ROLES = [Role.Operator, Role.Admin];
+/** The board only reads; every other method is one of its actions (pause, retry, clean, add, …). */
+const READ_METHODS = new Set(['GET', 'HEAD']);
 
 /**
  * Bull Board at /admin/queues, read-only (pausing, replaying and discarding go through the
  * audited API), behind the same JWT checks as the API: a bearer header, or the HttpOnly,
- * SameSite=Strict cookie that POST /api/v1/auth/dashboard-session sets for browsers.
+ * SameSite=Strict cookie that POST /api/v1/auth/dashboard-session sets for browsers (Secure when
+ * the request came over TLS, as Express sees it through TRUSTED_PROXIES).
+ *
+ * Bull Board's read-only mode refuses per-queue actions but answers 200 to "pause all" and
+ * "resume all" while doing nothing, so every method other than GET/HEAD is answered 405 here,
+ * before the board sees it: an action that is not offered says so, whatever the board version.
  */
 export function mountQueueDashboard(app: INestApplication, config: AppConfig): void {
   const adapter = new ExpressAdapter();
@@ -55,7 +63,21 @@ export function mountQueueDashboard(app: INestApplication, config: AppConfig): v
       res.status(401).json({ statusCode: 401, error: 'Unauthorized', message, requestId: requestIdOf(req) });
     }
   };
-  app.use(QUEUE_DASHBOARD_PATH, authenticate, adapter.getRouter());
+  const readOnly = (req: Request, res: Response, next: NextFunction) => {
+    if (READ_METHODS.has(req.method)) return next();
+    res
+      .status(405)
+      .set('Allow', 'GET, HEAD')
+      .json(
+        toErrorBody(
+          new MethodNotAllowedException(
+            'the queue dashboard is read-only; pause, resume and failed jobs are handled through the audited API under /api/v1/pipeline/queues',
+          ),
+          requestIdOf(req),
+        ),
+      );
+  };
+  app.use(QUEUE_DASHBOARD_PATH, authenticate, readOnly, adapter.getRouter());
 }
 
 function bearerOf(req: Request): string | undefined {

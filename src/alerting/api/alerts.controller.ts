@@ -26,6 +26,8 @@ import { AlertQueryDto, RedeliverDto, StreamQueryDto } from './alerting.dto';
 const READERS = [Role.ComplianceOfficer, Role.Admin, Role.Analyst, Role.Auditor, Role.Operator];
 const uuid = new ParseUUIDPipe({ errorHttpStatusCode: 400 });
 const HEARTBEAT_MS = 15_000;
+const RESPONSE_BODY_NOTE =
+  'A failed delivery carries `responseBody` (the first 512 bytes the receiver answered) for admins and operators only; other roles get the delivery without it.';
 
 const STREAM_ROLES = [Role.ComplianceOfficer, Role.Admin, Role.Analyst, Role.Operator];
 
@@ -74,17 +76,18 @@ export class AlertsController {
   @Roles(...READERS)
   @ApiOperation({
     summary: 'Alerts, newest first, each with the delivery state per channel; filters and offset paging',
+    description: RESPONSE_BODY_NOTE,
   })
-  list(@Query() q: AlertQueryDto) {
-    return this.alerts.list({ ...q, limit: q.limit ?? 50, offset: q.offset ?? 0 });
+  list(@Query() q: AlertQueryDto, @Ctx() ctx: RequestContext) {
+    return this.alerts.list({ ...q, limit: q.limit ?? 50, offset: q.offset ?? 0 }, ctx.principal);
   }
 
   @Get(':id')
   @Roles(...READERS)
-  @ApiOperation({ summary: 'One alert with its payload and every delivery attempt' })
+  @ApiOperation({ summary: 'One alert with its payload and every delivery attempt', description: RESPONSE_BODY_NOTE })
   @ApiNotFoundResponse({ description: 'No such alert' })
-  get(@Param('id', uuid) id: string) {
-    return this.alerts.get(id);
+  get(@Param('id', uuid) id: string, @Ctx() ctx: RequestContext) {
+    return this.alerts.get(id, ctx.principal);
   }
 
   @Post(':id/redeliver')

@@ -21,7 +21,9 @@ export class ChannelsController {
 
   @Get()
   @Roles(...READERS)
-  @ApiOperation({ summary: 'Channels (never their secrets)' })
+  @ApiOperation({
+    summary: 'Channels (never their secrets; targets masked to scheme, host and the start of the path)',
+  })
   list() {
     return this.admin.listChannels();
   }
@@ -29,7 +31,8 @@ export class ChannelsController {
   @Post()
   @Roles(...WRITERS)
   @ApiOperation({
-    summary: 'Create a channel; a webhook gets a whsec_ signing secret, shown only in this answer',
+    summary:
+      'Create a channel; a webhook gets a whsec_ signing secret, shown only in this answer, and the full target is shown only in this answer too',
   })
   @ApiCreatedResponse({
     schema: { example: { channel: { id: '…', name: 'SOC webhook', type: 'webhook' }, secret: 'whsec_…' } },
@@ -41,13 +44,17 @@ export class ChannelsController {
 
   @Get(':id')
   @Roles(...READERS)
+  @ApiOperation({ summary: 'One channel, its target masked' })
   get(@Param('id', uuid) id: string) {
     return this.admin.getChannel(id);
   }
 
   @Patch(':id')
   @Roles(...WRITERS)
-  @ApiOperation({ summary: 'Rename, retarget (checked again) or enable/disable a channel' })
+  @ApiOperation({
+    summary:
+      'Rename, retarget (checked again) or enable/disable a channel; the answer shows the target masked, and sending the masked target back leaves it unchanged',
+  })
   update(@Param('id', uuid) id: string, @Body() dto: UpdateChannelDto, @Ctx() ctx: RequestContext) {
     return this.admin.updateChannel(id, dto, ctx);
   }

@@ -5,7 +5,7 @@ import { APP_CONFIG } from '../../config/config.module';
 import { AlertPayload, emailMessage, slackMessage } from '../domain/alert-message';
 import { TargetAddressPolicy } from '../domain/target-address-policy';
 import { WebhookSigner } from '../domain/webhook-signer';
-import { DeliveryFailure, postGuarded } from './guarded-http';
+import { DeliveryFailure, MAX_ERROR_BODY, postGuarded } from './guarded-http';
 
 export type ChannelType = 'webhook' | 'slack' | 'email';
 
@@ -85,17 +85,29 @@ export class ChannelSenders implements OnModuleDestroy {
         headers: { 'X-OTT-Alert-Id': alert.alertId, 'X-OTT-Message-Id': alert.messageId },
       });
     } catch (error) {
-      const code = (error as { responseCode?: number }).responseCode;
-      // 5xx SMTP replies (bad recipient, refused sender) do not heal by retrying.
-      throw new DeliveryFailure(
-        `SMTP: ${(error as Error).message}`,
-        null,
-        code !== undefined && code >= 500 && code < 600,
-      );
+      throw smtpFailure(error);
     }
   }
 
   onModuleDestroy(): void {
     this.mailer?.close();
   }
+}
+
+/**
+ * An SMTP server's reply is the receiver's answer, like a webhook's error body: it is kept apart
+ * from the message (readable by admins and operators only). 5xx replies (bad recipient, refused
+ * sender) do not heal by retrying.
+ */
+export function smtpFailure(error: unknown): DeliveryFailure {
+  const { responseCode, response, code } = error as { responseCode?: number; response?: unknown; code?: string };
+  const permanent = responseCode !== undefined && responseCode >= 500 && responseCode < 600;
+  if (typeof response === 'string' && response)
+    return new DeliveryFailure(
+      `SMTP ${responseCode ?? 'error'}${code ? ` (${code})` : ''}`,
+      null,
+      permanent,
+      response.slice(0, MAX_ERROR_BODY),
+    );
+  return new DeliveryFailure(`SMTP: ${(error as Error).message}`, null, permanent);
 }

@@ -8,18 +8,24 @@ export interface PostResult {
   httpStatus: number;
 }
 
-/** A failed attempt; `permanent` ones are not retried (the target is refused, not unreachable). */
+/**
+ * A failed attempt; `permanent` ones are not retried (the target is refused, not unreachable).
+ * What the receiver answered is kept apart from the message: the message is shown to everyone who
+ * may read deliveries, the receiver's body only to admins and operators.
+ */
 export class DeliveryFailure extends Error {
   constructor(
     message: string,
     readonly httpStatus: number | null = null,
     readonly permanent = false,
+    readonly responseBody: string | null = null,
   ) {
     super(message);
   }
 }
 
-const MAX_ERROR_BODY = 512;
+/** How much of a receiver's answer to a failed attempt is kept. */
+export const MAX_ERROR_BODY = 512;
 
 /**
  * POSTs a body to a channel URL, checking the SSRF policy on the addresses the socket actually
@@ -85,10 +91,7 @@ export async function postGuarded(
           if (status >= 200 && status < 300) resolve({ httpStatus: status });
           else
             reject(
-              new DeliveryFailure(
-                `HTTP ${status}${text ? `: ${text.slice(0, MAX_ERROR_BODY)}` : ''}`,
-                status,
-              ),
+              new DeliveryFailure(`HTTP ${status}`, status, false, text ? text.slice(0, MAX_ERROR_BODY) : null),
             );
         });
         response.on('error', (error) => reject(new DeliveryFailure(error.message, status)));

@@ -41,6 +41,7 @@ export class AlertDeliveryService {
           httpStatus: null,
           latencyMs: null,
           error: 'channel is disabled or deleted',
+          responseBody: null,
         });
       return 'skipped';
     }
@@ -66,6 +67,7 @@ export class AlertDeliveryService {
         httpStatus: failure.httpStatus,
         latencyMs,
         error: failure.message,
+        responseBody: failure.responseBody,
       });
       this.metrics.deliveries.inc({ channel: channel.type, outcome: status });
       if (last)
@@ -83,6 +85,7 @@ export class AlertDeliveryService {
         httpStatus,
         latencyMs,
         error: null,
+        responseBody: null,
       });
     } catch (error) {
       this.logger.error(

@@ -7,9 +7,10 @@ type Address = ipaddr.IPv4 | ipaddr.IPv6;
 /**
  * Where a webhook may point, so a channel cannot be turned against the platform's own network (SSRF):
  * http or https only, and every address the host resolves to must be public unicast. Loopback,
- * private, link-local, CGNAT, multicast, unspecified, reserved, documentation, NAT64/6to4/Teredo and
- * IPv4-mapped forms of those are refused, unless the allow-list names the host or a range holding the
- * address. Checked when a channel is saved and again, on the addresses actually connected to, when
+ * private, link-local, CGNAT, multicast, unspecified, reserved and documentation addresses are
+ * refused, unless the allow-list names the host or a range holding the address. An IPv6 address
+ * that embeds an IPv4 one (IPv4-mapped, -translated and -compatible, NAT64, 6to4, Teredo) is judged
+ * by the IPv4 address it embeds. Checked when a channel is saved and again, on the addresses actually connected to, when
  * a delivery is sent (a DNS answer can change in between).
  */
 export class TargetAddressPolicy {
@@ -52,10 +53,20 @@ export class TargetAddressPolicy {
   refusal(host: string, address: string): string | null {
     if (this.hostAllowed(host)) return null;
     if (!ipaddr.isValid(address)) return `${address} is not an IP address`;
-    let parsed: Address = ipaddr.parse(address);
-    if (parsed.kind() === 'ipv6' && (parsed as ipaddr.IPv6).isIPv4MappedAddress())
-      parsed = (parsed as ipaddr.IPv6).toIPv4Address();
+    const parsed = parseAddress(address);
     if (this.inAllowedRange(parsed)) return null;
+    const embedding = parsed.kind() === 'ipv6' ? embeddedIPv4(parsed as ipaddr.IPv6) : null;
+    if (embedding) {
+      // Judged by the IPv4 address it carries: the packet ends up there (or at a relay that
+      // forwards to it), so ::7f00:1 is as much loopback as 127.0.0.1 is.
+      for (const ipv4 of embedding.addresses) {
+        if (this.inAllowedRange(ipv4)) continue;
+        const range = ipv4.range();
+        if (range !== 'unicast')
+          return `${host} resolves to ${parsed.toString()}, the ${embedding.form} form of ${ipv4.toString()} (${range}), which webhooks may not reach; WEBHOOK_ALLOWLIST can allow it`;
+      }
+      return null;
+    }
     const range = parsed.range();
     return range === 'unicast'
       ? null
@@ -79,4 +90,35 @@ export class TargetAddressPolicy {
         : (address as ipaddr.IPv6).match(base as ipaddr.IPv6, bits);
     });
   }
+}
+
+/** ipaddr.js reads `::a.b.c.d` as `::ffff:a.b.c.d`; spelling the IPv4 tail in hex keeps its meaning. */
+function parseAddress(text: string): Address {
+  const tail = /^(.*:)(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(text);
+  if (!tail) return ipaddr.parse(text);
+  const [a, b, c, d] = tail.slice(2).map(Number);
+  return ipaddr.parse(`${tail[1]}${((a << 8) | b).toString(16)}:${((c << 8) | d).toString(16)}`);
+}
+
+/**
+ * The IPv4 address(es) an IPv6 transition address carries, or null for any other IPv6 address.
+ * Teredo carries two: its server, and its client (stored inverted); both must be acceptable.
+ */
+export function embeddedIPv4(address: ipaddr.IPv6): { form: string; addresses: ipaddr.IPv4[] } | null {
+  const p = address.parts;
+  const v4 = (high: number, low: number) =>
+    new ipaddr.IPv4([high >> 8, high & 0xff, low >> 8, low & 0xff]);
+  const zero = (from: number, to: number) => p.slice(from, to).every((part) => part === 0);
+  if (zero(0, 5) && p[5] === 0xffff) return { form: 'IPv4-mapped', addresses: [v4(p[6], p[7])] };
+  if (zero(0, 4) && p[4] === 0xffff && p[5] === 0)
+    return { form: 'IPv4-translated', addresses: [v4(p[6], p[7])] };
+  // ::/128 and ::1 are IPv6's own unspecified and loopback addresses, not IPv4-compatible ones.
+  if (zero(0, 6) && (p[6] !== 0 || p[7] > 1))
+    return { form: 'IPv4-compatible', addresses: [v4(p[6], p[7])] };
+  if (p[0] === 0x64 && p[1] === 0xff9b && zero(2, 6))
+    return { form: 'NAT64', addresses: [v4(p[6], p[7])] };
+  if (p[0] === 0x2002) return { form: '6to4', addresses: [v4(p[1], p[2])] };
+  if (p[0] === 0x2001 && p[1] === 0)
+    return { form: 'Teredo', addresses: [v4(p[2], p[3]), v4(~p[6] & 0xffff, ~p[7] & 0xffff)] };
+  return null;
 }

@@ -26,6 +26,14 @@ export interface ChannelDeliveryState {
   httpStatus: number | null;
   latencyMs: number | null;
   error: string | null;
+  /** the receiver's answer to the latest failed attempt; present only for readers allowed to see it */
+  responseBody?: string | null;
+}
+
+/** What a reader may see of deliveries. */
+export interface DeliveryVisibility {
+  /** include what receivers answered to failed attempts (it can echo data or internal details) */
+  responseBodies: boolean;
 }
 
 const ALERT_COLUMNS = `a.id, a.violation_id, a.reason, a.severity, a.suppressed_count, a.message_id, a.channel_ids::text[] AS channel_ids,
@@ -36,7 +44,7 @@ const ALERT_COLUMNS = `a.id, a.violation_id, a.reason, a.severity, a.suppressed_
 export class AlertQueries {
   constructor(private readonly dataSource: DataSource) {}
 
-  async list(filter: AlertFilter): Promise<Record<string, unknown>[]> {
+  async list(filter: AlertFilter, visibility: DeliveryVisibility): Promise<Record<string, unknown>[]> {
     const where: string[] = [];
     const params: unknown[] = [];
     const add = (clause: string, value: unknown) => {
@@ -65,20 +73,20 @@ export class AlertQueries {
         ORDER BY a.created_at DESC, a.id LIMIT $${params.length - 1} OFFSET $${params.length}`,
       params,
     );
-    const deliveries = await this.deliveryStates(rows);
+    const deliveries = await this.deliveryStates(rows, visibility);
     return rows.map((r) => ({ ...toAlert(r), deliveries: deliveries.get(r.id as string) ?? [] }));
   }
 
-  async find(id: string): Promise<Record<string, unknown> | null> {
+  async find(id: string, visibility: DeliveryVisibility): Promise<Record<string, unknown> | null> {
     const rows: Record<string, unknown>[] = await this.dataSource.query(
       `SELECT ${ALERT_COLUMNS}, a.payload FROM alerts a WHERE a.id = $1`,
       [id],
     );
     if (!rows[0]) return null;
-    const deliveries = await this.deliveryStates(rows);
+    const deliveries = await this.deliveryStates(rows, visibility);
     const attempts = await this.dataSource.query(
       `SELECT d.id::text, d.channel_id AS "channelId", d.message_id AS "messageId", d.attempt, d.status, d.http_status AS "httpStatus",
-              d.latency_ms AS "latencyMs", d.error, d.attempted_at AS "attemptedAt"
+              d.latency_ms AS "latencyMs", d.error,${visibility.responseBodies ? ` d.response_body AS "responseBody",` : ''} d.attempted_at AS "attemptedAt"
          FROM alert_deliveries d WHERE d.alert_id = $1 ORDER BY d.attempted_at, d.id`,
       [id],
     );
@@ -87,12 +95,13 @@ export class AlertQueries {
 
   private async deliveryStates(
     alerts: Record<string, unknown>[],
+    visibility: DeliveryVisibility,
   ): Promise<Map<string, ChannelDeliveryState[]>> {
     const ids = alerts.map((a) => a.id as string);
     if (ids.length === 0) return new Map();
     const rows: Record<string, unknown>[] = await this.dataSource.query(
       `SELECT DISTINCT ON (d.alert_id, d.channel_id) d.alert_id, d.channel_id, d.status, d.attempt, d.attempted_at, d.http_status,
-              d.latency_ms, d.error
+              d.latency_ms, d.error${visibility.responseBodies ? ', d.response_body' : ''}
          FROM alert_deliveries d WHERE d.alert_id = ANY($1::uuid[])
         ORDER BY d.alert_id, d.channel_id, d.attempt DESC`,
       [ids],
@@ -121,7 +130,7 @@ export class AlertQueries {
         [...targeted].map((channelId) => {
           const row = latest.get(`${alertId}/${channelId}`);
           const channel = channelById.get(channelId);
-          return {
+          const state: ChannelDeliveryState = {
             channelId,
             channelName: channel?.name ?? null,
             channelType: channel?.type ?? null,
@@ -132,6 +141,8 @@ export class AlertQueries {
             latencyMs: (row?.latency_ms as number | null) ?? null,
             error: (row?.error as string | null) ?? null,
           };
+          if (visibility.responseBodies) state.responseBody = (row?.response_body as string | null) ?? null;
+          return state;
         }),
       );
     }

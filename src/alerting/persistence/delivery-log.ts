@@ -49,10 +49,12 @@ export class DeliveryLog {
     httpStatus: number | null;
     latencyMs: number | null;
     error: string | null;
+    /** what the receiver answered to a failed attempt (readable by admins and operators only) */
+    responseBody: string | null;
   }): Promise<number> {
     const rows: { attempt: number }[] = await this.dataSource.query(
-      `INSERT INTO alert_deliveries (alert_id, channel_id, message_id, attempt, status, http_status, latency_ms, error)
-       SELECT $1, $2, $3, coalesce(max(attempt), 0) + 1, $4, $5, $6, $7
+      `INSERT INTO alert_deliveries (alert_id, channel_id, message_id, attempt, status, http_status, latency_ms, error, response_body)
+       SELECT $1, $2, $3, coalesce(max(attempt), 0) + 1, $4, $5, $6, $7, $8
          FROM alert_deliveries WHERE alert_id = $1 AND channel_id = $2
        RETURNING attempt`,
       [
@@ -63,6 +65,7 @@ export class DeliveryLog {
         entry.httpStatus,
         entry.latencyMs,
         entry.error?.slice(0, 2000) ?? null,
+        entry.responseBody,
       ],
     );
     return rows[0].attempt;

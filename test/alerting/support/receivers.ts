@@ -15,8 +15,8 @@ export interface ReceivedRequest {
 export interface WebhookReceiver {
   url: string;
   received: ReceivedRequest[];
-  /** status to answer with for the next requests (default 200) */
-  respondWith(status: number): void;
+  /** status (default 200) and, optionally, body to answer the next requests with */
+  respondWith(status: number, body?: string): void;
   close(): Promise<void>;
 }
 
@@ -24,12 +24,13 @@ export interface WebhookReceiver {
 export async function startWebhookReceiver(path = '/hook'): Promise<WebhookReceiver> {
   const received: ReceivedRequest[] = [];
   let status = 200;
+  let answer: string | undefined;
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       received.push({ headers: req.headers, body: Buffer.concat(chunks).toString('utf8'), at: Date.now() });
-      res.writeHead(status, { 'content-type': 'text/plain' }).end(status < 300 ? 'ok' : 'nope');
+      res.writeHead(status, { 'content-type': 'text/plain' }).end(answer ?? (status < 300 ? 'ok' : 'nope'));
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -37,7 +38,10 @@ export async function startWebhookReceiver(path = '/hook'): Promise<WebhookRecei
   return {
     url: `http://127.0.0.1:${port}${path}`,
     received,
-    respondWith: (next) => (status = next),
+    respondWith: (next, body) => {
+      status = next;
+      answer = body;
+    },
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }
