@@ -1,5 +1,5 @@
 import { INestApplication } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
+import { NestFactory, Reflector } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import helmet from 'helmet';
@@ -9,6 +9,7 @@ import { AppModule } from './app.module';
 import { mountQueueDashboard } from './pipeline/queue-dashboard';
 import { AppConfig } from './config/app-config';
 import { assignRequestId } from './common/http/request-id';
+import { TextInputInterceptor } from './common/http/text-input.interceptor';
 import { strictValidationPipe } from './common/http/validation';
 import { observeHttpDuration } from './metrics/http-metrics';
 
@@ -36,6 +37,8 @@ export async function createApp(config: AppConfig): Promise<INestApplication> {
   app.use(helmet({ contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } } }));
   app.enableCors({ origin: config.http.corsOrigins.length > 0 ? config.http.corsOrigins : false });
   app.setGlobalPrefix(API_PREFIX, { exclude: ['health/live', 'health/ready', 'metrics'] });
+  // Runs after the guards and before every pipe: NUL and lone surrogates never reach a validator or the database.
+  app.useGlobalInterceptors(new TextInputInterceptor(app.get(Reflector)));
   app.useGlobalPipes(strictValidationPipe());
   app.enableShutdownHooks();
   setUpSwagger(app);

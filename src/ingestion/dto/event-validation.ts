@@ -4,6 +4,7 @@
  */
 import { plainToInstance } from 'class-transformer';
 import { validateSync, type ValidationError, type ValidatorOptions } from 'class-validator';
+import { findUnsafeText } from '../../common/http/text-input';
 import { parseTimestampMs } from '../domain/event-formats';
 import type { IngestedEvent } from '../domain/event-payloads';
 import { type EventType, isEventType } from '../domain/event-types';
@@ -46,6 +47,18 @@ export function dispatchOnType(plain: unknown): { type: EventType } | { errors: 
     return { errors: [{ field: 'type', message: 'type must be one of the known event types' }] };
   }
   return { type };
+}
+
+/**
+ * Step 2 of both validators: the API's text rule (no NUL, no lone surrogate) over every string and key of
+ * the event. PostgreSQL refuses such JSON, so an event carrying one must be refused here, alone, rather than
+ * fail the group commit it would join.
+ */
+export function findUnsafeEventText(plain: object): FieldError[] {
+  return findUnsafeText(plain, { indexStyle: 'dots' }).map((finding) => ({
+    field: finding.field,
+    message: finding.problems[0],
+  }));
 }
 
 /** Last step of both validators: the part of the contract that depends on the clock. */
@@ -102,6 +115,8 @@ export function validateEvent(plain: unknown, clock: ValidationClock = {}): Vali
   const dispatched = dispatchOnType(plain);
   if ('errors' in dispatched) return { ok: false, errors: dispatched.errors };
   const event = plain as object;
+  const unsafeText = findUnsafeEventText(event);
+  if (unsafeText.length > 0) return { ok: false, errors: unsafeText };
   // Such an event is refused whatever else is wrong with it, and class-transformer may even throw on it
   // (it takes a "constructor" key for the class to build), so it is not transformed.
   const errors = findUntransformableKeys(event);

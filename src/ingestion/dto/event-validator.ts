@@ -12,6 +12,7 @@ import { buildEventSchema } from './event-json-schema';
 import {
   checkClock,
   dispatchOnType,
+  findUnsafeEventText,
   type FieldError,
   type ValidationClock,
   type ValidationOutcome,
@@ -52,6 +53,8 @@ export class EventValidator {
   validate(plain: unknown): ValidationOutcome {
     const dispatched = dispatchOnType(plain);
     if ('errors' in dispatched) return { ok: false, errors: dispatched.errors };
+    const unsafeText = findUnsafeEventText(plain as object);
+    if (unsafeText.length > 0) return { ok: false, errors: unsafeText };
     const validateType = this.compiled.get(dispatched.type)!;
     const errors = validateType(plain) ? [] : toFieldErrors(validateType.errors ?? []);
     errors.push(...checkClock(plain as object, this.now()));
