@@ -9,11 +9,15 @@ import type { FieldError } from './error-body';
 /** A NUL, a high surrogate not followed by a low one, or a low surrogate not preceded by a high one. */
 const UNSAFE_TEXT = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
+type WellFormedCheck = string & { isWellFormed(): boolean };
+
 /** Enough to show the caller what is wrong without answering a huge body with a huge error. */
 export const MAX_TEXT_FINDINGS = 20;
 
 /** What is wrong with a string, or undefined when it is acceptable. */
 export function unsafeTextProblem(text: string): string | undefined {
+  // Fast path for the clean text of nearly every request: two native scans (ES2024, in Node since 20).
+  if ((text as WellFormedCheck).isWellFormed() && !text.includes('\u0000')) return undefined;
   const found = UNSAFE_TEXT.exec(text);
   if (found === null) return undefined;
   return found[0] === '\u0000'
@@ -36,10 +40,45 @@ interface Frame {
 
 /**
  * Every unsafe string in a parsed JSON value or query object, as field errors, at most MAX_TEXT_FINDINGS.
- * One iterative pass (no recursion, so no depth can overflow the stack); paths are built only for
- * findings, so a clean body costs one regular-expression test per string and per key.
+ * Iterative (no depth can overflow the stack) and linear: a clean value costs one pass with two native
+ * scans per string and key; paths are built only when there is something to report.
  */
 export function findUnsafeText(value: unknown, options: TextScanOptions = {}): FieldError[] {
+  return holdsUnsafeText(value) ? describeUnsafeText(value, options) : [];
+}
+
+/**
+ * The cheap pass every clean body costs: no paths, no allocation but the stack of objects still to visit.
+ * (V8 keys are strings; symbol keys cannot come out of JSON or a query string.)
+ */
+function holdsUnsafeText(value: unknown): boolean {
+  if (typeof value === 'string') return unsafeTextProblem(value) !== undefined;
+  if (typeof value !== 'object' || value === null) return false;
+  const pending: object[] = [value];
+  while (pending.length > 0) {
+    const current = pending.pop()!;
+    if (Array.isArray(current)) {
+      for (const item of current as unknown[]) {
+        if (typeof item === 'string') {
+          if (unsafeTextProblem(item) !== undefined) return true;
+        } else if (typeof item === 'object' && item !== null) pending.push(item);
+      }
+      continue;
+    }
+    for (const key in current) {
+      if (!Object.prototype.hasOwnProperty.call(current, key)) continue;
+      if (unsafeTextProblem(key) !== undefined) return true;
+      const child = (current as Record<string, unknown>)[key];
+      if (typeof child === 'string') {
+        if (unsafeTextProblem(child) !== undefined) return true;
+      } else if (typeof child === 'object' && child !== null) pending.push(child);
+    }
+  }
+  return false;
+}
+
+/** The second pass, only for a value that holds unsafe text: where each finding is, with its path. */
+function describeUnsafeText(value: unknown, options: TextScanOptions): FieldError[] {
   const root = options.root ?? '';
   const dots = options.indexStyle === 'dots';
   const findings: FieldError[] = [];
