@@ -35,7 +35,7 @@ export function toErrorBody(exception: unknown, requestId: string): ErrorBody {
         : bodyParserStatus === 415
           ? 'unsupported content encoding or charset'
           : exception instanceof JsonTooDeepError
-            ? `${exception.message}; send a flatter document`
+            ? exception.message
             : 'request body is not valid JSON';
     return { statusCode: bodyParserStatus, error: reason(bodyParserStatus), message, requestId };
   }

@@ -49,12 +49,12 @@ function closingQuote(bytes: Uint8Array, open: number): number {
   }
 }
 
-/** The error body-parser passes on; the error filter answers it with 400 and this message. */
+/** The error body-parser passes on; Nest's adapter turns it into a 400 with this message. */
 export class JsonTooDeepError extends Error {
   readonly status = 400;
   readonly type = 'entity.too.deep';
   constructor(maxDepth: number) {
-    super(`request body nests deeper than ${maxDepth} levels`);
+    super(`request body nests deeper than ${maxDepth} levels of arrays and objects`);
   }
 }
 
