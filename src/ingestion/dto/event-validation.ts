@@ -24,6 +24,15 @@ export interface ValidationClock {
   now?: () => number;
 }
 
+/**
+ * What both validators answer when validating an event throws (a validator library choking on some value):
+ * that event is rejected like any invalid one, never failing the request and the batch it came in.
+ */
+export const UNVALIDATABLE: ValidationOutcome = Object.freeze({
+  ok: false,
+  errors: [{ field: '', message: 'the event is malformed and could not be validated' }],
+});
+
 /** How far in the future occurredAt may lie (client clocks drift). */
 export const MAX_CLOCK_SKEW_MS = 5 * 60_000;
 
@@ -112,6 +121,14 @@ export function findUntransformableKeys(plain: object): FieldError[] {
  * derived from the same classes and must agree with this on every input.
  */
 export function validateEvent(plain: unknown, clock: ValidationClock = {}): ValidationOutcome {
+  try {
+    return checkEvent(plain, clock);
+  } catch {
+    return UNVALIDATABLE;
+  }
+}
+
+function checkEvent(plain: unknown, clock: ValidationClock): ValidationOutcome {
   const dispatched = dispatchOnType(plain);
   if ('errors' in dispatched) return { ok: false, errors: dispatched.errors };
   const event = plain as object;

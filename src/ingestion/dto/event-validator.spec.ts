@@ -109,8 +109,24 @@ describe.each(validators)('%s', (_name, validate) => {
     });
     expect(fields(validate(withData('api.error', { message: 'line \ud800 1' })))).toEqual(['data.message']);
     expect(fields(validate(withData('api.error', { message: 'nul \u0000' })))).toEqual(['data.message']);
-    expect(fields(validate(withData('api.error', { ['bad\u0000key']: 'x' })))).toEqual(['data.bad\\u0000key']);
+    expect(fields(validate(withData('api.error', { ['bad\u0000key']: 'x' })))).toEqual([
+      'data.bad\\u0000key',
+    ]);
     expect(validate(withData('api.error', { message: 'a pair is fine: \ud83d\ude00' })).ok).toBe(true);
+  });
+
+  it('rejects an event whose validation throws, instead of throwing', () => {
+    const event = example('auth.logout');
+    const choking = new Proxy(event, {
+      get: (target, key) => {
+        if (key === 'userAgent') throw new URIError('URI malformed');
+        return target[key as string];
+      },
+    });
+    expect(validate(choking)).toEqual({
+      ok: false,
+      errors: [{ field: '', message: 'the event is malformed and could not be validated' }],
+    });
   });
 
   it('accepts country codes in either case, only assigned ones', () => {

@@ -15,6 +15,7 @@ import {
   findUnsafeEventText,
   type FieldError,
   type ValidationClock,
+  UNVALIDATABLE,
   type ValidationOutcome,
 } from './event-validation';
 
@@ -51,6 +52,14 @@ export class EventValidator {
   }
 
   validate(plain: unknown): ValidationOutcome {
+    try {
+      return this.check(plain);
+    } catch {
+      return UNVALIDATABLE;
+    }
+  }
+
+  private check(plain: unknown): ValidationOutcome {
     const dispatched = dispatchOnType(plain);
     if ('errors' in dispatched) return { ok: false, errors: dispatched.errors };
     const unsafeText = findUnsafeEventText(plain as object);
