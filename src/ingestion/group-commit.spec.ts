@@ -150,5 +150,19 @@ describe('GroupCommitter', () => {
         if (flush.includes(4) || flush.includes(6)) expect(flush).toEqual(expect.arrayContaining([4, 5, 6]));
       }
     });
+
+    it('does not split a group when the failure is one every part would share', async () => {
+      const flushes: number[][] = [];
+      const committer = new GroupCommitter<number, number>(
+        async (items) => {
+          flushes.push(items);
+          throw new Error('database unreachable');
+        },
+        { windowMs: 5, maxItems: 1000, maxConcurrentFlushes: 1, retryApart: () => false },
+      );
+      const outcomes = await Promise.allSettled([1, 2, 3, 4].map((i) => committer.submit([i])));
+      expect(outcomes.map((o) => o.status)).toEqual(['rejected', 'rejected', 'rejected', 'rejected']);
+      expect(flushes).toEqual([[1, 2, 3, 4]]);
+    });
   });
 });

@@ -275,8 +275,9 @@ describe('hostile input: malformed text, deep JSON, loose dates, a bad event amo
     });
 
     it('when the database refuses one event of a shared flush, only that event fails: the other 15 are stored', async () => {
-      // Something validation lets through but the database refuses: injected, since the text rule now
-      // stops the one such value known (a lone surrogate) before it reaches the flush.
+      // Something validation lets through but PostgreSQL refuses. The text rule now stops the one such
+      // value known (a NUL or lone surrogate) before the flush, so the event is poisoned after validation:
+      // the real store writes it and the real database refuses the whole transaction.
       const store = t.app.get(EventStore);
       const poison = makeEvent('auth.logout');
       const flushes: { size: number; poisoned: boolean }[] = [];
@@ -284,8 +285,12 @@ describe('hostile input: malformed text, deep JSON, loose dates, a bad event amo
       store.accept = async (items: AcceptItem[], batchId: string) => {
         const poisoned = items.some((item) => item.event.eventId === poison.eventId);
         flushes.push({ size: items.length, poisoned });
-        if (poisoned) throw new Error('injected: the database refuses this event');
-        return accept(items, batchId);
+        const written = items.map((item) =>
+          item.event.eventId === poison.eventId
+            ? { ...item, event: { ...item.event, userAgent: 'Mozilla\u0000' } as AcceptItem['event'] }
+            : item,
+        );
+        return accept(written, batchId);
       };
       try {
         const good = Array.from({ length: 15 }, () => makeEvent('auth.logout'));
