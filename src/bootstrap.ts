@@ -1,5 +1,5 @@
 import { INestApplication } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
+import { NestFactory, Reflector } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import helmet from 'helmet';
@@ -9,6 +9,8 @@ import { AppModule } from './app.module';
 import { mountQueueDashboard } from './pipeline/queue-dashboard';
 import { AppConfig } from './config/app-config';
 import { assignRequestId } from './common/http/request-id';
+import { verifyJsonDepth } from './common/http/json-depth';
+import { TextInputInterceptor } from './common/http/text-input.interceptor';
 import { strictValidationPipe } from './common/http/validation';
 import { observeHttpDuration } from './metrics/http-metrics';
 
@@ -30,12 +32,17 @@ export async function createApp(config: AppConfig): Promise<INestApplication> {
     observeHttpDuration(req, res);
     next();
   });
-  app.useBodyParser('json', { limit: config.http.bodyLimitBytes });
+  // Nesting is bounded on the raw bytes, before JSON.parse and everything after it recurse over the body.
+  // (Nest reserves `verify` only for apps created with rawBody, which this one is not.)
+  const jsonOptions = { limit: config.http.bodyLimitBytes, verify: verifyJsonDepth() };
+  app.useBodyParser('json', jsonOptions);
   app.set('trust proxy', config.http.trustProxy.length > 0 ? config.http.trustProxy : false);
   // Served over plain HTTP behind a TLS-terminating proxy: do not ask browsers to upgrade.
   app.use(helmet({ contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } } }));
   app.enableCors({ origin: config.http.corsOrigins.length > 0 ? config.http.corsOrigins : false });
   app.setGlobalPrefix(API_PREFIX, { exclude: ['health/live', 'health/ready', 'metrics'] });
+  // Runs after the guards and before every pipe: NUL and lone surrogates never reach a validator or the database.
+  app.useGlobalInterceptors(new TextInputInterceptor(app.get(Reflector)));
   app.useGlobalPipes(strictValidationPipe());
   app.enableShutdownHooks();
   setUpSwagger(app);

@@ -26,6 +26,7 @@ import { Role } from '../security/roles';
 import { EVENT_DTO_BY_FAMILY } from './dto/event-dtos';
 import { EVENT_EXAMPLES } from './dto/event-examples';
 import { validationException } from '../common/http/validation';
+import { BodyTextCheckedPerItem } from '../common/http/text-input.interceptor';
 import { EventStore } from './event-store.repository';
 import { eventReadScope } from './domain/event-read-scope';
 import { AcceptResult, IngestionService } from './ingestion.service';
@@ -48,6 +49,7 @@ export class EventsController {
 
   @Post()
   @HttpCode(202)
+  @BodyTextCheckedPerItem()
   @Roles(Role.Ingest, Role.Admin)
   @ApiOperation({
     summary:
@@ -77,6 +79,8 @@ export class EventsController {
 
   @Post('batch')
   @HttpCode(202)
+  // The event validator applies the text rule per event: one bad event is rejected by index, not the batch.
+  @BodyTextCheckedPerItem()
   @Roles(Role.Ingest, Role.Admin)
   @ApiOperation({
     summary: `Accept up to ${MAX_EVENTS_PER_BATCH} events; invalid items are rejected by index while the valid ones are accepted`,

@@ -98,4 +98,71 @@ describe('GroupCommitter', () => {
     await Promise.all(Array.from({ length: 10 }, (_, i) => committer.submit([i])));
     expect(peak).toBe(2);
   });
+
+  describe('when a flush fails', () => {
+    /** A database that refuses any transaction holding a poisoned item, as PostgreSQL refuses bad JSON. */
+    function refusing(poison: number) {
+      const flushes: number[][] = [];
+      const stored: number[] = [];
+      const flush = async (items: number[]) => {
+        flushes.push(items);
+        if (items.includes(poison)) throw new Error(`item ${poison} refused`);
+        stored.push(...items);
+        return items.map((i) => i * 10);
+      };
+      return { flush, flushes, stored };
+    }
+
+    it('fails only the caller whose item the flush refused; the others get their results', async () => {
+      const db = refusing(13);
+      const committer = new GroupCommitter<number, number>(db.flush, {
+        windowMs: 5,
+        maxItems: 1000,
+        maxConcurrentFlushes: 1,
+      });
+      const callers = Array.from({ length: 16 }, (_, i) => committer.submit([i]));
+      const outcomes = await Promise.allSettled(callers);
+      expect(db.flushes[0]).toHaveLength(16); // they really were grouped
+      outcomes.forEach((outcome, i) => {
+        if (i === 13) expect(outcome).toEqual({ status: 'rejected', reason: new Error('item 13 refused') });
+        else expect(outcome).toEqual({ status: 'fulfilled', value: [i * 10] });
+      });
+      expect(db.stored.sort((a, b) => a - b)).toEqual([...Array(16).keys()].filter((i) => i !== 13));
+      // Halving, not one flush per caller: 1 + 2 per level for log2(16) levels.
+      expect(db.flushes.length).toBeLessThanOrEqual(1 + 2 * 4);
+    });
+
+    it("keeps a caller's items together: a caller with one refused item stores none of them", async () => {
+      const db = refusing(5);
+      const committer = new GroupCommitter<number, number>(db.flush, {
+        windowMs: 5,
+        maxItems: 1000,
+        maxConcurrentFlushes: 1,
+      });
+      const outcomes = await Promise.allSettled([
+        committer.submit([1, 2]),
+        committer.submit([4, 5, 6]),
+        committer.submit([7]),
+      ]);
+      expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+      expect(db.stored.sort((a, b) => a - b)).toEqual([1, 2, 7]);
+      for (const flush of db.flushes) {
+        if (flush.includes(4) || flush.includes(6)) expect(flush).toEqual(expect.arrayContaining([4, 5, 6]));
+      }
+    });
+
+    it('does not split a group when the failure is one every part would share', async () => {
+      const flushes: number[][] = [];
+      const committer = new GroupCommitter<number, number>(
+        async (items) => {
+          flushes.push(items);
+          throw new Error('database unreachable');
+        },
+        { windowMs: 5, maxItems: 1000, maxConcurrentFlushes: 1, retryApart: () => false },
+      );
+      const outcomes = await Promise.allSettled([1, 2, 3, 4].map((i) => committer.submit([i])));
+      expect(outcomes.map((o) => o.status)).toEqual(['rejected', 'rejected', 'rejected', 'rejected']);
+      expect(flushes).toEqual([[1, 2, 3, 4]]);
+    });
+  });
 });

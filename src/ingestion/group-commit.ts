@@ -1,7 +1,8 @@
 /**
  * Group commit: concurrent callers' items are coalesced into one flush (one database
  * transaction) per window, so single-event traffic costs one commit per few milliseconds
- * rather than one per request. Each caller gets back the results of its own items.
+ * rather than one per request. Each caller gets back the results of its own items, and a flush that fails
+ * is retried in parts so that one caller's bad item fails that caller alone.
  */
 export interface GroupCommitOptions {
   /** Longest an item waits for company before its group is flushed. */
@@ -10,6 +11,12 @@ export interface GroupCommitOptions {
   maxItems: number;
   /** Flushes running at once; more groups wait. */
   maxConcurrentFlushes: number;
+  /**
+   * Whether a failed flush may be the fault of some item in it, and so is worth retrying in parts.
+   * Default: always. A failure every part would share (the database is unreachable) should answer
+   * false, so an outage costs one failed flush per group rather than one per caller.
+   */
+  retryApart?: (error: unknown) => boolean;
 }
 
 type Flush<I, R> = (items: I[]) => Promise<R[]>;
@@ -77,16 +84,31 @@ export class GroupCommitter<I, R> {
     });
   }
 
+  /**
+   * Flushes the callers together. When that flush fails, one caller's item may be to blame (a value the
+   * database refuses), so the callers are split in halves and each half is flushed again, down to single
+   * callers: only the callers whose own flush fails get the error, the others their normal results. A
+   * caller's items always share one flush, so each caller's submission stays all-or-nothing. Finding one
+   * guilty caller among n costs about 2·log2(n) more flushes.
+   */
   private async run(group: Pending<I, R>[]): Promise<void> {
+    let results: R[];
     try {
-      const results = await this.flush(group.flatMap((p) => p.items));
-      let offset = 0;
-      for (const pending of group) {
-        pending.resolve(results.slice(offset, offset + pending.items.length));
-        offset += pending.items.length;
-      }
+      results = await this.flush(group.flatMap((p) => p.items));
     } catch (error) {
-      for (const pending of group) pending.reject(error);
+      if (group.length === 1 || !(this.options.retryApart?.(error) ?? true)) {
+        for (const pending of group) pending.reject(error);
+        return;
+      }
+      const half = Math.ceil(group.length / 2);
+      await this.run(group.slice(0, half));
+      await this.run(group.slice(half));
+      return;
+    }
+    let offset = 0;
+    for (const pending of group) {
+      pending.resolve(results.slice(offset, offset + pending.items.length));
+      offset += pending.items.length;
     }
   }
 }

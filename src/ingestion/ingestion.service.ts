@@ -52,6 +52,7 @@ export class IngestionService implements OnApplicationShutdown {
       windowMs: config.ingest.groupCommitWindowMs,
       maxItems: config.ingest.groupCommitMaxEvents,
       maxConcurrentFlushes: config.ingest.groupCommitConcurrency,
+      retryApart: mayBeOneEventsFault,
     });
   }
 
@@ -112,4 +113,19 @@ export class IngestionService implements OnApplicationShutdown {
 function eventIdOf(candidate: unknown): string | undefined {
   const id = (candidate as { eventId?: unknown } | null)?.eventId;
   return typeof id === 'string' && id.length <= 64 ? id : undefined;
+}
+
+/**
+ * SQLSTATE classes no single event can cause: connection (08), resources (53), operator intervention (57),
+ * system (58) and internal (XX) errors. An error without a SQLSTATE (a pool timeout, a refused connection)
+ * is not the database judging the data either.
+ */
+const SHARED_FAILURE_CLASSES = new Set(['08', '53', '57', '58', 'XX']);
+
+/** Whether a failed flush is worth retrying in parts: the database refused something in the data. */
+function mayBeOneEventsFault(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return (
+    typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code) && !SHARED_FAILURE_CLASSES.has(code.slice(0, 2))
+  );
 }

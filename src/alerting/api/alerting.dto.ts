@@ -1,12 +1,12 @@
+import { IsIsoDateTime } from '../../common/http/iso-date';
 import { PageQueryDto } from '../../common/http/page-query.dto';
 import { ApiProperty, ApiPropertyOptional, OmitType, PartialType } from '@nestjs/swagger';
-import { Transform, Type } from 'class-transformer';
+import { Transform } from 'class-transformer';
 import {
   ArrayMaxSize,
   ArrayUnique,
   IsArray,
   IsBoolean,
-  IsDate,
   IsIn,
   IsInt,
   IsOptional,
@@ -128,13 +128,11 @@ export class AlertQueryDto extends PageQueryDto {
   deliveryStatus?: 'pending' | 'delivered' | 'failed' | 'dead';
   @ApiPropertyOptional()
   @IsOptional()
-  @Type(() => Date)
-  @IsDate({ message: 'from must be an ISO-8601 date' })
+  @IsIsoDateTime()
   from?: Date;
   @ApiPropertyOptional()
   @IsOptional()
-  @Type(() => Date)
-  @IsDate({ message: 'to must be an ISO-8601 date' })
+  @IsIsoDateTime()
   to?: Date;
 }
 

@@ -2,6 +2,7 @@ import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logge
 import { STATUS_CODES } from 'node:http';
 import { Request, Response } from 'express';
 import { ErrorBody, FieldError } from './error-body';
+import { JsonTooDeepError } from './json-depth';
 import { requestIdOf } from './request-id';
 
 /**
@@ -33,7 +34,9 @@ export function toErrorBody(exception: unknown, requestId: string): ErrorBody {
         ? 'request body is larger than the limit'
         : bodyParserStatus === 415
           ? 'unsupported content encoding or charset'
-          : 'request body is not valid JSON';
+          : exception instanceof JsonTooDeepError
+            ? exception.message
+            : 'request body is not valid JSON';
     return { statusCode: bodyParserStatus, error: reason(bodyParserStatus), message, requestId };
   }
   if (!(exception instanceof HttpException)) {
@@ -59,7 +62,7 @@ function parserErrorStatus(exception: unknown): number | undefined {
   const { type, status } = exception as { type?: unknown; status?: unknown };
   if (typeof type !== 'string' || typeof status !== 'number') return undefined;
   if (type === 'entity.too.large') return HttpStatus.PAYLOAD_TOO_LARGE;
-  if (type === 'entity.parse.failed') return HttpStatus.BAD_REQUEST;
+  if (type === 'entity.parse.failed' || type === 'entity.too.deep') return HttpStatus.BAD_REQUEST;
   if (type === 'encoding.unsupported' || type === 'charset.unsupported') return HttpStatus.UNSUPPORTED_MEDIA_TYPE;
   return status >= 400 && status < 500 ? status : undefined;
 }

@@ -4,6 +4,7 @@
  */
 import { plainToInstance } from 'class-transformer';
 import { validateSync, type ValidationError, type ValidatorOptions } from 'class-validator';
+import { findUnsafeText } from '../../common/http/text-input';
 import { parseTimestampMs } from '../domain/event-formats';
 import type { IngestedEvent } from '../domain/event-payloads';
 import { type EventType, isEventType } from '../domain/event-types';
@@ -22,6 +23,15 @@ export interface ValidationClock {
   /** Milliseconds since the epoch; Date.now by default. */
   now?: () => number;
 }
+
+/**
+ * What both validators answer when validating an event throws (a validator library choking on some value):
+ * that event is rejected like any invalid one, never failing the request and the batch it came in.
+ */
+export const UNVALIDATABLE: ValidationOutcome = Object.freeze({
+  ok: false,
+  errors: [{ field: '', message: 'the event is malformed and could not be validated' }],
+});
 
 /** How far in the future occurredAt may lie (client clocks drift). */
 export const MAX_CLOCK_SKEW_MS = 5 * 60_000;
@@ -46,6 +56,18 @@ export function dispatchOnType(plain: unknown): { type: EventType } | { errors: 
     return { errors: [{ field: 'type', message: 'type must be one of the known event types' }] };
   }
   return { type };
+}
+
+/**
+ * Step 2 of both validators: the API's text rule (no NUL, no lone surrogate) over every string and key of
+ * the event. PostgreSQL refuses such JSON, so an event carrying one must be refused here, alone, rather than
+ * fail the group commit it would join.
+ */
+export function findUnsafeEventText(plain: object): FieldError[] {
+  return findUnsafeText(plain, { indexStyle: 'dots' }).map((finding) => ({
+    field: finding.field,
+    message: finding.problems[0],
+  }));
 }
 
 /** Last step of both validators: the part of the contract that depends on the clock. */
@@ -99,9 +121,19 @@ export function findUntransformableKeys(plain: object): FieldError[] {
  * derived from the same classes and must agree with this on every input.
  */
 export function validateEvent(plain: unknown, clock: ValidationClock = {}): ValidationOutcome {
+  try {
+    return checkEvent(plain, clock);
+  } catch {
+    return UNVALIDATABLE;
+  }
+}
+
+function checkEvent(plain: unknown, clock: ValidationClock): ValidationOutcome {
   const dispatched = dispatchOnType(plain);
   if ('errors' in dispatched) return { ok: false, errors: dispatched.errors };
   const event = plain as object;
+  const unsafeText = findUnsafeEventText(event);
+  if (unsafeText.length > 0) return { ok: false, errors: unsafeText };
   // Such an event is refused whatever else is wrong with it, and class-transformer may even throw on it
   // (it takes a "constructor" key for the class to build), so it is not transformed.
   const errors = findUntransformableKeys(event);

@@ -101,6 +101,34 @@ describe.each(validators)('%s', (_name, validate) => {
     expect(validate(withData('api.error', { message: 'line 1\nline 2' })).ok).toBe(true);
   });
 
+  it('refuses lone surrogates and NUL in any string or key, naming the field (PostgreSQL refuses them)', () => {
+    const outcome = validate({ ...example('auth.logout'), userAgent: 'Mozilla\udc00' });
+    expect(outcome).toEqual({
+      ok: false,
+      errors: [{ field: 'userAgent', message: expect.stringContaining('lone UTF-16 surrogate') }],
+    });
+    expect(fields(validate(withData('api.error', { message: 'line \ud800 1' })))).toEqual(['data.message']);
+    expect(fields(validate(withData('api.error', { message: 'nul \u0000' })))).toEqual(['data.message']);
+    expect(fields(validate(withData('api.error', { ['bad\u0000key']: 'x' })))).toEqual([
+      'data.bad\\u0000key',
+    ]);
+    expect(validate(withData('api.error', { message: 'a pair is fine: \ud83d\ude00' })).ok).toBe(true);
+  });
+
+  it('rejects an event whose validation throws, instead of throwing', () => {
+    const event = example('auth.logout');
+    const choking = new Proxy(event, {
+      get: (target, key) => {
+        if (key === 'userAgent') throw new URIError('URI malformed');
+        return target[key as string];
+      },
+    });
+    expect(validate(choking)).toEqual({
+      ok: false,
+      errors: [{ field: '', message: 'the event is malformed and could not be validated' }],
+    });
+  });
+
   it('accepts country codes in either case, only assigned ones', () => {
     expect(validate({ ...example('auth.logout'), country: 'fr' }).ok).toBe(true);
     for (const country of ['XK', 'UK', 'FRA', 'EU']) {

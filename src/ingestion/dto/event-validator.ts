@@ -12,8 +12,10 @@ import { buildEventSchema } from './event-json-schema';
 import {
   checkClock,
   dispatchOnType,
+  findUnsafeEventText,
   type FieldError,
   type ValidationClock,
+  UNVALIDATABLE,
   type ValidationOutcome,
 } from './event-validation';
 
@@ -50,8 +52,18 @@ export class EventValidator {
   }
 
   validate(plain: unknown): ValidationOutcome {
+    try {
+      return this.check(plain);
+    } catch {
+      return UNVALIDATABLE;
+    }
+  }
+
+  private check(plain: unknown): ValidationOutcome {
     const dispatched = dispatchOnType(plain);
     if ('errors' in dispatched) return { ok: false, errors: dispatched.errors };
+    const unsafeText = findUnsafeEventText(plain as object);
+    if (unsafeText.length > 0) return { ok: false, errors: unsafeText };
     const validateType = this.compiled.get(dispatched.type)!;
     const errors = validateType(plain) ? [] : toFieldErrors(validateType.errors ?? []);
     errors.push(...checkClock(plain as object, this.now()));

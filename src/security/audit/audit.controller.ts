@@ -1,7 +1,8 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsDate, IsInt, IsNumberString, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { IsInt, IsNumberString, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { IsIsoDateTime } from '../../common/http/iso-date';
 import { Roles } from '../auth.decorators';
 import { Role } from '../roles';
 import { AuditLog, VerifyResult } from './audit-log.service';
@@ -11,8 +12,8 @@ export class AuditQueryDto {
   @IsOptional() @IsString() @MaxLength(100) action?: string;
   @IsOptional() @IsString() @MaxLength(100) targetType?: string;
   @IsOptional() @IsString() @MaxLength(200) targetId?: string;
-  @IsOptional() @Type(() => Date) @IsDate({ message: 'from must be an ISO-8601 date' }) from?: Date;
-  @IsOptional() @Type(() => Date) @IsDate({ message: 'to must be an ISO-8601 date' }) to?: Date;
+  @IsOptional() @IsIsoDateTime() from?: Date;
+  @IsOptional() @IsIsoDateTime() to?: Date;
   @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(500) limit?: number;
   /** Keyset paging: pass the last id of the previous page. */
   @IsOptional() @IsNumberString({}, { message: 'before must be an entry id' }) @MaxLength(20) before?: string;

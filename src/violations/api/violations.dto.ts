@@ -1,8 +1,8 @@
+import { IsIsoDateTime } from '../../common/http/iso-date';
 import { PageQueryDto } from '../../common/http/page-query.dto';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform, Type } from 'class-transformer';
+import { Transform } from 'class-transformer';
 import {
-  IsDate,
   IsIn,
   IsNotEmpty,
   IsOptional,
@@ -35,13 +35,11 @@ export class ViolationQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ description: 'Assignee (users.id)' }) @IsOptional() @IsUUID() assignedTo?: string;
   @ApiPropertyOptional({ description: 'Cases last seen at or after this time' })
   @IsOptional()
-  @Type(() => Date)
-  @IsDate({ message: 'from must be an ISO-8601 date' })
+  @IsIsoDateTime()
   from?: Date;
   @ApiPropertyOptional({ description: 'Cases first seen before this time' })
   @IsOptional()
-  @Type(() => Date)
-  @IsDate({ message: 'to must be an ISO-8601 date' })
+  @IsIsoDateTime()
   to?: Date;
 }
 
