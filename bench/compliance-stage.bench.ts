@@ -30,6 +30,7 @@ import {
 } from '../src/compliance/testing/stored-event-seed';
 import { cpuBetween, cpuSeconds, loadAverage } from '../src/compliance/testing/cpu-usage';
 import { StageHandlers } from '../src/pipeline/stage-handler';
+import { loadConfig } from '../src/config/app-config';
 
 interface Options {
   events: number;
@@ -78,7 +79,9 @@ async function main(): Promise<void> {
     await ds.query('VACUUM ANALYZE');
 
     const rules = new ActiveRules(new RuleStore(ds));
-    const stage = new ComplianceStage(new ComplianceStateStore(ds), rules, new StageHandlers());
+    const stage = new ComplianceStage(new ComplianceStateStore(ds), rules, new StageHandlers(), {
+      rules: loadConfig({}).rules,
+    });
     const active = await rules.get();
     console.log(`rules: ${active.rules.rules.length} enabled`);
 

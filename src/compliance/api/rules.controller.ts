@@ -92,6 +92,17 @@ export class RulesController {
     return this.rules.get(p.ruleId);
   }
 
+  @Get(':ruleId/health')
+  @Roles(...READERS)
+  @ApiOperation({
+    summary:
+      'Rule health: recent batches in which the rule spent more than its evaluation budget (RULE_BUDGET_MS_PER_BATCH) and was skipped for the rest of the batch',
+  })
+  @ApiNotFoundResponse({ description: 'No such rule' })
+  health(@Param() p: RuleIdParam) {
+    return this.rules.health(p.ruleId);
+  }
+
   @Put(':ruleId')
   @Roles(...WRITERS)
   @ApiOperation({
