@@ -61,7 +61,7 @@ export class AppModule {
         AdminModule,
         IngestionModule,
         MlModule.register(config),
-        ComplianceModule,
+        ComplianceModule.register(config),
         ViolationsModule,
         AlertingModule.register(config),
         CacheModule,

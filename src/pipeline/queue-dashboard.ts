@@ -10,6 +10,7 @@ import { AppConfig } from '../config/app-config';
 import { requestIdOf } from '../common/http/request-id';
 import { JwtStrategy } from '../security/auth/jwt.strategy';
 import { Role } from '../security/roles';
+import { BACKTEST_QUEUE } from '../compliance/backtest/backtest.constants';
 import { MAINTENANCE_QUEUE } from './maintenance.constants';
 import { ALL_QUEUES } from './pipeline.constants';
 
@@ -25,7 +26,7 @@ const DASHBOARD_ROLES = [Role.Operator, Role.Admin];
 export function mountQueueDashboard(app: INestApplication, config: AppConfig): void {
   const adapter = new ExpressAdapter();
   adapter.setBasePath(QUEUE_DASHBOARD_PATH);
-  const queues = [...ALL_QUEUES, MAINTENANCE_QUEUE].map((name) => app.get<Queue>(getQueueToken(name), { strict: false }));
+  const queues = [...ALL_QUEUES, MAINTENANCE_QUEUE, BACKTEST_QUEUE].map((name) => app.get<Queue>(getQueueToken(name), { strict: false }));
   createBullBoard({
     queues: queues.map((queue) => new BullMQAdapter(queue, { readOnlyMode: true })),
     serverAdapter: adapter,
