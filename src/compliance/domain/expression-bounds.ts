@@ -27,6 +27,20 @@ export const MAX_COMPREHENSION_NESTING = 1;
  */
 export const PARSER_LIMITS = { maxAstNodes: 2000, maxDepth: 64, maxListElements: 200 } as const;
 
+/**
+ * Functions of the CEL library a rule may not call. `split` turns one text into a list as long as the
+ * text: a comprehension over `"<1000 characters>".split("")` whose body splits another such text builds
+ * a million values per evaluation without nesting comprehensions. Without it, a comprehension's range is
+ * a list literal (at most 200 elements), a list from the event or state, or a concatenation of those,
+ * all bounded by the other limits or by what ingestion accepts.
+ */
+export const UNAVAILABLE_FUNCTIONS: ReadonlyMap<string, string> = new Map([
+  [
+    'split',
+    'split() is not available in rules: it turns a text into a list of any length, which a comprehension then multiplies (use contains, startsWith, endsWith or matches)',
+  ],
+]);
+
 export const COMPREHENSION_MACROS: ReadonlySet<string> = new Set([
   'map',
   'filter',
@@ -39,6 +53,8 @@ export interface ExpressionShape {
   nodes: number;
   depth: number;
   comprehensionNesting: number;
+  /** Unavailable functions the expression calls (see UNAVAILABLE_FUNCTIONS). */
+  unavailable: string[];
 }
 
 function isNode(x: unknown): x is ASTNode {
@@ -68,6 +84,7 @@ export function measureExpression(root: ASTNode): ExpressionShape {
   let nodes = 0;
   let depth = 0;
   let comprehensionNesting = 0;
+  const unavailable = new Set<string>();
   const stack: Array<{ node: ASTNode; depth: number; comprehensions: number }> = [
     { node: root, depth: 1, comprehensions: 0 },
   ];
@@ -75,6 +92,9 @@ export function measureExpression(root: ASTNode): ExpressionShape {
     const { node, depth: d, comprehensions } = stack.pop()!;
     nodes++;
     if (d > depth) depth = d;
+    if ((node.op === 'rcall' || node.op === 'call') && UNAVAILABLE_FUNCTIONS.has(node.args[0] as string)) {
+      unavailable.add(node.args[0] as string);
+    }
     if (comprehensions > comprehensionNesting) comprehensionNesting = comprehensions;
     if (isComprehension(node)) {
       // The range (receiver) is evaluated once, outside the loop: a chain l.map(..).filter(..) adds up,
@@ -88,12 +108,12 @@ export function measureExpression(root: ASTNode): ExpressionShape {
     }
     for (const child of children(node)) stack.push({ node: child, depth: d + 1, comprehensions });
   }
-  return { nodes, depth, comprehensionNesting };
+  return { nodes, depth, comprehensionNesting, unavailable: [...unavailable] };
 }
 
 /** The bounds an expression breaks, each as a sentence naming the bound; empty when within them. */
 export function boundViolations(shape: ExpressionShape): string[] {
-  const problems: string[] = [];
+  const problems: string[] = shape.unavailable.map((name) => UNAVAILABLE_FUNCTIONS.get(name)!);
   if (shape.nodes > MAX_EXPRESSION_NODES) {
     problems.push(`the expression has ${shape.nodes} syntax nodes, at most ${MAX_EXPRESSION_NODES}`);
   }

@@ -95,6 +95,14 @@ describe('save-time bounds on rule expressions', () => {
     expect(only(rule('[1, 2].exists(x, [3].all(y, y > x))'))).toHaveLength(1);
   });
 
+  it('refuses split(), which turns a text into a list of any length (a 1000 × 1000 map without nesting)', () => {
+    const text = 'a'.repeat(1000);
+    const errors = only(rule(`"${text}".split("").map(x, "${text}".split("")).size() > 0`));
+    expect(errors).toEqual([
+      expect.stringMatching(/^condition: split\(\) is not available in rules/),
+    ]);
+  });
+
   it('refuses too long, too deep and too large expressions', () => {
     const long = `"${'a'.repeat(MAX_EXPRESSION_LENGTH)}" == ""`;
     expect(only(rule(long))).toEqual([
