@@ -20,6 +20,9 @@ export const MAX_EXPRESSION_NODES = 400;
  */
 export const MAX_COMPREHENSION_NESTING = 1;
 
+/** Most severity overrides on one rule (each is an expression a finding evaluates). */
+export const MAX_SEVERITY_OVERRIDES = 8;
+
 /**
  * Limits handed to the CEL parser itself. They sit above the bounds above, so an expression between
  * the two is parsed and then refused with a message naming our bound, while a pathological one (10,000

@@ -27,6 +27,7 @@ import {
   MAX_EXPRESSION_DEPTH,
   MAX_EXPRESSION_LENGTH,
   MAX_EXPRESSION_NODES,
+  MAX_SEVERITY_OVERRIDES,
   measureExpression,
   PARSER_LIMITS,
 } from './expression-bounds';
@@ -560,6 +561,11 @@ export class RuleLanguage {
     if (draft.findingSeverityOverride !== undefined) {
       if (!Array.isArray(draft.findingSeverityOverride)) {
         err('findingSeverityOverride', 'findingSeverityOverride must be a list of {when, severity}');
+      } else if (draft.findingSeverityOverride.length > MAX_SEVERITY_OVERRIDES) {
+        err(
+          'findingSeverityOverride',
+          `findingSeverityOverride has ${draft.findingSeverityOverride.length} entries, at most ${MAX_SEVERITY_OVERRIDES}`,
+        );
       } else {
         draft.findingSeverityOverride.forEach((o, i) => {
           const field = `findingSeverityOverride[${i}]`;

@@ -4,6 +4,7 @@ import {
   MAX_EXPRESSION_DEPTH,
   MAX_EXPRESSION_LENGTH,
   MAX_EXPRESSION_NODES,
+  MAX_SEVERITY_OVERRIDES,
 } from './expression-bounds';
 import { cachedPatternCount, PATTERN_CACHE_SIZE, re2Matches } from './re2-matching';
 import type { RuleDefinition } from './rule';
@@ -116,6 +117,14 @@ describe('save-time bounds on rule expressions', () => {
     expect(only(rule(wide, { a: 'x' }))[0]).toMatch(
       new RegExp(`^condition: the expression has \\d+ syntax nodes, at most ${MAX_EXPRESSION_NODES}`),
     );
+  });
+
+  it('bounds the number of severity overrides (each one is evaluated for a finding)', () => {
+    const overrides = Array.from({ length: MAX_SEVERITY_OVERRIDES + 1 }, () => ({ when: 'true', severity: 'low' }));
+    expect(only(rule('true', {}, { findingSeverityOverride: overrides as never }))).toEqual([
+      `findingSeverityOverride: findingSeverityOverride has ${MAX_SEVERITY_OVERRIDES + 1} entries, at most ${MAX_SEVERITY_OVERRIDES}`,
+    ]);
+    expect(only(rule('true', {}, { findingSeverityOverride: overrides.slice(1) as never }))).toEqual([]);
   });
 
   it('bounds the explanation too', () => {
