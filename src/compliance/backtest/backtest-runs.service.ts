@@ -39,6 +39,11 @@ export interface BacktestRunView {
   error: string | null;
 }
 
+/** Finished runs are kept this long (their reports hold sample events of viewers). */
+export const KEEP_RUNS_DAYS = 30;
+/** A run 'running' this long past its time budget is taken over by the next worker. */
+const ABANDONED_MARGIN_MS = 60_000;
+
 /**
  * The compiled thread entry: beside this file once built; from the source tree (tests), the build
  * output's copy.
@@ -69,6 +74,7 @@ export class BacktestRuns {
     const input = await prepareBacktest(request, this.rules, this.store);
     const runId = randomUUID();
     const actor = auditActor(ctx);
+    await this.runs.prune(KEEP_RUNS_DAYS);
     await this.runs.insert(runId, input, actor.actorId);
     await this.audit.append({
       ...actor,
@@ -99,9 +105,10 @@ export class BacktestRuns {
    * failure is a result, not an exception, so the job is not retried.
    */
   async execute(runId: string): Promise<BacktestState | null> {
-    const run = await this.runs.get(runId);
-    if (!run || !(await this.runs.start(runId))) return null;
     const budget = { timeMs: this.config.rules.backtestTimeBudgetMs, memoryMb: this.config.rules.backtestMemoryMb };
+    const run = await this.runs.get(runId);
+    // A run still 'running' well past its time budget was abandoned by a worker that died.
+    if (!run || !(await this.runs.start(runId, budget.timeMs + ABANDONED_MARGIN_MS))) return null;
     let state: BacktestState;
     let outcome: string;
     let error: string | null = null;

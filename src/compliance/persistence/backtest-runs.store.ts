@@ -48,13 +48,28 @@ export class BacktestRunsStore {
     return rows[0] ? toRun(rows[0]) : null;
   }
 
-  /** queued → running; false when the run is unknown or already past it (a duplicate job). */
-  async start(runId: string): Promise<boolean> {
+  /**
+   * queued → running; false when the run is unknown or already past it (a duplicate job). A run left
+   * 'running' longer than `abandonedAfterMs` (its worker died; BullMQ hands the stalled job to another)
+   * is taken over.
+   */
+  async start(runId: string, abandonedAfterMs: number): Promise<boolean> {
     const rows: unknown[] = await this.dataSource.query(
-      `UPDATE compliance_backtest_runs SET state = 'running', started_at = now() WHERE run_id = $1 AND state = 'queued' RETURNING 1`,
-      [runId],
+      `UPDATE compliance_backtest_runs SET state = 'running', started_at = now()
+        WHERE run_id = $1
+          AND (state = 'queued' OR (state = 'running' AND started_at < now() - $2 * interval '1 millisecond'))
+        RETURNING 1`,
+      [runId, abandonedAfterMs],
     );
     return rows.length > 0;
+  }
+
+  /** Forgets finished runs older than `days` (reports hold sample events of viewers). */
+  async prune(days: number): Promise<void> {
+    await this.dataSource.query(
+      `DELETE FROM compliance_backtest_runs WHERE created_at < now() - $1 * interval '1 day' AND state IN ('succeeded', 'failed')`,
+      [days],
+    );
   }
 
   async succeed(runId: string, result: BacktestReport): Promise<void> {
