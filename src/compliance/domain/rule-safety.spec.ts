@@ -8,7 +8,9 @@ import {
 } from './expression-bounds';
 import { cachedPatternCount, PATTERN_CACHE_SIZE, re2Matches } from './re2-matching';
 import type { RuleDefinition } from './rule';
+import { EventDataView } from './rule-context';
 import type { RuleContext } from './rule-language';
+import { makeEvent } from './testing/event-factory';
 
 const language = seedRuleLanguage();
 
@@ -54,6 +56,19 @@ describe('matches() runs on RE2 (linear time, no backtracking)', () => {
     // CEL matches() is a partial match: "b" matches "abc".
     expect(evaluate(rule('params.text.matches("b")', { text: 'abc' }))).toBe(true);
     expect(evaluate(rule('params.text.matches("^b")', { text: 'abc' }))).toBe(false);
+  });
+
+  it('runs on RE2 for an untyped (dyn) receiver too, e.g. a value of the event data', () => {
+    const def = rule('data.params["q"].matches("^(a+)+$")');
+    const compiled = language.compile(def);
+    const on = (q: string) =>
+      compiled.condition({
+        data: new EventDataView(makeEvent('playback.started', { params: { q } })),
+        params: compiled.params,
+      } as RuleContext);
+    // 40 a's and a "!" would backtrack for days on JavaScript's RegExp.
+    expect(on('a'.repeat(40) + '!')).toBe(false);
+    expect(on('aaa')).toBe(true);
   });
 
   it('refuses, at save, a literal pattern RE2 cannot run (backreference, lookaround)', () => {
