@@ -2,8 +2,8 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
  * Rules never stall a process. compliance_rule_health records each batch in which a rule spent more
- * than its evaluation budget and was skipped for the rest of the batch (one row per rule and batch, so
- * a re-run batch records it once). compliance_backtest_runs holds back-test runs: requested through the
+ * than its evaluation budget and was skipped for the rest of the batch, in the compliance stage or a
+ * page of a scheduled check (one row per rule and batch, so a re-run batch records it once). compliance_backtest_runs holds back-test runs: requested through the
  * API (202 with the run id), run by a worker in a thread with a time and memory budget, read back by id.
  */
 export class RuleBudgets1765000000000 implements MigrationInterface {
@@ -16,6 +16,9 @@ export class RuleBudgets1765000000000 implements MigrationInterface {
         rule_id text NOT NULL,
         rule_version integer NOT NULL,
         kind text NOT NULL CHECK (kind IN ('budget_exceeded')),
+        -- 'compliance' (the stage: batch_id is the pipeline batch) or a scheduled task's name (batch_id
+        -- names one page of viewer states the task judged)
+        source text NOT NULL,
         batch_id uuid NOT NULL,
         spent_ms double precision NOT NULL,
         budget_ms integer NOT NULL,

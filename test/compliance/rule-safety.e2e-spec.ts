@@ -62,7 +62,14 @@ describe('rules never stall a process', () => {
       tokenFor(t.app, [Role.Analyst]),
     ]);
   });
-  afterAll(() => t.close());
+  /** Rules this file enabled: disabled again at the end, so other tests' events never meet them. */
+  const created: string[] = [];
+  afterAll(async () => {
+    for (const id of created) {
+      await request(t.http).post(`/api/v1/compliance/rules/${id}/disable`).set(auth(officer)).expect(200);
+    }
+    await t.close();
+  });
 
   /** Playback events stored as reception leaves them (a batch already done: no worker takes it). */
   async function storePlaybacks(count: number, start: Date): Promise<Sequence> {
@@ -89,10 +96,10 @@ describe('rules never stall a process', () => {
   }
 
   it('hostile drafts and a hostile back-test leave /health/live answering (p99 < 100 ms), each ending clearly', async () => {
-    // 20,000 events, half a second apart: about 3 h.
-    const start = new Date(Date.now() - 4 * HOUR);
+    // 20,000 events, half a second apart (about 3 h), 300 days ago: a window no other test reads.
+    const start = new Date(Date.now() - 300 * 24 * HOUR);
     await storePlaybacks(20_000, start);
-    const range = { from: start.toISOString(), to: new Date().toISOString() };
+    const range = { from: start.toISOString(), to: new Date(start.getTime() + 4 * HOUR).toISOString() };
     // The first ten minutes (1,200 events), for the runs that are to finish well within the budget.
     const short = { from: range.from, to: new Date(start.getTime() + HOUR / 6).toISOString() };
 
@@ -110,7 +117,9 @@ describe('rules never stall a process', () => {
 
     try {
       // The regular-expression bomb runs on RE2: saved, and back-tested to the end at once.
-      await request(t.http).post('/api/v1/compliance/rules').set(auth(officer)).send(draft('T-REGEX', REGEX_BOMB)).expect(201);
+      const saved = draft('T-REGEX', REGEX_BOMB);
+      await request(t.http).post('/api/v1/compliance/rules').set(auth(officer)).send(saved).expect(201);
+      created.push(saved.id);
       const regex = await finishedRun(analyst, { draft: draft('T-REGEX', REGEX_BOMB), ...short });
       expect(regex).toMatchObject({ state: 'succeeded', error: null });
       expect(regex.result.draft.total).toBe(0);
@@ -156,6 +165,7 @@ describe('rules never stall a process', () => {
   it('skips a rule over its evaluation budget for the rest of the batch, with a finding naming it; the batch completes', async () => {
     const rule = { ...draft('T-BUDGET', COSTLY), findingSeverityOverride: COSTLIER_OVERRIDES };
     await request(t.http).post('/api/v1/compliance/rules').set(auth(officer)).send(rule).expect(201);
+    created.push(rule.id);
     const s = await storePlaybacks(5, new Date(Date.now() - HOUR));
     const batchId = (
       await ds.query(`SELECT batch_id FROM event_receipts WHERE event_id = $1`, [s.events[0].eventId])
@@ -182,6 +192,7 @@ describe('rules never stall a process', () => {
       items: [
         {
           kind: 'budget_exceeded',
+          source: 'compliance',
           ruleVersion: 1,
           batchId,
           spentMs: expect.any(Number),

@@ -2,7 +2,7 @@ import { seedRuleLanguage } from '../rule-packs';
 import { ComplianceEvaluator } from './compliance-evaluator';
 import type { RuleDefinition } from './rule';
 import { RuleBudget } from './rule-budget';
-import { RuleSet } from './rule-set';
+import { holds, RuleSet, type RuleEvaluationError } from './rule-set';
 import { makeEvent } from './testing/event-factory';
 import type { ActorState, ViewerState } from './viewer-state';
 
@@ -79,5 +79,35 @@ describe('ComplianceEvaluator with a budget', () => {
     const roomy = new ComplianceEvaluator(set).evaluateBatch(events, none, { budget: new RuleBudget(60_000) });
     expect(roomy.findings).toHaveLength(20);
     expect(roomy.overBudget).toEqual([]);
+  });
+});
+
+describe('holds() with a budget (the scheduled checks judge pages of viewer states through it)', () => {
+  it('stops evaluating a rule once it is past its budget', () => {
+    const language = seedRuleLanguage();
+    const rule = language.compile({
+      id: 'SCHED-01',
+      version: 3,
+      framework: 'GDPR',
+      reference: 'GDPR Art. 33(1)',
+      severity: 'high',
+      title: 'Always',
+      description: 'Test rule: every breach.',
+      remediation: 'Nothing to do.',
+      triggers: ['schedule.breach_notification'],
+      condition: 'true',
+    });
+    let t = 0;
+    const budget = new RuleBudget(12, () => (t += 5));
+    const errors: RuleEvaluationError[] = [];
+    const results = Array.from({ length: 10 }, () =>
+      holds(rule, { params: rule.params } as never, { userId: 'u-1', eventId: null }, errors, budget),
+    );
+    // 5, 10, 15 ms: the third evaluation goes over 12, the seven after it are skipped.
+    expect(results).toEqual([true, true, true, false, false, false, false, false, false, false]);
+    expect(budget.overruns()).toEqual([
+      { ruleId: 'SCHED-01', ruleVersion: 3, spentMs: 15, budgetMs: 12, evaluations: 3, skipped: 7 },
+    ]);
+    expect(errors).toEqual([]);
   });
 });

@@ -375,13 +375,19 @@ export class ComplianceStateStore {
 
   /**
    * Records the rules that went over their evaluation budget in a batch (rule health, read through the
-   * rules API). Once per rule and batch: a re-run batch does not record it twice.
+   * rules API). Once per rule and batch: a re-run batch does not record it twice. `source`: the stage,
+   * or the scheduled task whose page of viewer states `batchId` names.
    */
-  async recordBudgetOverruns(tx: Sql, batchId: string, overruns: readonly BudgetOverrun[]): Promise<void> {
+  async recordBudgetOverruns(
+    tx: Sql,
+    batchId: string,
+    overruns: readonly BudgetOverrun[],
+    source = 'compliance',
+  ): Promise<void> {
     if (overruns.length === 0) return;
     await tx.query(
-      `INSERT INTO compliance_rule_health (rule_id, rule_version, kind, batch_id, spent_ms, budget_ms, evaluations, skipped)
-       SELECT u.rule_id, u.rule_version, 'budget_exceeded', $1, u.spent_ms, u.budget_ms, u.evaluations, u.skipped
+      `INSERT INTO compliance_rule_health (rule_id, rule_version, kind, source, batch_id, spent_ms, budget_ms, evaluations, skipped)
+       SELECT u.rule_id, u.rule_version, 'budget_exceeded', $8, $1, u.spent_ms, u.budget_ms, u.evaluations, u.skipped
          FROM unnest($2::text[], $3::int[], $4::float8[], $5::int[], $6::int[], $7::int[])
               AS u(rule_id, rule_version, spent_ms, budget_ms, evaluations, skipped)
        ON CONFLICT (rule_id, batch_id, kind) DO NOTHING`,
@@ -393,6 +399,7 @@ export class ComplianceStateStore {
         overruns.map((o) => o.budgetMs),
         overruns.map((o) => o.evaluations),
         overruns.map((o) => o.skipped),
+        source,
       ],
     );
   }

@@ -33,6 +33,8 @@ export interface RuleSummary {
 /** A batch in which the rule spent more than its evaluation budget and was skipped for the rest of it. */
 export interface RuleHealthRecord {
   kind: 'budget_exceeded';
+  /** 'compliance' (the stage; batchId is the pipeline batch) or the scheduled task (batchId: one page). */
+  source: string;
   ruleVersion: number;
   batchId: string;
   spentMs: number;
@@ -167,6 +169,7 @@ export class RuleStore {
   async health(ruleId: string, limit: number): Promise<RuleHealthRecord[]> {
     const rows: Array<{
       kind: 'budget_exceeded';
+      source: string;
       rule_version: number;
       batch_id: string;
       spent_ms: number;
@@ -175,12 +178,13 @@ export class RuleStore {
       skipped: number;
       occurred_at: Date;
     }> = await this.dataSource.query(
-      `SELECT kind, rule_version, batch_id, spent_ms, budget_ms, evaluations, skipped, occurred_at
+      `SELECT kind, source, rule_version, batch_id, spent_ms, budget_ms, evaluations, skipped, occurred_at
          FROM compliance_rule_health WHERE rule_id = $1 ORDER BY occurred_at DESC, id DESC LIMIT $2`,
       [ruleId, limit],
     );
     return rows.map((r) => ({
       kind: r.kind,
+      source: r.source,
       ruleVersion: r.rule_version,
       batchId: r.batch_id,
       spentMs: Number(r.spent_ms),
