@@ -213,3 +213,28 @@ describe('rules never stall a process', () => {
     await request(t.http).get('/api/v1/compliance/rules/NO-SUCH-RULE/health').set(auth(analyst)).expect(404);
   });
 });
+
+describe('back-tests waiting for a worker', () => {
+  let t: TestApp;
+
+  // 'api': no worker here, so runs stay queued.
+  beforeAll(async () => {
+    t = await bootTestApp({ APP_ROLE: 'api' });
+  });
+  afterAll(() => t.close());
+
+  it('lets one person have at most 3 unfinished back-tests (429 after), others are not held back', async () => {
+    const [analyst, other] = await Promise.all([tokenFor(t.app, [Role.Analyst]), tokenFor(t.app, [Role.Analyst])]);
+    const body = {
+      draft: draft('T-QUEUE', 'data.contentId == "x"'),
+      from: new Date(Date.now() - HOUR).toISOString(),
+      to: new Date().toISOString(),
+    };
+    const post = (token: string) =>
+      request(t.http).post('/api/v1/compliance/rules/backtest').set('Authorization', `Bearer ${token}`).send(body);
+    for (let i = 0; i < 3; i++) expect((await post(analyst).expect(202)).body.state).toBe('queued');
+    const refused = await post(analyst).expect(429);
+    expect(refused.body.message).toBe('you have 3 back-tests queued or running; wait for one to finish');
+    await post(other).expect(202);
+  });
+});

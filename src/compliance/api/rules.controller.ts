@@ -8,6 +8,7 @@ import {
   ApiOkResponse,
   ApiOperation,
   ApiTags,
+  ApiTooManyRequestsResponse,
 } from '@nestjs/swagger';
 import { Roles } from '../../security/auth.decorators';
 import { Ctx, RequestContext } from '../../security/principal';
@@ -68,6 +69,7 @@ export class RulesController {
       'Queue a back-test: what a draft rule would have flagged on stored events in [from, to), against the current version (counts by day, samples, findings appearing and disappearing). Answers 202 with a run id at once; a worker runs it with a time and memory budget; GET /compliance/rules/backtest/{runId} returns its state and report. Changes no rule or finding (the run is audited).',
   })
   @ApiAcceptedResponse({ description: 'The run, state "queued": poll GET /compliance/rules/backtest/{runId}' })
+  @ApiTooManyRequestsResponse({ description: 'The caller already has 3 back-tests queued or running' })
   @ApiBadRequestResponse({
     description: 'details name each problem (range, draft.<field>: shape, CEL syntax or types, expression bounds)',
   })

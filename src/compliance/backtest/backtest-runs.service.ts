@@ -4,7 +4,7 @@
  * the report or a clear error; GET reads the run back. A draft's expressions never run in the API process.
  */
 import { InjectQueue } from '@nestjs/bullmq';
-import { Inject, Injectable, Logger, NotFoundException } from '@nestjs/common';
+import { HttpException, HttpStatus, Inject, Injectable, Logger, NotFoundException } from '@nestjs/common';
 import type { Queue } from 'bullmq';
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
@@ -39,6 +39,11 @@ export interface BacktestRunView {
   error: string | null;
 }
 
+/**
+ * Unfinished runs one person may have: the worker runs back-tests one at a time, and a queue filled by
+ * one caller would delay everyone else's.
+ */
+export const MAX_UNFINISHED_RUNS_PER_REQUESTER = 3;
 /** Finished runs are kept this long (their reports hold sample events of viewers). */
 export const KEEP_RUNS_DAYS = 30;
 /** A run 'running' this long past its time budget is taken over by the next worker. */
@@ -74,6 +79,12 @@ export class BacktestRuns {
     const input = await prepareBacktest(request, this.rules, this.store);
     const runId = randomUUID();
     const actor = auditActor(ctx);
+    if ((await this.runs.unfinishedOf(actor.actorId)) >= MAX_UNFINISHED_RUNS_PER_REQUESTER) {
+      throw new HttpException(
+        `you have ${MAX_UNFINISHED_RUNS_PER_REQUESTER} back-tests queued or running; wait for one to finish`,
+        HttpStatus.TOO_MANY_REQUESTS,
+      );
+    }
     await this.runs.prune(KEEP_RUNS_DAYS);
     await this.runs.insert(runId, input, actor.actorId);
     await this.audit.append({

@@ -41,6 +41,16 @@ export class BacktestRunsStore {
     );
   }
 
+  /** Runs of one requester not finished yet (queued or running). */
+  async unfinishedOf(requestedBy: string | null): Promise<number> {
+    const [row] = await this.dataSource.query(
+      `SELECT count(*)::int AS n FROM compliance_backtest_runs
+        WHERE requested_by IS NOT DISTINCT FROM $1 AND state IN ('queued', 'running')`,
+      [requestedBy],
+    );
+    return row.n;
+  }
+
   async get(runId: string): Promise<BacktestRun | null> {
     const rows: RunRow[] = await this.dataSource.query(`SELECT * FROM compliance_backtest_runs WHERE run_id = $1`, [
       runId,
