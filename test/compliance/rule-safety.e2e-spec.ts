@@ -162,6 +162,27 @@ describe('rules never stall a process', () => {
     expect(p99).toBeLessThan(100);
   });
 
+  it('refuses at save a pattern RE2 cannot run, and a parameter typed as an Object.prototype member, naming the field', async () => {
+    const lookahead = await request(t.http)
+      .post('/api/v1/compliance/rules')
+      .set(auth(officer))
+      .send(draft('T-LOOKAHEAD', 'data.contentId.matches("^(?=c-)c")'))
+      .expect(400);
+    expect(lookahead.body.details).toEqual([
+      { field: 'condition', problems: [expect.stringMatching(/^matches\(\): invalid regular expression .*RE2/)] },
+    ]);
+    for (const type of ['constructor', 'toString']) {
+      const typed = await request(t.http)
+        .post('/api/v1/compliance/rules')
+        .set(auth(officer))
+        .send({ ...draft('T-PARAM', 'true'), parameters: { limit: { type, default: 1, description: 'A limit.' } } })
+        .expect(400);
+      expect(typed.body.details).toEqual([
+        { field: 'parameters.limit', problems: ['type must be number, boolean, string, list or map'] },
+      ]);
+    }
+  });
+
   it('skips a rule over its evaluation budget for the rest of the batch, with a finding naming it; the batch completes', async () => {
     const rule = { ...draft('T-BUDGET', COSTLY), findingSeverityOverride: COSTLIER_OVERRIDES };
     await request(t.http).post('/api/v1/compliance/rules').set(auth(officer)).send(rule).expect(201);
