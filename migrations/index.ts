@@ -7,6 +7,7 @@ import { MlState1764547200000 } from './1764547200000-MlState';
 import { ComplianceState1764590400000 } from './1764590400000-ComplianceState';
 import { AnalyticsReporting1764633600000 } from './1764633600000-AnalyticsReporting';
 import { AccumulatingBatches1764720000000 } from './1764720000000-AccumulatingBatches';
+import { RuleBudgets1765000000000 } from './1765000000000-RuleBudgets';
 import { DeliveryResponseBody1765300000000 } from './1765300000000-DeliveryResponseBody';
 
 export const MIGRATIONS = [
@@ -17,5 +18,6 @@ export const MIGRATIONS = [
   ComplianceState1764590400000,
   AnalyticsReporting1764633600000,
   AccumulatingBatches1764720000000,
+  RuleBudgets1765000000000,
   DeliveryResponseBody1765300000000,
 ];

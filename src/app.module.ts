@@ -62,7 +62,7 @@ export class AppModule {
         AdminModule,
         IngestionModule,
         MlModule.register(config),
-        ComplianceModule,
+        ComplianceModule.register(config),
         ViolationsModule,
         AlertingModule.register(config),
         CacheModule,

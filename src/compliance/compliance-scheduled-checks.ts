@@ -1,9 +1,14 @@
-import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
+import type { AppConfig } from '../config/app-config';
+import { APP_CONFIG } from '../config/config.module';
 import { ScheduledTasks } from '../pipeline/scheduled-tasks';
 import { dsrSubjectsOf, findOverdue } from './domain/deadlines';
 import { findRetentionBreaches, retentionAnchorsOf } from './domain/retention';
 import type { Finding } from './domain/rule';
+import { RuleBudget } from './domain/rule-budget';
+import { complianceMetrics } from './compliance-metrics';
 import type { RuleEvaluationError } from './domain/rule-set';
 import { findBreachNotificationLapses, findErasureNoticeLapses } from './domain/scheduled-checks';
 import type { ViewerState } from './domain/viewer-state';
@@ -48,6 +53,7 @@ export class ComplianceScheduledChecks implements OnModuleInit {
     private readonly store: ComplianceStateStore,
     private readonly rules: ActiveRules,
     private readonly tasks: ScheduledTasks,
+    @Inject(APP_CONFIG) private readonly config: Pick<AppConfig, 'rules'>,
   ) {}
 
   onModuleInit(): void {
@@ -83,8 +89,9 @@ export class ComplianceScheduledChecks implements OnModuleInit {
           const subjects = states
             .flatMap(dsrSubjectsOf)
             .filter((s) => s.request.completedAt === null && s.request.refusedAt === null);
-          const findings = findOverdue(subjects, now, active.rules, errors);
-          const inserted = await this.record(run, states.length, findings, errors, active);
+          const budget = this.budget();
+          const findings = findOverdue(subjects, now, active.rules, errors, budget);
+          const inserted = await this.record(run, states.length, findings, errors, active, budget);
           // A deadline finding's key is `<rule>@<version>:<subjectKey>` with subjectKey `<user>:dsr:<request>`.
           const requestOf = new Map(
             subjects.map((s) => [`${s.userId}:dsr:${s.request.requestId}`, s.request.requestId]),
@@ -112,8 +119,9 @@ export class ComplianceScheduledChecks implements OnModuleInit {
           ),
         async (states) => {
           const errors: RuleEvaluationError[] = [];
-          const findings = findBreachNotificationLapses(states, now, active.rules, errors);
-          await this.record(run, states.length, findings, errors, active);
+          const budget = this.budget();
+          const findings = findBreachNotificationLapses(states, now, active.rules, errors, budget);
+          await this.record(run, states.length, findings, errors, active, budget);
         },
       );
     }
@@ -138,6 +146,7 @@ export class ComplianceScheduledChecks implements OnModuleInit {
         async (states) => {
           const errors: RuleEvaluationError[] = [];
           const byId = new Map(states.map((s) => [s.userId, s]));
+          const budget = this.budget();
           // No legal-hold register exists yet: every category counts as not held (see the report).
           const findings = [
             ...(retention
@@ -147,11 +156,12 @@ export class ComplianceScheduledChecks implements OnModuleInit {
                   active.rules,
                   byId,
                   errors,
+                  budget,
                 )
               : []),
-            ...(notices ? findErasureNoticeLapses(states, now, active.rules, errors) : []),
+            ...(notices ? findErasureNoticeLapses(states, now, active.rules, errors, budget) : []),
           ];
-          await this.record(run, states.length, findings, errors, active);
+          await this.record(run, states.length, findings, errors, active, budget);
         },
       );
     }
@@ -185,8 +195,19 @@ export class ComplianceScheduledChecks implements OnModuleInit {
     findings: Finding[],
     errors: RuleEvaluationError[],
     active: ActiveRuleSet,
+    budget: RuleBudget,
   ): Promise<Set<string>> {
     run.viewersChecked += viewers;
+    const overruns = budget.overruns();
+    if (overruns.length > 0) {
+      // Skipped for the rest of this page, not failed: the next page and the next tick judge them again.
+      this.logger.warn(
+        { task: run.task, overBudget: overruns },
+        'rules over their evaluation budget were skipped for the rest of the page',
+      );
+      await this.store.recordBudgetOverruns(this.dataSource, randomUUID(), overruns, run.task);
+      for (const o of overruns) complianceMetrics.ruleBudgetExceeded.inc({ rule: o.ruleId });
+    }
     run.findings += findings.length;
     run.errors += errors.length;
     if (errors.length > 0)
@@ -197,6 +218,11 @@ export class ComplianceScheduledChecks implements OnModuleInit {
     );
     run.inserted += inserted.length;
     return new Set(inserted);
+  }
+
+  /** One budget per page of viewer states: a page is the scheduled checks' batch. */
+  private budget(): RuleBudget {
+    return new RuleBudget(this.config.rules.budgetMsPerBatch);
   }
 
   private newRun(task: string, now: Date): ScheduledCheckRun {

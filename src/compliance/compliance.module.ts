@@ -1,11 +1,17 @@
-import { Module } from '@nestjs/common';
+import { BullModule } from '@nestjs/bullmq';
+import { DynamicModule, Module, Provider } from '@nestjs/common';
+import { AppConfig } from '../config/app-config';
 import { DatabaseModule } from '../database/database.module';
+import { runsWorkers } from '../pipeline/pipeline.module';
 import { SecurityModule } from '../security/security.module';
 import { RulesController } from './api/rules.controller';
 import { ViewersController } from './api/viewers.controller';
-import { BacktestService } from './backtest/backtest.service';
+import { BacktestRuns } from './backtest/backtest-runs.service';
+import { BACKTEST_JOB_OPTIONS, BACKTEST_QUEUE } from './backtest/backtest.constants';
+import { BacktestProcessor } from './backtest/backtest.processor';
 import { ComplianceScheduledChecks } from './compliance-scheduled-checks';
 import { ComplianceStage } from './compliance.stage';
+import { BacktestRunsStore } from './persistence/backtest-runs.store';
 import { ComplianceStateStore } from './persistence/compliance-state.store';
 import { ActiveRules } from './rules/active-rules';
 import { RuleStore } from './rules/rule-store';
@@ -15,20 +21,33 @@ import { ViewerRecordsService } from './viewers/viewer-records.service';
 /**
  * Stage 2 of the pipeline (rules over events and viewer state), the time-driven checks, the rules API
  * with back-testing, and the viewer ledger API. The stage and the schedules register themselves with
- * the pipeline's registries (StageHandlers, ScheduledTasks); nothing else is exported.
+ * the pipeline (its stage handler, found by @HandlesStage, and ScheduledTasks); nothing else is exported. Back-tests run on
+ * the `compliance-backtest` queue, worked only where APP_ROLE runs workers, never in the API process.
  */
-@Module({
-  imports: [DatabaseModule, SecurityModule],
-  controllers: [RulesController, ViewersController],
-  providers: [
-    ComplianceStateStore,
-    RuleStore,
-    ActiveRules,
-    ComplianceStage,
-    ComplianceScheduledChecks,
-    RulesService,
-    BacktestService,
-    ViewerRecordsService,
-  ],
-})
-export class ComplianceModule {}
+@Module({})
+export class ComplianceModule {
+  static register(config: AppConfig): DynamicModule {
+    const workers: Provider[] = runsWorkers(config) ? [BacktestProcessor] : [];
+    return {
+      module: ComplianceModule,
+      imports: [
+        DatabaseModule,
+        SecurityModule,
+        BullModule.registerQueue({ name: BACKTEST_QUEUE, defaultJobOptions: BACKTEST_JOB_OPTIONS }),
+      ],
+      controllers: [RulesController, ViewersController],
+      providers: [
+        ComplianceStateStore,
+        RuleStore,
+        ActiveRules,
+        ComplianceStage,
+        ComplianceScheduledChecks,
+        RulesService,
+        BacktestRunsStore,
+        BacktestRuns,
+        ViewerRecordsService,
+        ...workers,
+      ],
+    };
+  }
+}

@@ -1,6 +1,10 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import type { AppConfig } from '../config/app-config';
+import { APP_CONFIG } from '../config/config.module';
+import { complianceMetrics } from './compliance-metrics';
 import { HandlesStage, StageHandler } from '../pipeline/stage-handler';
 import type { ComplianceEvent } from './domain/compliance-event';
+import { RuleBudget } from './domain/rule-budget';
 import { applyActorEventInPlace, tracksActor } from './domain/viewer-state-reducer';
 import { emptyActorState, type ActorState } from './domain/viewer-state';
 import {
@@ -38,6 +42,7 @@ export class ComplianceStage implements StageHandler {
   constructor(
     private readonly store: ComplianceStateStore,
     private readonly rules: ActiveRules,
+    @Inject(APP_CONFIG) private readonly config: Pick<AppConfig, 'rules'>,
   ) {}
 
   async handle(batchId: string): Promise<void> {
@@ -67,11 +72,20 @@ export class ComplianceStage implements StageHandler {
       // sections still identical to what was read need no writing back. Actor windows were parsed for this
       // batch alone and are updated in place (a transaction retried after a deadlock reads them again).
       const actors = attempt === 1 ? batch.actors : await this.store.readActorStates(tx, events);
+      // A fresh budget per attempt: a retried transaction evaluates the batch again from the start.
+      const budget = new RuleBudget(this.config.rules.budgetMsPerBatch);
       const result = active.evaluator.evaluateBatch(
         events,
         { viewers: locked.viewers, actors },
-        { reuseLoadedActors: true },
+        { reuseLoadedActors: true, budget },
       );
+      if (result.overBudget.length > 0) {
+        // Skipped, not failed: a retry would spend the same time again. Recorded below with the batch.
+        this.logger.warn(
+          { batchId, overBudget: result.overBudget },
+          'rules over their evaluation budget were skipped for the rest of the batch',
+        );
+      }
       if (result.errors.length > 0) {
         this.logger.warn(
           { batchId, errors: result.errors.slice(0, 5), count: result.errors.length },
@@ -88,10 +102,12 @@ export class ComplianceStage implements StageHandler {
         rule: active.rules.get(finding.ruleId)?.def,
       }));
       const inserted = await this.store.writeBatch(tx, { batchId, viewers, events, findings });
+      await this.store.recordBudgetOverruns(tx, batchId, result.overBudget);
       await this.store.upsertRequests(tx, events, result.viewers, active.rules.reference, new Date());
       await this.store.upsertProfiles(tx, events, result.viewers);
       // Last, so the actors' rows are locked only until the commit that follows.
       await this.store.mergeActorStates(tx, actorDeltas(events));
+      for (const o of result.overBudget) complianceMetrics.ruleBudgetExceeded.inc({ rule: o.ruleId });
       return { applied: true, events: events.length, findings: findings.length, newFindings: inserted };
     });
   }

@@ -78,6 +78,15 @@ export interface AppConfig {
     /** Cron pattern for scheduled retraining (an inactive candidate model); undefined = only on request. */
     trainingCron: string | undefined;
   };
+  /** Budgets that keep a costly rule from stalling a process. */
+  rules: {
+    /** Evaluation time one rule may spend on one compliance batch before it is skipped for the rest of it. */
+    budgetMsPerBatch: number;
+    /** Wall-clock time of one back-test run (its worker thread is terminated past it). */
+    backtestTimeBudgetMs: number;
+    /** Heap of one back-test's worker thread, in MB. */
+    backtestMemoryMb: number;
+  };
 }
 
 export class ConfigError extends Error {
@@ -174,6 +183,11 @@ export function loadConfig(env: Env = process.env): AppConfig {
       snapshotIntervalMinutes: read.integer('ML_SNAPSHOT_INTERVAL_MINUTES', 15, 1, 1440),
       stateTtlDays: read.integer('ML_STATE_TTL_DAYS', 30, 1, 365),
       trainingCron: read.string('ML_TRAINING_CRON', '') || undefined,
+    },
+    rules: {
+      budgetMsPerBatch: read.integer('RULE_BUDGET_MS_PER_BATCH', 1000, 1, 600_000),
+      backtestTimeBudgetMs: read.integer('BACKTEST_TIME_BUDGET_MS', 120_000, 10, 3_600_000),
+      backtestMemoryMb: read.integer('BACKTEST_MEMORY_MB', 256, 32, 16_384),
     },
   };
   if (config.ml.trainingCron !== undefined && !/^\S+( \S+){4,5}$/.test(config.ml.trainingCron)) {

@@ -19,8 +19,8 @@ import { RiskFactorStore } from './state/risk-factor-store';
 
 /**
  * Stage 3 of the pipeline (rolling risk factors, scoring with the active model, anomaly findings), the
- * model registry with queued training and audited activation, and the risk API. The stage registers
- * itself with StageHandlers; training runs on the `ml-training` queue, worked only where APP_ROLE runs
+ * model registry with queued training and audited activation, and the risk API. The stage is declared
+ * with @HandlesStage; training runs on the `ml-training` queue, worked only where APP_ROLE runs
  * workers. MlFeedback is exported: other modules record labels for the evaluation through it.
  */
 @Module({})

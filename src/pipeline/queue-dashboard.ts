@@ -11,6 +11,7 @@ import { toErrorBody } from '../common/http/http-exception.filter';
 import { requestIdOf } from '../common/http/request-id';
 import { INVALID_TOKEN, JwtStrategy } from '../security/auth/jwt.strategy';
 import { Role } from '../security/roles';
+import { BACKTEST_QUEUE } from '../compliance/backtest/backtest.constants';
 import { MAINTENANCE_QUEUE } from './maintenance.constants';
 import { ALL_QUEUES } from './pipeline.constants';
 
@@ -33,7 +34,7 @@ const READ_METHODS = new Set(['GET', 'HEAD']);
 export function mountQueueDashboard(app: INestApplication, config: AppConfig): void {
   const adapter = new ExpressAdapter();
   adapter.setBasePath(QUEUE_DASHBOARD_PATH);
-  const queues = [...ALL_QUEUES, MAINTENANCE_QUEUE].map((name) => app.get<Queue>(getQueueToken(name), { strict: false }));
+  const queues = [...ALL_QUEUES, MAINTENANCE_QUEUE, BACKTEST_QUEUE].map((name) => app.get<Queue>(getQueueToken(name), { strict: false }));
   createBullBoard({
     queues: queues.map((queue) => new BullMQAdapter(queue, { readOnlyMode: true })),
     serverAdapter: adapter,

@@ -3,7 +3,7 @@ import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { SEED_RULES } from '../../src/compliance/rule-packs';
 import { Role } from '../../src/security/roles';
-import { bootTestApp, TestApp } from '../support/test-app';
+import { bootTestApp, TestApp, waitFor } from '../support/test-app';
 import { tokenFor } from '../support/users';
 import {
   afterCompliance,
@@ -42,6 +42,26 @@ describe('compliance rules API, back-testing and the viewer ledger', () => {
   let analyst: string;
   let auditor: string;
   const auth = (token: string) => ({ Authorization: `Bearer ${token}` });
+  /** Queues a back-test (202 with a run id) and waits for the worker to finish it. */
+  const backtest = async (token: string, body: object) => {
+    const queued = await request(t.http)
+      .post('/api/v1/compliance/rules/backtest')
+      .set(auth(token))
+      .send(body)
+      .expect(202);
+    expect(queued.body).toMatchObject({ runId: expect.any(String), state: 'queued', result: null });
+    return waitFor(
+      async () =>
+        (
+          await request(t.http)
+            .get(`/api/v1/compliance/rules/backtest/${queued.body.runId}`)
+            .set(auth(token))
+            .expect(200)
+        ).body,
+      (run) => run.state === 'succeeded' || run.state === 'failed',
+      { timeoutMs: 30_000 },
+    );
+  };
 
   beforeAll(async () => {
     t = await bootTestApp({ APP_ROLE: 'all' });
@@ -335,21 +355,23 @@ describe('compliance rules API, back-testing and the viewer ledger', () => {
     const before = await counts();
     // The range starts after the withdrawals: state is rebuilt from each viewer's earlier events.
     const from = new Date(start.getTime() + 2 * HOUR);
-    const res = await request(t.http)
-      .post('/api/v1/compliance/rules/backtest')
-      .set(auth(analyst))
-      .send({ draft, from: from.toISOString(), to: new Date().toISOString() })
-      .expect(200);
+    const run = await backtest(analyst, { draft, from: from.toISOString(), to: new Date().toISOString() });
+    expect(run).toMatchObject({ state: 'succeeded', error: null, ruleId: 'GDPR-01', draftVersion: 2 });
     expect(await counts()).toEqual(before);
     const [audited] = await ds.query(
       `SELECT action, target_id, details FROM audit_log WHERE action = 'compliance.rule.backtested' ORDER BY id DESC LIMIT 1`,
     );
     expect(audited).toMatchObject({
       target_id: 'GDPR-01',
-      details: { draftVersion: 2, comparedWithVersion: 1 },
+      details: { runId: run.runId, draftVersion: 2, comparedWithVersion: 1 },
     });
+    const [finished] = await ds.query(
+      `SELECT details FROM audit_log WHERE action = 'compliance.rule.backtest_finished' AND details->>'runId' = $1`,
+      [run.runId],
+    );
+    expect(finished.details).toMatchObject({ state: 'succeeded', error: null });
 
-    const body = res.body;
+    const body = run.result;
     expect(body.rule).toEqual({ ruleId: 'GDPR-01', draftVersion: 2, comparedWithVersion: 1 });
     expect(body.warmUp.viewers).toBeGreaterThanOrEqual(2);
     const disappeared = body.diff.disappearedSamples.map((f: { userId: string }) => f.userId);
@@ -368,17 +390,13 @@ describe('compliance rules API, back-testing and the viewer ledger', () => {
     );
 
     // A new rule id is compared with nothing; a broken draft is a 400 naming draft.<field>.
-    const fresh = await request(t.http)
-      .post('/api/v1/compliance/rules/backtest')
-      .set(auth(officer))
-      .send({
-        draft: { ...draft, id: `T-NEW-${randomBytes(3).toString('hex')}` },
-        from: from.toISOString(),
-        to: new Date().toISOString(),
-      })
-      .expect(200);
-    expect(fresh.body.current).toBeNull();
-    expect(fresh.body.rule.comparedWithVersion).toBeNull();
+    const fresh = await backtest(officer, {
+      draft: { ...draft, id: `T-NEW-${randomBytes(3).toString('hex')}` },
+      from: from.toISOString(),
+      to: new Date().toISOString(),
+    });
+    expect(fresh.result.current).toBeNull();
+    expect(fresh.result.rule.comparedWithVersion).toBeNull();
     const bad = await request(t.http)
       .post('/api/v1/compliance/rules/backtest')
       .set(auth(officer))
@@ -408,6 +426,13 @@ describe('compliance rules API, back-testing and the viewer ledger', () => {
       .set(auth(auditor))
       .send({ draft, from: from.toISOString(), to: new Date().toISOString() })
       .expect(403);
+    await request(t.http).get(`/api/v1/compliance/rules/backtest/${run.runId}`).set(auth(auditor)).expect(403);
+    await request(t.http)
+      .get('/api/v1/compliance/rules/backtest/00000000-0000-4000-8000-000000000000')
+      .set(auth(analyst))
+      .expect(404);
+    const notId = await request(t.http).get('/api/v1/compliance/rules/backtest/nope').set(auth(analyst)).expect(400);
+    expect(notId.body.details.map((d: { field: string }) => d.field)).toEqual(['runId']);
   });
 
   it("serves a viewer's consent ledger and open requests, auditing each read", async () => {

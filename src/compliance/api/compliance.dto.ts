@@ -16,6 +16,7 @@ import {
   IsObject,
   IsOptional,
   IsString,
+  IsUUID,
   Length,
   Matches,
   Max,
@@ -207,6 +208,12 @@ export class ViewerIdParam {
     message: 'userId must be a pseudonymous id: letters, digits, ".", "_", ":" or "-"',
   })
   userId: string;
+}
+
+export class BacktestRunParam {
+  @ApiProperty({ format: 'uuid', description: 'The run id POST /compliance/rules/backtest answered' })
+  @IsUUID('4', { message: 'runId must be a UUID' })
+  runId: string;
 }
 
 export class RuleIdParam {

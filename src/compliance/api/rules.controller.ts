@@ -1,5 +1,6 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
 import {
+  ApiAcceptedResponse,
   ApiBadRequestResponse,
   ApiBody,
   ApiConflictResponse,
@@ -7,14 +8,16 @@ import {
   ApiOkResponse,
   ApiOperation,
   ApiTags,
+  ApiTooManyRequestsResponse,
 } from '@nestjs/swagger';
 import { Roles } from '../../security/auth.decorators';
 import { Ctx, RequestContext } from '../../security/principal';
 import { Role } from '../../security/roles';
-import { BacktestService } from '../backtest/backtest.service';
+import { BacktestRuns } from '../backtest/backtest-runs.service';
 import { plainDraft, RulesService } from '../rules/rules.service';
 import {
   BacktestDto,
+  BacktestRunParam,
   RULE_EXAMPLE,
   RuleDraftDto,
   RuleIdParam,
@@ -24,13 +27,14 @@ import {
 
 const READERS = [Role.ComplianceOfficer, Role.Admin, Role.Analyst, Role.Auditor];
 const WRITERS = [Role.ComplianceOfficer, Role.Admin];
+const BACKTESTERS = [Role.ComplianceOfficer, Role.Admin, Role.Analyst];
 
 @ApiTags('compliance rules')
 @Controller('compliance/rules')
 export class RulesController {
   constructor(
     private readonly rules: RulesService,
-    private readonly backtests: BacktestService,
+    private readonly backtests: BacktestRuns,
   ) {}
 
   @Get()
@@ -58,11 +62,16 @@ export class RulesController {
   }
 
   @Post('backtest')
-  @HttpCode(200)
-  @Roles(Role.ComplianceOfficer, Role.Admin, Role.Analyst)
+  @HttpCode(202)
+  @Roles(...BACKTESTERS)
   @ApiOperation({
     summary:
-      'What a draft rule would have flagged on stored events in [from, to), against the current version: counts by day, samples, findings appearing and disappearing. Changes nothing (the run is audited).',
+      'Queue a back-test: what a draft rule would have flagged on stored events in [from, to), against the current version (counts by day, samples, findings appearing and disappearing). Answers 202 with a run id at once; a worker runs it with a time and memory budget; GET /compliance/rules/backtest/{runId} returns its state and report. Changes no rule or finding (the run is audited).',
+  })
+  @ApiAcceptedResponse({ description: 'The run, state "queued": poll GET /compliance/rules/backtest/{runId}' })
+  @ApiTooManyRequestsResponse({ description: 'The caller already has 3 back-tests queued or running' })
+  @ApiBadRequestResponse({
+    description: 'details name each problem (range, draft.<field>: shape, CEL syntax or types, expression bounds)',
   })
   @ApiBody({
     type: BacktestDto,
@@ -73,7 +82,7 @@ export class RulesController {
     },
   })
   backtest(@Body() dto: BacktestDto, @Ctx() ctx: RequestContext) {
-    return this.backtests.run(
+    return this.backtests.request(
       {
         draft: plainDraft(dto.draft),
         from: new Date(dto.from),
@@ -84,12 +93,34 @@ export class RulesController {
     );
   }
 
+  @Get('backtest/:runId')
+  @Roles(...BACKTESTERS)
+  @ApiOperation({
+    summary:
+      'A back-test run: state (queued, running, succeeded, failed), the report once it succeeded, or why it failed (e.g. it exceeded its time or memory budget)',
+  })
+  @ApiNotFoundResponse({ description: 'No such run' })
+  backtestRun(@Param() p: BacktestRunParam) {
+    return this.backtests.get(p.runId);
+  }
+
   @Get(':ruleId')
   @Roles(...READERS)
   @ApiOperation({ summary: 'The current version of a rule and the list of all its versions' })
   @ApiNotFoundResponse({ description: 'No such rule' })
   get(@Param() p: RuleIdParam) {
     return this.rules.get(p.ruleId);
+  }
+
+  @Get(':ruleId/health')
+  @Roles(...READERS)
+  @ApiOperation({
+    summary:
+      'Rule health: recent batches in which the rule spent more than its evaluation budget (RULE_BUDGET_MS_PER_BATCH) and was skipped for the rest of the batch',
+  })
+  @ApiNotFoundResponse({ description: 'No such rule' })
+  health(@Param() p: RuleIdParam) {
+    return this.rules.health(p.ruleId);
   }
 
   @Put(':ruleId')

@@ -7,6 +7,7 @@
 import type { ComplianceEvent } from './compliance-event';
 import type { Finding } from './rule';
 import { ActorView, ConsentView, EventDataView, EventView, ReferenceView, ViewerView } from './rule-context';
+import type { BudgetOverrun, RuleBudget } from './rule-budget';
 import type { CompiledRule, RuleContext } from './rule-language';
 import { buildFinding, holds, type RuleEvaluationError, type RuleSet } from './rule-set';
 import { applyActorEventInPlace, applyEventInPlace, tracksActor } from './viewer-state-reducer';
@@ -36,6 +37,8 @@ export interface EvaluationOptions {
    * copy-on-write (to see which sections changed) while updating its own actor copies in place.
    */
   reuseLoadedActors?: boolean;
+  /** Evaluation time per rule for this batch: a rule past it is skipped for the rest of the batch. */
+  budget?: RuleBudget;
 }
 
 export interface BatchEvaluation {
@@ -46,6 +49,8 @@ export interface BatchEvaluation {
   /** Rules whose expression failed at run time on some event (reported, not findings). */
   errors: RuleEvaluationError[];
   evaluations: number;
+  /** Rules skipped for part of the batch because they spent their evaluation budget. */
+  overBudget: BudgetOverrun[];
 }
 
 /** Variables of an event rule; `consent` (the ledger entry for the event's purpose) is read on demand. */
@@ -118,6 +123,7 @@ export function evaluateEventInto(
   rules: { before: readonly CompiledRule[]; after: readonly CompiledRule[] },
   onFinding: (rule: CompiledRule, ctx: RuleContext) => void,
   errors: RuleEvaluationError[],
+  budget?: RuleBudget,
 ): number {
   const viewer = workspace.viewer(event.userId);
   const actor = workspace.actor(event);
@@ -140,9 +146,13 @@ export function evaluateEventInto(
       refView,
     );
     for (const rule of list) {
+      if (budget && !budget.allows(rule)) continue;
       ctx.params = rule.params;
       evaluated++;
+      const started = budget ? budget.now() : 0;
       if (holds(rule, ctx, event, errors)) onFinding(rule, ctx);
+      // The finding's explanation, overrides and state read are the rule's expressions too.
+      if (budget) budget.charge(rule, budget.now() - started);
     }
   };
 
@@ -195,8 +205,16 @@ export class ComplianceEvaluator {
             }),
           ),
         errors,
+        options.budget,
       );
     }
-    return { findings, viewers: workspace.viewers, actors: workspace.actors, errors, evaluations };
+    return {
+      findings,
+      viewers: workspace.viewers,
+      actors: workspace.actors,
+      errors,
+      evaluations,
+      overBudget: options.budget?.overruns() ?? [],
+    };
   }
 }

@@ -6,6 +6,7 @@
  * its condition (typically `request.jurisdiction`, `request.type`, `!request.closed && now > request.due`).
  */
 import type { Finding } from './rule';
+import type { RuleBudget } from './rule-budget';
 import { RequestView, ReferenceView, ViewerView } from './rule-context';
 import { buildFinding, holds, type RuleEvaluationError, type RuleSet } from './rule-set';
 import { DSR_CALENDARS, type DsrCalendar } from './dsr-calendar';
@@ -42,6 +43,7 @@ export function findOverdue(
   now: Date,
   rules: RuleSet,
   errors: RuleEvaluationError[] = [],
+  budget?: RuleBudget,
 ): Finding[] {
   const at = now.getTime();
   const findings: Finding[] = [];
@@ -57,7 +59,7 @@ export function findOverdue(
         ref,
         params: rule.params,
       };
-      if (holds(rule, ctx, { userId, eventId: null }, errors)) {
+      if (holds(rule, ctx, { userId, eventId: null }, errors, budget)) {
         findings.push(
           buildFinding(rule, ctx, {
             userId,

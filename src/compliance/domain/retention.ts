@@ -4,6 +4,7 @@
  * keeps it. `schedule.retention` rules compare `now` with `item.anchorAt` plus their configured period.
  */
 import type { Finding } from './rule';
+import type { RuleBudget } from './rule-budget';
 import { ReferenceView, RetentionItemView, ViewerView } from './rule-context';
 import { buildFinding, holds, type RuleEvaluationError, type RuleSet } from './rule-set';
 import { emptyViewerState, type ViewerState } from './viewer-state';
@@ -45,6 +46,7 @@ export function findRetentionBreaches(
   rules: RuleSet,
   viewers: ReadonlyMap<string, ViewerState> = new Map(),
   errors: RuleEvaluationError[] = [],
+  budget?: RuleBudget,
 ): Finding[] {
   const at = now.getTime();
   const ref = new ReferenceView(rules.reference, at);
@@ -69,7 +71,7 @@ export function findRetentionBreaches(
     };
     for (const rule of rulesToRun) {
       ctx.params = rule.params;
-      if (holds(rule, ctx, { userId: a.userId, eventId: null }, errors)) {
+      if (holds(rule, ctx, { userId: a.userId, eventId: null }, errors, budget)) {
         findings.push(
           buildFinding(rule, ctx, {
             userId: a.userId,

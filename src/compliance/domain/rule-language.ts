@@ -15,9 +15,23 @@
  *   schedule.erasure_recipient_notice: notice, viewer, now, ref, params
  * Times are epoch milliseconds (double); 0 means "never". Helpers: hours(n), days(n), minutes(n) → ms;
  * iso(ms), span(ms), num(x) → text for explanations.
+ *
+ * Nothing a rule says can stall the process evaluating it: `matches()` runs on RE2 (re2-matching.ts,
+ * linear time), and each expression's size, depth and comprehension nesting are bounded when the rule
+ * is saved (expression-bounds.ts).
  */
 import { Environment, serialize, type ASTNode, type ParseResult } from '@marcbachmann/cel-js';
 import { EVENT_TYPES } from './compliance-event';
+import {
+  boundViolations,
+  MAX_EXPRESSION_DEPTH,
+  MAX_EXPRESSION_LENGTH,
+  MAX_EXPRESSION_NODES,
+  MAX_SEVERITY_OVERRIDES,
+  measureExpression,
+  PARSER_LIMITS,
+} from './expression-bounds';
+import { patternProblem, re2Matches } from './re2-matching';
 import type { ReferenceData } from './reference-data';
 import {
   SCHEDULE_TRIGGERS,
@@ -338,11 +352,50 @@ function registerHelpers(env: Environment): Environment {
       'Ref.adequate(string, bool, bool): bool',
       (r: ReferenceView, c: string, dpf: boolean, pip: boolean) => r.adequate(c, dpf, pip),
     )
-    .registerFunction('Ref.ageOfConsent(string): double', (r: ReferenceView, c: string) => r.ageOfConsent(c));
+    .registerFunction('Ref.ageOfConsent(string): double', (r: ReferenceView, c: string) => r.ageOfConsent(c))
+    .registerFunction(`string.${RE2_MATCHES}(string): bool`, (text: string, pattern: string) =>
+      re2Matches(text, pattern),
+    );
+}
+
+/**
+ * The name `matches` is bound to the library's built-in (JavaScript RegExp, which backtracks) and cannot
+ * be registered again, so every parsed `x.matches(p)` is pointed at this RE2 method instead
+ * (routeMatchesToRe2). Rule authors keep writing `matches`.
+ */
+const RE2_MATCHES = 'matchesRe2';
+
+/** The pattern argument of a `text.matches(pattern)` node, or null for any other node. */
+function matchesPattern(node: ASTNode): ASTNode | null {
+  return node.op === 'rcall' && node.args[0] === 'matches' && node.args[2].length === 1
+    ? node.args[2][0]
+    : null;
+}
+
+/** Every node of a tree, without recursion (bounded trees, but no stack to overflow either way). */
+function eachNode(root: ASTNode, visit: (node: ASTNode) => void): void {
+  const stack: unknown[] = [root];
+  while (stack.length > 0) {
+    const x = stack.pop();
+    if (Array.isArray(x)) {
+      for (const y of x) stack.push(y);
+    } else if (x !== null && typeof x === 'object' && typeof (x as { op?: unknown }).op === 'string') {
+      visit(x as ASTNode);
+      stack.push((x as { args: unknown }).args);
+    }
+  }
+}
+
+/** Points each `matches()` call of a parsed expression at the RE2 method (before its first evaluation). */
+function routeMatchesToRe2(parsed: ParseResult): ParseResult {
+  eachNode(parsed.ast, (node) => {
+    if (matchesPattern(node)) (node.args as unknown[])[0] = RE2_MATCHES;
+  });
+  return parsed;
 }
 
 function createBaseEnvironment(kind: TriggerKind): Environment {
-  const env = new Environment({ limits: { maxAstNodes: 2000, maxDepth: 64, maxListElements: 200 } });
+  const env = new Environment({ limits: { ...PARSER_LIMITS } });
   for (const [name, def] of Object.entries(TYPE_FIELDS)) {
     env.registerType(name, { ctor: def.ctor, fields: { ...def.fields } } as never);
   }
@@ -503,17 +556,23 @@ export class RuleLanguage {
       draft.explanation === undefined
         ? null
         : this.compileExpression(env, draft.explanation, 'explanation', 'string', err);
+    if (explanation) routeMatchesToRe2(explanation);
     const overrides: Array<{ when: ParseResult; severity: Severity }> = [];
     if (draft.findingSeverityOverride !== undefined) {
       if (!Array.isArray(draft.findingSeverityOverride)) {
         err('findingSeverityOverride', 'findingSeverityOverride must be a list of {when, severity}');
+      } else if (draft.findingSeverityOverride.length > MAX_SEVERITY_OVERRIDES) {
+        err(
+          'findingSeverityOverride',
+          `findingSeverityOverride has ${draft.findingSeverityOverride.length} entries, at most ${MAX_SEVERITY_OVERRIDES}`,
+        );
       } else {
         draft.findingSeverityOverride.forEach((o, i) => {
           const field = `findingSeverityOverride[${i}]`;
           if (!SEVERITIES.includes(o?.severity))
             err(`${field}.severity`, `severity must be one of ${SEVERITIES.join(', ')}`);
           const when = this.compileExpression(env, o?.when, `${field}.when`, 'bool', err);
-          if (when) overrides.push({ when, severity: o.severity });
+          if (when) overrides.push({ when: routeMatchesToRe2(when), severity: o.severity });
         });
       }
     }
@@ -528,6 +587,8 @@ export class RuleLanguage {
       }
     }
     if (errors.length > 0) return { errors, compiled: null };
+    // After collectProbes, so the labels of the state read keep the name the author wrote.
+    routeMatchesToRe2(condition);
     const def = draft as RuleDefinition;
     return {
       errors,
@@ -582,15 +643,32 @@ export class RuleLanguage {
       err(field, `${field} must be a non-empty CEL expression`);
       return null;
     }
-    if (source.length > 8000) {
-      err(field, `${field} is too long (${source.length} characters, at most 8000)`);
+    if (source.length > MAX_EXPRESSION_LENGTH) {
+      err(field, `${field} is too long (${source.length} characters, at most ${MAX_EXPRESSION_LENGTH})`);
       return null;
     }
     let parsed: ParseResult;
     try {
       parsed = env.parse(source);
     } catch (e) {
-      err(field, `syntax error: ${(e as Error).message}`);
+      err(field, parseProblem(e as Error));
+      return null;
+    }
+    const problems = boundViolations(measureExpression(parsed.ast));
+    if (problems.length > 0) {
+      for (const p of problems) err(field, p);
+      return null;
+    }
+    // A literal pattern RE2 refuses (backreferences, lookaround) is refused now, not at every evaluation.
+    let badPattern: string | null = null;
+    eachNode(parsed.ast, (node) => {
+      const arg = matchesPattern(node);
+      if (badPattern === null && arg?.op === 'value' && typeof arg.args === 'string') {
+        badPattern = patternProblem(arg.args);
+      }
+    });
+    if (badPattern !== null) {
+      err(field, `matches(): ${badPattern}`);
       return null;
     }
     const checked = env.check(source);
@@ -604,6 +682,15 @@ export class RuleLanguage {
     }
     return parsed;
   }
+}
+
+/** The parser's own limits (set above ours) say "Exceeded maxDepth (64)": name our bound instead. */
+function parseProblem(e: Error): string {
+  if (e.message.startsWith('Exceeded maxDepth'))
+    return `the expression nests too deep (at most ${MAX_EXPRESSION_DEPTH} levels)`;
+  if (e.message.startsWith('Exceeded maxAstNodes'))
+    return `the expression has too many syntax nodes (at most ${MAX_EXPRESSION_NODES})`;
+  return `syntax error: ${e.message}`;
 }
 
 function chainRoot(node: ASTNode): string | null {
@@ -629,7 +716,7 @@ function collectProbes(
       const label = serialize(node);
       if (!seen.has(label)) {
         seen.add(label);
-        probes.push({ label, read: env.parse(label) });
+        probes.push({ label, read: routeMatchesToRe2(env.parse(label)) });
       }
     }
     if (node.op === 'rcall' && root === 'ref') {
@@ -678,7 +765,13 @@ function checkParameters(
       fail('parameter names are identifiers (letters, digits, _)');
       continue;
     }
-    if (raw === null || typeof raw !== 'object' || !(raw.type in CEL_PARAM_TYPES)) {
+    // Own keys only: `in` would also accept "constructor" or "toString" (Object.prototype's members).
+    if (
+      raw === null ||
+      typeof raw !== 'object' ||
+      typeof raw.type !== 'string' ||
+      !Object.prototype.hasOwnProperty.call(CEL_PARAM_TYPES, raw.type)
+    ) {
       fail('type must be number, boolean, string, list or map');
       continue;
     }

@@ -4,6 +4,7 @@
  */
 import type { ReferenceData } from './reference-data';
 import type { Finding, RuleDefinition, ScheduleTrigger } from './rule';
+import type { RuleBudget } from './rule-budget';
 import { ConsentView, RequestView, ViewerView } from './rule-context';
 import { isoMinute, type CompiledRule, type RuleContext, type RuleLanguage } from './rule-language';
 
@@ -75,13 +76,19 @@ export interface FindingSubject {
   subjectKey: string;
 }
 
-/** Evaluates a condition; an expression error is reported, never mistaken for a finding. */
+/**
+ * Evaluates a condition; an expression error is reported, never mistaken for a finding. With a budget,
+ * a rule past it is not evaluated (false), and the evaluation's time is charged to the rule.
+ */
 export function holds(
   rule: CompiledRule,
   ctx: RuleContext,
   subject: Pick<FindingSubject, 'userId' | 'eventId'>,
   errors: RuleEvaluationError[],
+  budget?: RuleBudget,
 ): boolean {
+  if (budget && !budget.allows(rule)) return false;
+  const started = budget ? budget.now() : 0;
   try {
     return rule.condition(ctx) === true;
   } catch (e) {
@@ -93,6 +100,8 @@ export function holds(
       message: (e as Error).message.split('\n')[0],
     });
     return false;
+  } finally {
+    if (budget) budget.charge(rule, budget.now() - started);
   }
 }
 

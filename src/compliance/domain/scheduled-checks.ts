@@ -6,6 +6,7 @@ import { dsrSubjectsOf, findOverdue } from './deadlines';
 import { findRetentionBreaches, retentionAnchorsOf } from './retention';
 import type { Finding } from './rule';
 import { BreachView, RecipientNoticeView, ReferenceView, ViewerView } from './rule-context';
+import type { RuleBudget } from './rule-budget';
 import { buildFinding, holds, type RuleEvaluationError, type RuleSet } from './rule-set';
 import type { ViewerState } from './viewer-state';
 
@@ -14,6 +15,7 @@ export function findBreachNotificationLapses(
   now: Date,
   rules: RuleSet,
   errors: RuleEvaluationError[] = [],
+  budget?: RuleBudget,
 ): Finding[] {
   const at = now.getTime();
   const ref = new ReferenceView(rules.reference, at);
@@ -22,7 +24,7 @@ export function findBreachNotificationLapses(
     for (const state of states) {
       for (const b of Object.values(state.breaches)) {
         const ctx = { breach: new BreachView(b), now: at, ref, params: rule.params };
-        if (holds(rule, ctx, { userId: state.userId, eventId: null }, errors)) {
+        if (holds(rule, ctx, { userId: state.userId, eventId: null }, errors, budget)) {
           findings.push(
             buildFinding(rule, ctx, {
               userId: state.userId,
@@ -65,6 +67,7 @@ export function findErasureNoticeLapses(
   now: Date,
   rules: RuleSet,
   errors: RuleEvaluationError[] = [],
+  budget?: RuleBudget,
 ): Finding[] {
   const at = now.getTime();
   const ref = new ReferenceView(rules.reference, at);
@@ -78,7 +81,7 @@ export function findErasureNoticeLapses(
     for (const notice of notices) {
       for (const rule of list) {
         const ctx = { notice, viewer, now: at, ref, params: rule.params };
-        if (holds(rule, ctx, { userId: state.userId, eventId: null }, errors)) {
+        if (holds(rule, ctx, { userId: state.userId, eventId: null }, errors, budget)) {
           findings.push(
             buildFinding(rule, ctx, {
               userId: state.userId,

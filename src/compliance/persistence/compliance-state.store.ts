@@ -11,6 +11,7 @@ import { str, timeOf } from '../domain/compliance-event';
 import { calendarForJurisdiction, computeDueDetail, type DsrCalendar } from '../domain/deadlines';
 import type { ReferenceData } from '../domain/reference-data';
 import type { Finding } from '../domain/rule';
+import type { BudgetOverrun } from '../domain/rule-budget';
 import type { ActorState, DsrRecord, StateSection, ViewerState } from '../domain/viewer-state';
 import { tracksActor } from '../domain/viewer-state-reducer';
 import { mergeWindows } from '../domain/windowed-activity';
@@ -370,6 +371,37 @@ export class ComplianceStateStore {
       findingColumns(rows),
     );
     return inserted.map((r) => r.dedup_key);
+  }
+
+  /**
+   * Records the rules that went over their evaluation budget in a batch (rule health, read through the
+   * rules API). Once per rule and batch: a re-run batch does not record it twice. `source`: the stage,
+   * or the scheduled task whose page of viewer states `batchId` names.
+   */
+  async recordBudgetOverruns(
+    tx: Sql,
+    batchId: string,
+    overruns: readonly BudgetOverrun[],
+    source = 'compliance',
+  ): Promise<void> {
+    if (overruns.length === 0) return;
+    await tx.query(
+      `INSERT INTO compliance_rule_health (rule_id, rule_version, kind, source, batch_id, spent_ms, budget_ms, evaluations, skipped)
+       SELECT u.rule_id, u.rule_version, 'budget_exceeded', $8, $1, u.spent_ms, u.budget_ms, u.evaluations, u.skipped
+         FROM unnest($2::text[], $3::int[], $4::float8[], $5::int[], $6::int[], $7::int[])
+              AS u(rule_id, rule_version, spent_ms, budget_ms, evaluations, skipped)
+       ON CONFLICT (rule_id, batch_id, kind) DO NOTHING`,
+      [
+        batchId,
+        overruns.map((o) => o.ruleId),
+        overruns.map((o) => o.ruleVersion),
+        overruns.map((o) => o.spentMs),
+        overruns.map((o) => o.budgetMs),
+        overruns.map((o) => o.evaluations),
+        overruns.map((o) => o.skipped),
+        source,
+      ],
+    );
   }
 
   /** Runs `work` in a transaction, again when PostgreSQL aborted it for a deadlock or a serialization failure. */

@@ -30,6 +30,20 @@ export interface RuleSummary {
   createdAt: Date;
 }
 
+/** A batch in which the rule spent more than its evaluation budget and was skipped for the rest of it. */
+export interface RuleHealthRecord {
+  kind: 'budget_exceeded';
+  /** 'compliance' (the stage; batchId is the pipeline batch) or the scheduled task (batchId: one page). */
+  source: string;
+  ruleVersion: number;
+  batchId: string;
+  spentMs: number;
+  budgetMs: number;
+  evaluations: number;
+  skipped: number;
+  occurredAt: Date;
+}
+
 export interface RuleListQuery {
   framework?: string;
   enabled?: boolean;
@@ -149,6 +163,36 @@ export class RuleStore {
       total = c.n;
     }
     return { items: rows.map(toSummary), total };
+  }
+
+  /** The rule's most recent health records (budget overruns), newest first. */
+  async health(ruleId: string, limit: number): Promise<RuleHealthRecord[]> {
+    const rows: Array<{
+      kind: 'budget_exceeded';
+      source: string;
+      rule_version: number;
+      batch_id: string;
+      spent_ms: number;
+      budget_ms: number;
+      evaluations: number;
+      skipped: number;
+      occurred_at: Date;
+    }> = await this.dataSource.query(
+      `SELECT kind, source, rule_version, batch_id, spent_ms, budget_ms, evaluations, skipped, occurred_at
+         FROM compliance_rule_health WHERE rule_id = $1 ORDER BY occurred_at DESC, id DESC LIMIT $2`,
+      [ruleId, limit],
+    );
+    return rows.map((r) => ({
+      kind: r.kind,
+      source: r.source,
+      ruleVersion: r.rule_version,
+      batchId: r.batch_id,
+      spentMs: Number(r.spent_ms),
+      budgetMs: r.budget_ms,
+      evaluations: r.evaluations,
+      skipped: r.skipped,
+      occurredAt: r.occurred_at,
+    }));
   }
 
   /** Every version of a rule, newest first; empty when the id is unknown. */

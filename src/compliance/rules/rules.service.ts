@@ -5,7 +5,13 @@ import { AuditLog } from '../../security/audit/audit-log.service';
 import { auditActor, RequestContext } from '../../security/principal';
 import type { RuleDefinition, RuleValidationError } from '../domain/rule';
 import { ActiveRules } from './active-rules';
-import { RuleStore, type RuleListQuery, type RuleSummary, type StoredRule } from './rule-store';
+import {
+  RuleStore,
+  type RuleHealthRecord,
+  type RuleListQuery,
+  type RuleSummary,
+  type StoredRule,
+} from './rule-store';
 
 export interface RuleView {
   ruleId: string;
@@ -87,6 +93,16 @@ export class RulesService {
         isCurrent: v.isCurrent,
       })),
     };
+  }
+
+  /**
+   * The rule's health: the recent batches in which it went over its evaluation budget and was skipped
+   * for the rest of the batch (its findings for those events are missing).
+   */
+  async health(ruleId: string, limit = 50): Promise<{ ruleId: string; items: RuleHealthRecord[] }> {
+    await this.rules.ensureSeeded();
+    if (!(await this.store.current(ruleId))) throw new NotFoundException(`rule ${ruleId} does not exist`);
+    return { ruleId, items: await this.store.health(ruleId, limit) };
   }
 
   async create(draft: Record<string, unknown>, ctx: RequestContext): Promise<RuleView> {

@@ -1,5 +1,7 @@
 /**
- * Back-testing a rule draft against stored events, without changing anything: one read-only
+ * Back-testing a rule draft against stored events, without changing anything. Runs in a worker thread
+ * with a time and memory budget (backtest-thread.ts), never in the API process: plain code over one
+ * database connection, no Nest. One read-only
  * REPEATABLE READ transaction (a consistent snapshot; PostgreSQL refuses any write in it) streams
  * processed_events through server-side cursors, in occurred_at order, into the domain's RuleBacktest.
  * Only the event types that trigger the rule or change the state it reads are read (replay-relevance.ts).
@@ -11,15 +13,11 @@
  * still counts. Only processed_events are replayed: whatever was never stored there (or was deleted) is
  * not part of the rebuilt state.
  */
-import { Injectable } from '@nestjs/common';
-import { DataSource, QueryRunner } from 'typeorm';
-import { validationException } from '../../common/http/validation';
-import { AuditLog } from '../../security/audit/audit-log.service';
-import { auditActor, type RequestContext } from '../../security/principal';
 import { RuleBacktest, type BacktestResult } from '../domain/backtest';
 import { evaluateEventInto, StateWorkspace } from '../domain/compliance-evaluator';
 import type { ComplianceEvent } from '../domain/compliance-event';
 import type { RuleDefinition } from '../domain/rule';
+import type { RuleLanguage } from '../domain/rule-language';
 import type { RuleEvaluationError } from '../domain/rule-set';
 import { ACTOR_ACCESS_HORIZON_MS } from '../domain/viewer-state';
 import { replayEventTypes, type ReplayFilter } from '../domain/replay-relevance';
@@ -30,18 +28,21 @@ import {
   type StoredEventRow,
   type StoredEventTuple,
 } from '../persistence/stored-events';
-import { ActiveRules } from '../rules/active-rules';
-import { RuleStore } from '../rules/rule-store';
-import { ruleValidationException } from '../rules/rules.service';
 
 const FETCH_ROWS = 10000;
-const MAX_RANGE_DAYS = 400;
 const NO_RULES = { before: [], after: [] };
 
-export interface BacktestRequest {
-  draft: Record<string, unknown>;
-  from: Date;
-  to: Date;
+/** One connection's query function (a pg client, or a TypeORM query runner). */
+export interface ReplayConnection {
+  query(sql: string, params?: unknown[]): Promise<any[]>; // eslint-disable-line @typescript-eslint/no-explicit-any
+}
+
+/** A checked back-test: the draft (its version set), the version it is compared with, the range. */
+export interface BacktestInput {
+  draft: RuleDefinition;
+  baseline: RuleDefinition | null;
+  from: string;
+  to: string;
   sampleSize?: number;
 }
 
@@ -69,58 +70,25 @@ export interface BacktestReport extends BacktestResult {
   eventsReplayedFilter: { types: string[]; gpcSignals: boolean } | 'all';
 }
 
-@Injectable()
-export class BacktestService {
-  constructor(
-    private readonly dataSource: DataSource,
-    private readonly rules: ActiveRules,
-    private readonly store: RuleStore,
-    private readonly audit?: AuditLog,
-  ) {}
+export class BacktestReplay {
+  constructor(private readonly language: RuleLanguage) {}
 
-  /**
-   * Runs a back-test. With a request context the run is audited (it returns sample events of several
-   * viewers); nothing else is written.
-   */
-  async run(request: BacktestRequest, ctx?: RequestContext): Promise<BacktestReport> {
-    const { from, to } = request;
-    if (!(from.getTime() < to.getTime())) {
-      throw validationException([{ field: 'to', problems: ['to must be after from'] }]);
-    }
-    if (to.getTime() - from.getTime() > MAX_RANGE_DAYS * 86_400_000) {
-      throw validationException([
-        { field: 'to', problems: [`the range may span at most ${MAX_RANGE_DAYS} days`] },
-      ]);
-    }
-    await this.rules.ensureSeeded();
-    const ruleId = String(request.draft.id);
-    const current = await this.store.current(ruleId);
-    const draft = { ...request.draft, version: current ? current.definition.version + 1 : 1 };
-    const checked = this.rules.language.validate(draft);
-    if (!checked.ok) throw ruleValidationException(checked.errors, 'draft.');
-    const def = draft as unknown as RuleDefinition;
-    const compiled = this.rules.compile(def);
-    if (compiled.kind !== 'event') {
-      throw validationException([
-        {
-          field: 'draft.triggers',
-          problems: [
-            'back-testing replays stored events; a schedule.* rule is judged by the schedulers, not by events',
-          ],
-        },
-      ]);
-    }
+  /** Replays the range on `runner` (one connection, inside its own read-only transaction). */
+  async run(runner: ReplayConnection, input: BacktestInput): Promise<BacktestReport> {
+    const from = new Date(input.from);
+    const to = new Date(input.to);
+    const def = input.draft;
+    const ruleId = def.id;
+    const compiled = this.language.compile(def);
+    const baselineCompiled = input.baseline ? this.language.compile(input.baseline) : null;
     // A current version that is a scheduled rule cannot be compared event by event.
-    const currentCompiled = current ? this.rules.compile(current.definition) : null;
-    const baseline = currentCompiled?.kind === 'event' ? current!.definition : null;
+    const baseline = baselineCompiled?.kind === 'event' ? input.baseline : null;
     // Only the events that trigger either version or change the state they read (null: all of them).
     const filter = replayEventTypes(
-      currentCompiled?.kind === 'event' ? [compiled, currentCompiled] : [compiled],
+      baselineCompiled?.kind === 'event' ? [compiled, baselineCompiled] : [compiled],
     );
     const triggers = [...new Set([...def.triggers, ...(baseline?.triggers ?? [])])];
 
-    const runner = this.dataSource.createQueryRunner();
-    await runner.connect();
     try {
       await runner.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
       await runner.query(`SET LOCAL statement_timeout = '120s'`);
@@ -128,9 +96,9 @@ export class BacktestService {
       const backtest = new RuleBacktest({
         draft: def,
         current: baseline,
-        language: this.rules.language,
+        language: this.language,
         initialStates: { viewers: warm.workspace.viewers, actors: warm.workspace.actors },
-        sampleSize: request.sampleSize,
+        sampleSize: input.sampleSize,
       });
       await this.stream(
         runner,
@@ -142,22 +110,6 @@ export class BacktestService {
       );
       const result = backtest.finish();
       const sampleEvents = await this.sampleEvents(runner, result);
-      if (ctx && this.audit) {
-        await this.audit.append({
-          ...auditActor(ctx),
-          action: 'compliance.rule.backtested',
-          targetType: 'compliance_rule',
-          targetId: ruleId,
-          details: {
-            draftVersion: def.version,
-            comparedWithVersion: baseline?.version ?? null,
-            from: from.toISOString(),
-            to: to.toISOString(),
-            eventsReplayed: result.eventsReplayed,
-            sampleEvents: sampleEvents.length,
-          },
-        });
-      }
       return {
         ...result,
         rule: { ruleId, draftVersion: def.version, comparedWithVersion: baseline?.version ?? null },
@@ -175,7 +127,6 @@ export class BacktestService {
       };
     } finally {
       await runner.query('ROLLBACK').catch(() => undefined);
-      await runner.release();
     }
   }
 
@@ -185,7 +136,7 @@ export class BacktestService {
    * evaluating anything.
    */
   private async warmUp(
-    runner: QueryRunner,
+    runner: ReplayConnection,
     from: Date,
     to: Date,
     filter: ReplayFilter | null,
@@ -198,7 +149,7 @@ export class BacktestService {
     );
     if (!any) return { workspace, events: 0 };
     const errors: RuleEvaluationError[] = [];
-    const reference = this.rules.language.reference!;
+    const reference = this.language.reference!;
     let events = 0;
     await this.stream(
       runner,
@@ -228,7 +179,7 @@ export class BacktestService {
    * STORED_EVENT_JSON).
    */
   private async stream(
-    runner: QueryRunner,
+    runner: ReplayConnection,
     sql: string,
     params: unknown[],
     onEvent: (event: ComplianceEvent) => void,
@@ -251,7 +202,7 @@ export class BacktestService {
     }
   }
 
-  private async sampleEvents(runner: QueryRunner, result: BacktestResult): Promise<SampleEvent[]> {
+  private async sampleEvents(runner: ReplayConnection, result: BacktestResult): Promise<SampleEvent[]> {
     const ids = new Set<string>();
     for (const f of [
       ...result.draft.samples,
