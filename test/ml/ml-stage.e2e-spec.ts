@@ -233,7 +233,8 @@ describe('ML stage: rolling factors, scoring, models', () => {
 
   it('trains a model from snapshots as a queued job, evaluates it on labels, and hot-swaps it into the running pipeline', async () => {
     const labels = await seedSnapshots(ds, 1500, 7);
-    // Feedback recorded for evaluation (a case officer's false positive on an anomaly violation would land here).
+    // Feedback (a case officer's false positive on an anomaly violation lands here): used to evaluate the
+    // model and, for training, accepted as normal.
     await ds.query(
       `INSERT INTO ml_labels (user_id, label, source) VALUES ($1, 'false_positive', 'feedback')`,
       [labels.negative[0]],
@@ -282,6 +283,8 @@ describe('ML stage: rolling factors, scoring, models', () => {
       request: labels.positive.length + labels.negative.length,
       feedback: 1,
     });
+    expect(model.metrics.training.acceptedNormalRows).toBe(1);
+    expect(model.parameters.acceptedNormalRows).toBe(1);
     expect(model.artifact).toBeUndefined();
     const list = (await api('get', '/ml/models', analyst).expect(200)).body;
     expect(list.items.map((m: { version: number }) => m.version)).toContain(v1);
