@@ -112,6 +112,12 @@ describe('ML stage: rolling factors, scoring, models', () => {
     expect(findings[0].explanation).toMatch(/2 countries in 24 h, an implied [\d,]+ km\/h jump/);
     expect(findings[0].details.topFactors.sort()).toEqual(['authFailures', 'geoMovement']);
     expect(findings[0].evidence).toEqual(expect.arrayContaining(attack.map((e) => e.eventId)));
+    // and the case it opens keeps that severity: a cold-start risk does not escalate it to critical
+    const violations = await waitFor(
+      () => ds.query(`SELECT severity FROM violations WHERE user_id = $1 AND kind = 'ml'`, [userId]),
+      (rows: { severity: string }[]) => rows.length > 0,
+    );
+    expect(violations).toEqual([{ severity: 'high' }]);
 
     // The rolling state lives in Redis, where every worker reads it.
     const [live] = await t.app.get(RiskFactorStore).read([userId]);

@@ -88,10 +88,13 @@ describe('assessViewers', () => {
     expect(attacked.finding!.explanation).toContain('20 failed logins in the last hour');
     expect(attacked.finding!.explanation).toContain('against the population of viewers seen so far');
     expect(attacked.finding!.details).toMatchObject({
-      score: attacked.score.risk,
-      riskScore: attacked.score.risk,
+      risk: attacked.score.risk,
+      severityCap: 'high',
       topFactors: ['authFailures'],
     });
+    // no riskScore: the violation stage would raise the case to critical on it
+    expect(attacked.finding!.details).not.toHaveProperty('riskScore');
+    expect(attacked.finding!.details).not.toHaveProperty('score');
   });
 
   it('names an impossible jump in the explanation of geographic movement', () => {

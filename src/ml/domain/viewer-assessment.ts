@@ -157,8 +157,12 @@ function anomalyFinding(
     explanation,
     evidenceEventIds: update.eventIds.slice(-MAX_EVIDENCE),
     details: {
-      score: score.risk,
-      riskScore: score.risk,
+      // The violation stage raises a case to critical on a high `riskScore` (or `score`). A scorer whose
+      // confidence caps its findings below critical (the cold start) hands over its risk under another
+      // name, so its cap holds on the violation too.
+      ...(scorer.maxSeverity === 'critical'
+        ? { score: score.risk, riskScore: score.risk }
+        : { risk: score.risk, severityCap: scorer.maxSeverity }),
       threshold: alertThreshold,
       tier: assessment.tier,
       modelVersion: scorer.modelVersion,
