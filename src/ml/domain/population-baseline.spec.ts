@@ -45,7 +45,10 @@ describe('PopulationCalibration', () => {
 
   it('gives what the population does a low risk, and a viewer far beyond it a risk near 1 explained by that factor', () => {
     const calibration = PopulationCalibration.fit(population);
-    expect(calibration.score({ ...zero, dataAccess: 7 }).risk).toBeLessThan(0.01);
+    // below 0.5: the viewer's standing in the population, never a tier above low
+    const ordinary = calibration.score({ ...zero, dataAccess: 7 }).risk;
+    expect(ordinary).toBeLessThan(0.5);
+    expect(calibration.score({ ...zero, dataAccess: 2 }).risk).toBeLessThan(ordinary);
     const attacked = calibration.score({ ...zero, dataAccess: 3, authFailures: 25 });
     expect(attacked.risk).toBeGreaterThan(0.99);
     const top = [...attacked.factors].sort((a, b) => b.share - a.share)[0];
@@ -62,14 +65,16 @@ describe('PopulationCalibration', () => {
       ...population,
       ...population,
     ]);
-    const viewer = { ...zero, authFailures: 9 };
+    const viewer = { ...zero, authFailures: 14 };
+    expect(small.score(viewer).risk).toBeGreaterThan(0.95);
     expect(large.score(viewer).risk).toBeLessThan(small.score(viewer).risk);
   });
 
-  it('gives an all-zero viewer in an all-zero population no risk and no explanation, with finite numbers', () => {
+  it('gives an all-zero viewer in an all-zero population a median standing and no explanation, with finite numbers', () => {
     const calibration = PopulationCalibration.fit(Array.from({ length: 60 }, () => row({})));
     const score = calibration.score(zero);
-    expect(score.risk).toBe(0);
+    expect(score.risk).toBeCloseTo(0.25, 12); // ½ · (1 - ½): at the median
+    expect(score.factors.every((f) => f.contribution === 0)).toBe(true);
     expect(score.factors.every((f) => f.share === 0)).toBe(true);
     expect(score.surprisals.every(Number.isFinite)).toBe(true);
   });

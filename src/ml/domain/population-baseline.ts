@@ -91,6 +91,12 @@ export interface PopulationScore {
    * threshold of 0.95 on it asks for a viewer more extreme than nineteen in twenty populations of this
    * size would produce on their own, so the number of ordinary viewers flagged does not grow with the
    * population, as a percentile threshold's would.
+   *
+   * That probability is 0 for nearly every ordinary viewer, which would tell them apart no more than a
+   * constant (and the stage keeps the highest-risk state of each snapshot interval as training data: a
+   * tie keeps the interval's first, emptiest state). So below it the risk is ½ · (1 - P(X_j ≥ x_j)) of
+   * the most extreme factor: the viewer's standing in the population, under 0.5, never a tier above low.
+   * The larger of the two; both fall as that exceedance grows, so the risk keeps one order.
    */
   risk: number;
   /** -ln P(X_j ≥ x_j) of each factor, FACTOR_NAMES order. */
@@ -118,8 +124,11 @@ export class PopulationCalibration {
     const surprisals = FACTOR_NAMES.map((name, c) => this.tails[c].surprisal(factors[name]));
     const strongest = Math.max(...surprisals);
     const perViewerP = Math.min(1, FACTOR_NAMES.length * Math.exp(-strongest));
+
     // (1 - p)^n without losing a tiny p to rounding.
-    const risk = perViewerP >= 1 ? 0 : Math.exp(this.size * Math.log1p(-perViewerP));
+    const exceedance = Math.exp(-strongest);
+    const beyondPopulation = perViewerP >= 1 ? 0 : Math.exp(this.size * Math.log1p(-perViewerP));
+    const risk = Math.max(beyondPopulation, 0.5 * (1 - exceedance));
     // A factor explains the score by how far beyond the median (surprisal ln 2) it lies.
     const excess = surprisals.map((s) => Math.max(0, s - Math.LN2));
     const total = excess.reduce((sum, e) => sum + e, 0);
