@@ -13,7 +13,11 @@ import { FACTOR_NAMES, factorsToArray } from '../domain/risk-factors';
 import { EnsembleViewerScorer, StatisticalViewerScorer } from '../domain/viewer-scorer';
 import { replaySimulatedRun, type ReplayedRun, type SimulatedRunOptions } from './simulated-run';
 
-export const OUT_OF_SAMPLE_SCORERS = [...DETECTOR_NAMES, 'ensemble', 'coldStart'] as const;
+/**
+ * rankAverage: the mean of the three detectors' calibrated scores (their ranks among the training rows),
+ * the plain alternative to the ensemble's strongest-surprisal rule, for comparison.
+ */
+export const OUT_OF_SAMPLE_SCORERS = [...DETECTOR_NAMES, 'ensemble', 'rankAverage', 'coldStart'] as const;
 export type OutOfSampleScorer = (typeof OUT_OF_SAMPLE_SCORERS)[number];
 
 export interface OutOfSampleReport {
@@ -72,7 +76,13 @@ export function evaluateOutOfSample(
   };
   for (const a of scored.assessments) {
     keep('ensemble', a.userId, a.score.risk);
-    for (const name of DETECTOR_NAMES) keep(name, a.userId, a.score.detectors?.[name].calibrated ?? 0);
+    let rankSum = 0;
+    for (const name of DETECTOR_NAMES) {
+      const calibrated = a.score.detectors?.[name].calibrated ?? 0;
+      keep(name, a.userId, calibrated);
+      rankSum += calibrated;
+    }
+    keep('rankAverage', a.userId, rankSum / DETECTOR_NAMES.length);
   }
   for (const a of coldStart.assessments) keep('coldStart', a.userId, a.score.risk);
   const labels = Uint8Array.from(viewers, (v) => (positives.has(v) ? 1 : 0));
