@@ -185,10 +185,25 @@ async function detectionReport(db: Client, since: Date, truth: GroundTruth): Pro
   const clean = new Set(truth.cleanViewers);
   const falseAlarms = new Set(rows.filter((r) => r.rule_id !== 'ML-ANOMALY' && clean.has(r.user_id)).map((r) => r.user_id));
   const mlFalseAlarms = new Set(rows.filter((r) => r.rule_id === 'ML-ANOMALY' && clean.has(r.user_id)).map((r) => r.user_id));
+  // The anomaly findings on their own, per scorer: 'statistical' is the cold start (no model trained yet).
+  const { rows: ml } = await db.query(
+    `SELECT rule_version, count(DISTINCT user_id)::int AS viewers, array_agg(DISTINCT user_id) AS users,
+            count(*) FILTER (WHERE severity = 'medium')::int AS medium, count(*) FILTER (WHERE severity = 'high')::int AS high,
+            count(*) FILTER (WHERE severity = 'critical')::int AS critical
+       FROM findings WHERE kind = 'ml' AND created_at >= $1 GROUP BY 1 ORDER BY 1`,
+    [since],
+  );
+  const mlLines = ml.map((m) => {
+    const scorer = m.rule_version === 'statistical' ? 'cold start (statistical, no model)' : `model v${m.rule_version}`;
+    const correct = (m.users as string[]).filter((id) => labelled.has(id)).length;
+    const wrong = (m.users as string[]).filter((id) => clean.has(id)).length;
+    return `  anomaly findings, ${scorer}: ${fmt(m.viewers)} viewers, precision ${pct(correct / m.viewers)}, clean viewers flagged ${fmt(wrong)} (${pct(wrong / Math.max(1, clean.size))}); findings medium ${fmt(m.medium)}, high ${fmt(m.high)}, critical ${fmt(m.critical)}`;
+  });
   return [
     "== Detection against the simulator's ground truth (per scenario: its rules, or the anomaly model)",
     table(['scenario', 'labelled', 'expected rules', 'recall', 'precision'], rowsOut),
     `  clean viewers ${fmt(clean.size)}: with a compliance finding ${fmt(falseAlarms.size)}, with an anomaly finding ${fmt(mlFalseAlarms.size)}`,
+    ...mlLines,
   ];
 }
 

@@ -38,12 +38,23 @@ describe('ML stage: rolling factors, scoring, models', () => {
     return token ? req.set('Authorization', `Bearer ${token}`) : req;
   };
 
-  it('raises a viewer’s factors and risk from events sent through the API, before any model: statistical', async () => {
+  it('raises a viewer’s factors and risk from events sent through the API, before any model: against the population seen so far', async () => {
+    // Before any model, a viewer is judged against the viewers seen so far: first a population of calm
+    // ones, with enough events each to be counted.
+    const crowd = Array.from({ length: 60 }, (_, v) => viewerId(`crowd-${v}`)).flatMap((id) =>
+      Array.from({ length: 10 }, (_, i) =>
+        viewerEvent(id, i === 0 ? 'auth.login.succeeded' : 'playback.started', 40 - i, { country: 'DE' }),
+      ),
+    );
+    await sendEvents(t, apiKey, crowd);
+    await untilDone(
+      ds,
+      crowd.map((e) => e.eventId),
+    );
     const userId = viewerId('attacked');
-    const calm = [
-      viewerEvent(userId, 'auth.login.succeeded', 60, { country: 'DE' }),
-      viewerEvent(userId, 'playback.started', 59, { country: 'DE' }),
-    ];
+    const calm = Array.from({ length: 10 }, (_, i) =>
+      viewerEvent(userId, i === 0 ? 'auth.login.succeeded' : 'playback.started', 60 - i, { country: 'DE' }),
+    );
     await sendEvents(t, apiKey, calm);
     await untilDone(
       ds,
@@ -57,13 +68,14 @@ describe('ML stage: rolling factors, scoring, models', () => {
       behaviour_segment: 'typical',
     });
 
-    // Eight failed logins within minutes, then a login from Brazil five minutes after Germany.
+    // Two dozen failed logins within minutes, then logins from Brazil and back, three minutes apart.
     const attack = [
-      ...Array.from({ length: 8 }, (_, i) =>
-        viewerEvent(userId, 'auth.login.failed', 20 - i, { country: 'DE' }),
+      ...Array.from({ length: 24 }, (_, i) =>
+        viewerEvent(userId, 'auth.login.failed', 25 - i, { country: 'DE' }),
       ),
       viewerEvent(userId, 'auth.login.succeeded', 7, { country: 'DE' }),
-      viewerEvent(userId, 'auth.login.succeeded', 2, { country: 'BR' }),
+      viewerEvent(userId, 'auth.login.succeeded', 4, { country: 'BR' }),
+      viewerEvent(userId, 'auth.login.succeeded', 1, { country: 'DE' }),
     ];
     await sendEvents(t, apiKey, attack);
     await untilDone(
@@ -71,8 +83,8 @@ describe('ML stage: rolling factors, scoring, models', () => {
       attack.map((e) => e.eventId),
     );
     const after = await riskRow(ds, userId);
-    expect(after!.factors.authFailures).toBeGreaterThan(6);
-    expect(after!.factors.geoMovement).toBeGreaterThan(1);
+    expect(after!.factors.authFailures).toBeGreaterThan(18);
+    expect(after!.factors.geoMovement).toBeGreaterThan(15);
     expect(after!.factors.details.distinctCountries24h).toBe(2);
     expect(after!.factors.details.fastestTravelKmh).toBeGreaterThan(50_000);
     expect(after!.score).toBeGreaterThan(0.99);
@@ -93,12 +105,19 @@ describe('ML stage: rolling factors, scoring, models', () => {
       rule_id: 'ML-ANOMALY',
       rule_version: 'statistical',
       framework: 'ML',
-      severity: 'critical',
+      // the statistical detector's findings are never critical: its population is what it has seen
+      severity: 'high',
     });
     expect(findings[0].explanation).toMatch(/failed logins in the last hour/);
     expect(findings[0].explanation).toMatch(/2 countries in 24 h, an implied [\d,]+ km\/h jump/);
     expect(findings[0].details.topFactors.sort()).toEqual(['authFailures', 'geoMovement']);
     expect(findings[0].evidence).toEqual(expect.arrayContaining(attack.map((e) => e.eventId)));
+    // and the case it opens keeps that severity: a cold-start risk does not escalate it to critical
+    const violations = await waitFor(
+      () => ds.query(`SELECT severity FROM violations WHERE user_id = $1 AND kind = 'ml'`, [userId]),
+      (rows: { severity: string }[]) => rows.length > 0,
+    );
+    expect(violations).toEqual([{ severity: 'high' }]);
 
     // The rolling state lives in Redis, where every worker reads it.
     const [live] = await t.app.get(RiskFactorStore).read([userId]);
@@ -220,7 +239,8 @@ describe('ML stage: rolling factors, scoring, models', () => {
 
   it('trains a model from snapshots as a queued job, evaluates it on labels, and hot-swaps it into the running pipeline', async () => {
     const labels = await seedSnapshots(ds, 1500, 7);
-    // Feedback recorded for evaluation (a case officer's false positive on an anomaly violation would land here).
+    // Feedback (a case officer's false positive on an anomaly violation lands here): used to evaluate the
+    // model and, for training, accepted as normal.
     await ds.query(
       `INSERT INTO ml_labels (user_id, label, source) VALUES ($1, 'false_positive', 'feedback')`,
       [labels.negative[0]],
@@ -269,6 +289,8 @@ describe('ML stage: rolling factors, scoring, models', () => {
       request: labels.positive.length + labels.negative.length,
       feedback: 1,
     });
+    expect(model.metrics.training.acceptedNormalRows).toBe(1);
+    expect(model.parameters.acceptedNormalRows).toBe(1);
     expect(model.artifact).toBeUndefined();
     const list = (await api('get', '/ml/models', analyst).expect(200)).body;
     expect(list.items.map((m: { version: number }) => m.version)).toContain(v1);

@@ -43,7 +43,21 @@ export interface AnomalyEnsembleJson {
   calibration: PerDetector<ScoreCalibrationJson>;
   /** Maps the combined surprisal of a row to its risk: the rank among the training rows. */
   riskCalibration: ScoreCalibrationJson;
+  /** Rows people judged normal (see AnomalyEnsemble.acceptAsNormal); absent when there are none. */
+  accepted?: AcceptedNormalJson;
 }
+
+export interface AcceptedNormalJson {
+  /** Standardised model inputs of the accepted rows. */
+  rows: number[][];
+  /** Each accepted row's combined surprisal (evidence). */
+  evidence: number[];
+  /** Standardised distance within which a row is judged against an accepted one. */
+  radius: number;
+}
+
+/** Accepted rows kept in a model, at most: each scored row is compared with every one of them. */
+export const MAX_ACCEPTED_ROWS = 1000;
 
 export interface EnsembleScores extends PerDetector<Float64Array> {
   /** The 0..1 risk. The detector arrays hold raw scores (isolation score, LOF value, mean robust z). */
@@ -120,7 +134,59 @@ export class AnomalyEnsemble {
     private readonly robustZScore: RobustZScore,
     private readonly calibration: PerDetector<ScoreCalibration>,
     private readonly riskCalibration: ScoreCalibration,
+    private readonly accepted: AcceptedNormalJson | undefined = undefined,
   ) {}
+
+  /** How many rows people judged normal this model knows (acceptAsNormal). */
+  get acceptedRowCount(): number {
+    return this.accepted?.rows.length ?? 0;
+  }
+
+  /**
+   * The same model, told that these rows (model inputs; e.g. the snapshots of viewers whose anomaly
+   * findings were marked false positives) are normal. A scored row within `radius` of an accepted row —
+   * the median distance of a training row to its k-th neighbour, so "as close as neighbours usually are"
+   * — counts only the evidence beyond that accepted row's: max(0, e - e_accepted), the largest e_accepted
+   * within reach. A viewer like one the team accepted is no longer flagged, while one further out in the
+   * same direction, or unusual in another factor (and so out of reach), still is. The detectors and their
+   * calibrations are unchanged, so the model's other rows score as before. At most MAX_ACCEPTED_ROWS rows
+   * are kept, the most surprising first (they cover the most).
+   */
+  acceptAsNormal(rows: NumericMatrix): AnomalyEnsemble {
+    if (rows.columnCount !== this.columnCount) {
+      throw new RangeError(`accepted rows need ${this.columnCount} columns, got ${rows.columnCount}`);
+    }
+    const standardised = this.standardiser.transform(rows);
+    const evidence = combinedEvidence(this.rawScores(standardised), this.calibration, this.weights);
+    const previous = this.accepted;
+    const candidates = [
+      ...(previous?.rows.map((row, i) => ({ row, evidence: previous.evidence[i] })) ?? []),
+      ...Array.from({ length: rows.rowCount }, (_, r) => ({
+        row: Array.from(standardised.values.subarray(r * rows.columnCount, (r + 1) * rows.columnCount)),
+        evidence: evidence[r],
+      })),
+    ]
+      .sort((a, b) => b.evidence - a.evidence)
+      .slice(0, MAX_ACCEPTED_ROWS);
+    return new AnomalyEnsemble(
+      this.seed,
+      this.factorNames,
+      this.weights,
+      this.standardiser,
+      this.isolationForest,
+      this.localOutlierFactor,
+      this.robustZScore,
+      this.calibration,
+      this.riskCalibration,
+      candidates.length === 0
+        ? undefined
+        : {
+            rows: candidates.map((c) => c.row),
+            evidence: candidates.map((c) => c.evidence),
+            radius: previous?.radius ?? this.localOutlierFactor.typicalKDistance,
+          },
+    );
+  }
 
   static fit(data: NumericMatrix, options: AnomalyEnsembleOptions = {}): AnomalyEnsemble {
     return AnomalyEnsemble.train(data, options).model;
@@ -216,13 +282,41 @@ export class AnomalyEnsemble {
   /** Risk of each row plus each detector's raw score, for storing alongside the risk. */
   scoreWithDetectors(data: NumericMatrix): EnsembleScores {
     const standardised = this.standardiser.transform(data);
-    const rawScores: PerDetector<Float64Array> = {
+    const rawScores = this.rawScores(standardised);
+    const evidence = combinedEvidence(rawScores, this.calibration, this.weights);
+    if (this.accepted) {
+      const width = standardised.columnCount;
+      for (let r = 0; r < evidence.length; r++) {
+        evidence[r] = this.beyondAccepted(
+          standardised.values.subarray(r * width, (r + 1) * width),
+          evidence[r],
+        );
+      }
+    }
+    return { ...rawScores, ensemble: this.riskCalibration.calibrateAll(evidence) };
+  }
+
+  private rawScores(standardised: NumericMatrix): PerDetector<Float64Array> {
+    return {
       isolationForest: this.isolationForest.score(standardised),
       localOutlierFactor: this.localOutlierFactor.score(standardised),
       robustZScore: this.robustZScore.score(standardised),
     };
-    const evidence = combinedEvidence(rawScores, this.calibration, this.weights);
-    return { ...rawScores, ensemble: this.riskCalibration.calibrateAll(evidence) };
+  }
+
+  /** The row's evidence beyond the most surprising accepted row within reach (see acceptAsNormal). */
+  private beyondAccepted(standardisedRow: ArrayLike<number>, evidence: number): number {
+    const accepted = this.accepted;
+    if (!accepted) return evidence;
+    const reach = accepted.radius * accepted.radius;
+    let covered = -Infinity;
+    accepted.rows.forEach((row, i) => {
+      let distance = 0;
+      for (let c = 0; c < row.length && distance <= reach; c++)
+        distance += (row[c] - standardisedRow[c]) ** 2;
+      if (distance <= reach) covered = Math.max(covered, accepted.evidence[i]);
+    });
+    return covered === -Infinity ? evidence : Math.max(0, evidence - covered);
   }
 
   /**
@@ -259,7 +353,10 @@ export class AnomalyEnsemble {
     const weightedSurprisal = mapDetectors(
       (name) => this.weights[name] * this.calibration[name].surprisal(raw[name]),
     );
-    const evidence = Math.max(...DETECTOR_NAMES.map((name) => weightedSurprisal[name]));
+    const evidence = this.beyondAccepted(
+      standardised,
+      Math.max(...DETECTOR_NAMES.map((name) => weightedSurprisal[name])),
+    );
     const risk = this.riskCalibration.calibrate(evidence);
 
     // Only detectors that have something to say about the factors take part in the explanation.
@@ -296,6 +393,7 @@ export class AnomalyEnsemble {
       robustZScore: this.robustZScore.toJSON(),
       calibration: mapDetectors((name) => this.calibration[name].toJSON()),
       riskCalibration: this.riskCalibration.toJSON(),
+      ...(this.accepted ? { accepted: this.accepted } : {}),
     };
   }
 
@@ -320,6 +418,7 @@ export class AnomalyEnsemble {
       robustZScore,
       mapDetectors((name) => ScoreCalibration.fromJSON(json.calibration?.[name])),
       ScoreCalibration.fromJSON(json.riskCalibration),
+      acceptedFromJSON(json.accepted, standardiser.columnCount),
     );
   }
 }
@@ -341,6 +440,25 @@ function combinedEvidence(
     evidence[row] = strongest;
   }
   return evidence;
+}
+
+function acceptedFromJSON(
+  json: AcceptedNormalJson | undefined,
+  columnCount: number,
+): AcceptedNormalJson | undefined {
+  if (json === undefined) return undefined;
+  const valid =
+    Array.isArray(json.rows) &&
+    Array.isArray(json.evidence) &&
+    json.rows.length === json.evidence.length &&
+    json.rows.every(
+      (row) => Array.isArray(row) && row.length === columnCount && row.every(Number.isFinite),
+    ) &&
+    json.evidence.every(Number.isFinite) &&
+    Number.isFinite(json.radius) &&
+    json.radius >= 0;
+  if (!valid) throw new TypeError('anomaly ensemble JSON has invalid accepted rows');
+  return { rows: json.rows.map((row) => [...row]), evidence: [...json.evidence], radius: json.radius };
 }
 
 function mapDetectors<T>(make: (name: DetectorName) => T): PerDetector<T> {

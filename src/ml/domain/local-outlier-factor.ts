@@ -129,6 +129,13 @@ export class LocalOutlierFactor {
     return this.reference.rowCount;
   }
 
+  /** Median k-distance of the reference rows: how far a typical row's k-th neighbour lies. */
+  get typicalKDistance(): number {
+    const sorted = Float64Array.from(this.kDistance).sort();
+    const middle = sorted.length >> 1;
+    return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+  }
+
   /** LOF of new points against the reference sample (a point identical to a reference row counts it). */
   score(data: NumericMatrix): Float64Array {
     this.requireColumns(data.columnCount);

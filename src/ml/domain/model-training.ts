@@ -68,8 +68,38 @@ export function modelFeatures(rawFactors: NumericMatrix): NumericMatrix {
   return new NumericMatrix(rawFactors.rowCount, rawFactors.columnCount, features);
 }
 
-/** Fits the ensemble on snapshot rows of raw factors. */
-export function trainRiskModel(rawFactors: NumericMatrix, options: RiskModelOptions): RiskModelTraining {
+/** What people said about viewers, for the next training (ml_labels). */
+export interface TrainingFeedback {
+  /**
+   * Raw factor rows of viewers judged normal: the snapshots of viewers whose anomaly findings were marked
+   * false positives. The model is told they are normal (AnomalyEnsemble.acceptAsNormal).
+   */
+  acceptedNormal?: NumericMatrix;
+}
+
+/**
+ * The snapshots of viewers people judged normal (label 0), as raw factor rows for TrainingFeedback. The
+ * training rows themselves stay as they are, confirmed anomalies included: the risk is a rank among the
+ * training rows, and leaving the anomalies out would only move ordinary viewers up into the alerted tail.
+ */
+export function acceptedNormalRows(
+  rows: readonly LabelledSnapshot[],
+  labels: ReadonlyMap<string, 0 | 1>,
+): NumericMatrix {
+  const width = FACTOR_NAMES.length;
+  const accepted: number[] = [];
+  for (const row of rows) {
+    if (labels.get(row.userId) === 0) accepted.push(...Array.from(row.factors).slice(0, width));
+  }
+  return new NumericMatrix(accepted.length / width, width, Float64Array.from(accepted));
+}
+
+/** Fits the ensemble on snapshot rows of raw factors, and accepts the feedback's normal rows. */
+export function trainRiskModel(
+  rawFactors: NumericMatrix,
+  options: RiskModelOptions,
+  feedback: TrainingFeedback = {},
+): RiskModelTraining {
   if (rawFactors.columnCount !== FACTOR_NAMES.length) {
     throw new RangeError(`training rows need ${FACTOR_NAMES.length} factors, got ${rawFactors.columnCount}`);
   }
@@ -101,10 +131,15 @@ export function trainRiskModel(rawFactors: NumericMatrix, options: RiskModelOpti
     for (let r = 0; r < rawFactors.rowCount; r++) column[r] = rawFactors.values[r * FACTOR_NAMES.length + c];
     reference[name] = referenceBins(column);
   });
-  const artifact = training.model.toJSON();
+  const accepted = feedback.acceptedNormal;
+  const model =
+    accepted !== undefined && accepted.rowCount > 0
+      ? training.model.acceptAsNormal(modelFeatures(accepted))
+      : training.model;
+  const artifact = model.toJSON();
   const lof = artifact.localOutlierFactor;
   return {
-    model: training.model,
+    model,
     artifact,
     reference,
     secondsByStage: { ...training.secondsByStage, features: featureSeconds },
@@ -118,6 +153,7 @@ export function trainRiskModel(rawFactors: NumericMatrix, options: RiskModelOpti
       featureTransform: FEATURE_TRANSFORM,
       trainingJitter: TRAINING_JITTER,
       factorNames: [...FACTOR_NAMES],
+      acceptedNormalRows: model.acceptedRowCount,
     },
   };
 }

@@ -39,6 +39,13 @@ export function findingSeverity(risk: number): FindingSeverity {
   return 'medium';
 }
 
+const SEVERITY_ORDER: readonly FindingSeverity[] = ['medium', 'high', 'critical'];
+
+/** The less severe of the two: a scorer's confidence caps what its risk alone would say. */
+export function cappedSeverity(severity: FindingSeverity, cap: FindingSeverity): FindingSeverity {
+  return SEVERITY_ORDER.indexOf(severity) <= SEVERITY_ORDER.indexOf(cap) ? severity : cap;
+}
+
 /** The behaviour a factor stands for, as a segment name. */
 export const FACTOR_SEGMENTS: Record<FactorName, string> = {
   consentChurn: 'consent_churner',

@@ -1,6 +1,7 @@
 import type { ViewerUpdate } from './factor-updates';
 import {
   behaviourSegment,
+  cappedSeverity,
   findingSeverity,
   FindingSeverity,
   riskThresholds,
@@ -14,6 +15,12 @@ import type { DetectorLabel, ViewerScore, ViewerScorer } from './viewer-scorer';
 export const ANOMALY_RULE_ID = 'ML-ANOMALY';
 /** Evidence ids kept on one anomaly finding: the viewer's latest events in the batch. */
 const MAX_EVIDENCE = 50;
+/**
+ * Events (decayed over the last hour) a viewer needs before it is judged or counted in the population: a
+ * rate or a count read from two or three events says more about chance than about the viewer (one error
+ * in three events is a 33% error rate).
+ */
+export const MIN_EVIDENCE_EVENTS = 8;
 
 /** What the factors were made of, for people reading a score. */
 export interface FactorDetails {
@@ -71,9 +78,18 @@ export function assessViewers(
   alertThreshold: number,
 ): ViewerAssessment[] {
   const thresholds = riskThresholds(alertThreshold);
+  const factorsOf = merged.map(({ state }) => factorsFromState(state));
+  const enoughEvidence = merged.map(({ state }) => state.counters.events >= MIN_EVIDENCE_EVENTS);
+  // The batch's viewers join the population before any of them is scored, so the order of viewers in a
+  // batch does not change their scores.
+  if (scorer.observe) {
+    updates.forEach((update, index) => {
+      if (enoughEvidence[index]) scorer.observe!(update.userId, factorsOf[index]);
+    });
+  }
   return updates.map((update, index) => {
     const { state, boundaryTravelKmh } = merged[index];
-    const factors = factorsFromState(state);
+    const factors = factorsOf[index];
     const details: FactorDetails = {
       asOf: new Date(state.asOfMs).toISOString(),
       distinctCountries24h: state.distinctCountries,
@@ -97,7 +113,7 @@ export function assessViewers(
       segment: behaviourSegment(score.risk, score.contributions, thresholds),
       finding: null,
     };
-    if (score.risk >= alertThreshold)
+    if (score.risk >= alertThreshold && enoughEvidence[index] && score.conclusive !== false)
       assessment.finding = anomalyFinding(assessment, update, scorer, alertThreshold);
     return assessment;
   });
@@ -110,14 +126,14 @@ function anomalyFinding(
   alertThreshold: number,
 ): AnomalyFinding {
   const { userId, score, factors, details } = assessment;
-  const severity = findingSeverity(score.risk);
+  const severity = cappedSeverity(findingSeverity(score.risk), scorer.maxSeverity);
   // The factors that explain a tenth of the score or more (at least the strongest one), at most three.
   const ranked = topFactors(score.contributions, 3);
   const top = ranked.filter((c, i) => i === 0 || c.share >= 0.1);
   const hour = Math.floor(assessment.asOfMs / HOUR_MS);
   const source =
     scorer.modelVersion === null
-      ? 'statistical priors (no model trained yet)'
+      ? 'no model trained yet: against the population of viewers seen so far'
       : `model v${scorer.modelVersion}: more unusual than ${(100 * score.risk).toFixed(1)}% of the viewers it was trained on`;
   const reasons = top.map(
     (c) =>
@@ -134,12 +150,19 @@ function anomalyFinding(
     eventId: update.latestEventId,
     ruleVersion: scorer.ruleVersion,
     severity,
-    reference: scorer.modelVersion === null ? 'statistical priors' : `anomaly model v${scorer.modelVersion}`,
+    reference:
+      scorer.modelVersion === null
+        ? 'statistical population baseline'
+        : `anomaly model v${scorer.modelVersion}`,
     explanation,
     evidenceEventIds: update.eventIds.slice(-MAX_EVIDENCE),
     details: {
-      score: score.risk,
-      riskScore: score.risk,
+      // The violation stage raises a case to critical on a high `riskScore` (or `score`). A scorer whose
+      // confidence caps its findings below critical (the cold start) hands over its risk under another
+      // name, so its cap holds on the violation too.
+      ...(scorer.maxSeverity === 'critical'
+        ? { score: score.risk, riskScore: score.risk }
+        : { risk: score.risk, severityCap: scorer.maxSeverity }),
       threshold: alertThreshold,
       tier: assessment.tier,
       modelVersion: scorer.modelVersion,

@@ -1,14 +1,19 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import Redis from 'ioredis';
+import { DataSource } from 'typeorm';
 import { AppConfig } from '../../config/app-config';
 import { APP_CONFIG } from '../../config/config.module';
 import { REDIS } from '../../database/redis.module';
 import { runsWorkers } from '../../pipeline/pipeline.module';
+import { FACTOR_NAMES, RiskFactors } from '../domain/risk-factors';
+import { MIN_EVIDENCE_EVENTS } from '../domain/viewer-assessment';
 import { EnsembleViewerScorer, StatisticalViewerScorer, ViewerScorer } from '../domain/viewer-scorer';
 import { ModelRegistry } from './model-registry';
 
 /** A model that failed to load is tried again after this long (meanwhile: statistical scoring, logged). */
 const RETRY_FAILED_LOAD_MS = 60_000;
+/** Viewers read back into the cold-start population when a worker starts: the most recently scored. */
+const WARM_START_VIEWERS = 50_000;
 
 /**
  * The scorer of the active model, for the ML stage. Each batch asks for the active version (one indexed
@@ -30,6 +35,7 @@ export class ActiveModel implements OnApplicationBootstrap, OnApplicationShutdow
 
   constructor(
     private readonly registry: ModelRegistry,
+    private readonly dataSource: DataSource,
     @Inject(REDIS) private readonly redis: Redis,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
@@ -38,6 +44,7 @@ export class ActiveModel implements OnApplicationBootstrap, OnApplicationShutdow
 
   async onApplicationBootstrap(): Promise<void> {
     if (!runsWorkers(this.config)) return;
+    await this.warmStatisticalPopulation();
     const subscriber = this.redis.duplicate({ connectionName: 'ott-ml-models', maxRetriesPerRequest: null });
     this.subscriber = subscriber;
     subscriber.on('message', () => {
@@ -51,6 +58,34 @@ export class ActiveModel implements OnApplicationBootstrap, OnApplicationShutdow
         `cannot subscribe to ${this.channel} (${error.message}); workers still switch on their next batch`,
       );
     });
+  }
+
+  /**
+   * The statistical scorer judges viewers against the population this process has seen; a restarted
+   * worker would judge nobody until it had seen enough viewers again. So it starts from the latest
+   * factors of the viewers already scored (user_risk), those with enough evidence, oldest first.
+   */
+  private async warmStatisticalPopulation(): Promise<void> {
+    try {
+      const rows: { user_id: string; factors: Record<string, unknown> }[] = await this.dataSource.query(
+        `SELECT user_id, factors FROM (
+           SELECT user_id, factors, scored_at FROM user_risk
+            WHERE (factors -> 'details' ->> 'events1h')::float8 >= $1
+            ORDER BY scored_at DESC LIMIT $2) latest
+          ORDER BY scored_at`,
+        [MIN_EVIDENCE_EVENTS, WARM_START_VIEWERS],
+      );
+      for (const row of rows) {
+        const values = FACTOR_NAMES.map((name) => Number(row.factors?.[name]));
+        if (!values.every((v) => Number.isFinite(v) && v >= 0)) continue;
+        this.statistical.observe(
+          row.user_id,
+          Object.fromEntries(FACTOR_NAMES.map((name, i) => [name, values[i]])) as RiskFactors,
+        );
+      }
+    } catch (error) {
+      this.logger.warn(`cannot read the viewers seen so far: ${(error as Error).message}`);
+    }
   }
 
   onApplicationShutdown(): void {

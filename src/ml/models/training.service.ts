@@ -14,8 +14,10 @@ import { APP_CONFIG } from '../../config/config.module';
 import { ScheduledTasks } from '../../pipeline/scheduled-tasks';
 import { AuditLog } from '../../security/audit/audit-log.service';
 import { auditActor, RequestContext } from '../../security/principal';
+import { MAX_ACCEPTED_ROWS } from '../domain/anomaly-ensemble';
 import { NumericMatrix } from '../domain/numeric-matrix';
 import {
+  acceptedNormalRows,
   evaluateOnLabels,
   LabelledSnapshot,
   MIN_TRAINING_ROWS,
@@ -229,14 +231,34 @@ export class TrainingService implements OnModuleInit {
     const width = FACTOR_NAMES.length;
     const values = new Float64Array(rows.length * width);
     rows.forEach((row, i) => values.set(row.factors.slice(0, width), i * width));
-    const started = performance.now();
-    const training = trainRiskModel(new NumericMatrix(rows.length, width, values), request);
-    const trainingSeconds = (performance.now() - started) / 1000;
 
+    // The team's judgement, stored as feedback (an anomaly violation marked a false positive): the
+    // snapshots of viewers judged normal are accepted as normal by the new model. The request's own
+    // labels are only for evaluating it, so they stay out of its training.
     const labels = await this.feedback.storedLabels();
     const fromFeedback = labels.size;
+    const normalViewers = [...labels].filter(([, label]) => label === 0).map(([userId]) => userId);
+    const normalSnapshots: { user_id: string; factors: number[] }[] =
+      normalViewers.length === 0
+        ? []
+        : await this.dataSource.query(
+            `SELECT user_id, factors FROM user_risk_snapshots
+              WHERE user_id = ANY($1) AND taken_at >= $2 AND taken_at < $3
+              ORDER BY score DESC NULLS LAST, taken_at DESC LIMIT $4`,
+            [normalViewers, windowStart, windowEnd, MAX_ACCEPTED_ROWS],
+          );
+    const acceptedNormal = acceptedNormalRows(
+      normalSnapshots.map((row) => ({ userId: row.user_id, factors: row.factors })),
+      labels,
+    );
     for (const userId of request.labels.negative) labels.set(userId, 0);
     for (const userId of request.labels.positive) labels.set(userId, 1);
+    const started = performance.now();
+    const training = trainRiskModel(new NumericMatrix(rows.length, width, values), request, {
+      acceptedNormal,
+    });
+    const trainingSeconds = (performance.now() - started) / 1000;
+
     let evaluation: Record<string, unknown> | null = null;
     if (labels.size > 0) {
       const labelled: { user_id: string; factors: number[] }[] = await this.dataSource.query(
@@ -260,7 +282,12 @@ export class TrainingService implements OnModuleInit {
     const metrics = {
       evaluatedAt: new Date().toISOString(),
       alertThreshold: this.config.ml.alertThreshold,
-      training: { rows: rows.length, seconds: trainingSeconds, secondsByStage: training.secondsByStage },
+      training: {
+        rows: rows.length,
+        seconds: trainingSeconds,
+        secondsByStage: training.secondsByStage,
+        acceptedNormalRows: acceptedNormal.rowCount,
+      },
       evaluation,
       reference: training.reference,
     };
