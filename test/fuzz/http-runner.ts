@@ -1,0 +1,119 @@
+import http from 'node:http';
+import { FuzzRequest } from './request-arbitraries';
+
+/**
+ * Sends fuzz requests over keep-alive connections with a bounded number in flight, and
+ * measures each answer (time to the complete body; for a stream, time to its headers).
+ */
+
+export interface Outcome {
+  request: FuzzRequest;
+  /** HTTP status, or 0 when there was no answer (timeout, connection error). */
+  status: number;
+  ms: number;
+  /** The start of the answer (4xx and 5xx only), or the client error. */
+  detail?: string;
+}
+
+export interface Target {
+  host: string;
+  port: number;
+  agent: http.Agent;
+  /** Header set for a credential name (Authorization or X-API-Key); none for 'none'. */
+  authHeaders(credential: string): Record<string, string>;
+  timeoutMs: number;
+}
+
+export function send(target: Target, request: FuzzRequest): Promise<Outcome> {
+  const started = performance.now();
+  return new Promise((resolve) => {
+    let settled = false;
+    const finish = (status: number, detail?: string) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      resolve({ request, status, ms: performance.now() - started, detail });
+    };
+    const headers: Record<string, string | number> = { ...request.headers, ...target.authHeaders(request.credential) };
+    if (request.body !== undefined) headers['content-length'] = Buffer.byteLength(request.body);
+    const req = http.request({ host: target.host, port: target.port, method: request.method, path: request.url, headers, agent: target.agent }, (res) => {
+      const status = res.statusCode ?? 0;
+      if (request.streaming && status === 200) {
+        // An event stream never ends: its headers are the answer.
+        res.destroy();
+        finish(status);
+        return;
+      }
+      const chunks: Buffer[] = [];
+      let size = 0;
+      res.on('data', (chunk: Buffer) => {
+        if (status >= 400 && size < 2000) chunks.push(chunk);
+        size += chunk.length;
+      });
+      res.on('end', () => finish(status, status >= 400 ? Buffer.concat(chunks).toString('utf8').slice(0, 600) : undefined));
+      res.on('error', (error) => finish(status, `response error: ${error.message}`));
+    });
+    const timer = setTimeout(() => {
+      req.destroy(new Error(`no complete answer within ${target.timeoutMs} ms`));
+    }, target.timeoutMs);
+    req.on('error', (error) => finish(0, error.message));
+    if (request.body !== undefined) req.write(request.body);
+    req.end();
+  });
+}
+
+/** Runs `work` over the items with at most `concurrency` in flight. */
+export async function runBounded<T>(items: T[], concurrency: number, work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const lanes = Array.from({ length: Math.min(concurrency, items.length) }, async () => {
+    while (next < items.length) {
+      const item = items[next++];
+      await work(item);
+    }
+  });
+  await Promise.all(lanes);
+}
+
+export interface HealthRecord {
+  polls: number;
+  failures: string[];
+  slowestMs: number;
+  /** Longest time without a 200 from /health/live (catches an event loop too blocked to poll). */
+  longestGapMs: number;
+}
+
+/** Polls GET /health/live every `intervalMs` on its own connection until stopped. */
+export function pollHealth(host: string, port: number, intervalMs: number, limitMs: number): { stop(): Promise<HealthRecord> } {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+  const record: HealthRecord = { polls: 0, failures: [], slowestMs: 0, longestGapMs: 0 };
+  let lastOk = performance.now();
+  let running = true;
+  const loop = (async () => {
+    while (running) {
+      const started = performance.now();
+      const outcome = await send(
+        { host, port, agent, authHeaders: () => ({}), timeoutMs: limitMs },
+        { op: 'GET /health/live', method: 'GET', url: '/health/live', credential: 'none', headers: {}, mode: 'valid', streaming: false },
+      );
+      record.polls++;
+      record.slowestMs = Math.max(record.slowestMs, outcome.ms);
+      const now = performance.now();
+      if (outcome.status === 200 && outcome.ms <= limitMs) {
+        record.longestGapMs = Math.max(record.longestGapMs, now - lastOk);
+        lastOk = now;
+      } else if (record.failures.length < 50) {
+        record.failures.push(`${new Date().toISOString()}: ${outcome.status} after ${Math.round(outcome.ms)} ms ${outcome.detail ?? ''}`.trim());
+      }
+      await new Promise((r) => setTimeout(r, Math.max(0, intervalMs - (performance.now() - started))));
+    }
+  })();
+  return {
+    async stop() {
+      running = false;
+      await loop;
+      record.longestGapMs = Math.max(record.longestGapMs, performance.now() - lastOk);
+      agent.destroy();
+      return record;
+    },
+  };
+}
