@@ -11,6 +11,8 @@ export interface Outcome {
   /** HTTP status, or 0 when there was no answer (timeout, connection error). */
   status: number;
   ms: number;
+  /** When it was sent (epoch ms), to line slow answers up with each other and with /health/live. */
+  at: number;
   /** The start of the answer (4xx and 5xx only), or the client error. */
   detail?: string;
 }
@@ -26,13 +28,14 @@ export interface Target {
 
 export function send(target: Target, request: FuzzRequest): Promise<Outcome> {
   const started = performance.now();
+  const at = Date.now();
   return new Promise((resolve) => {
     let settled = false;
     const finish = (status: number, detail?: string) => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
-      resolve({ request, status, ms: performance.now() - started, detail });
+      resolve({ request, status, ms: performance.now() - started, at, detail });
     };
     const headers: Record<string, string | number> = { ...request.headers, ...target.authHeaders(request.credential) };
     if (request.body !== undefined) headers['content-length'] = Buffer.byteLength(request.body);

@@ -29,6 +29,8 @@ export interface Operation {
   security: string[];
   parameters: Parameter[];
   body?: Schema;
+  /** The documented request-body examples (valid requests the generators start from too). */
+  examples: unknown[];
   /** Server-sent events: the answer never ends, so only its headers are awaited. */
   streaming: boolean;
 }
@@ -49,7 +51,9 @@ export function operationsOf(doc: OpenApiDoc): Operation[] {
         if (!parameters.some((p) => p.in === 'path' && p.name === name)) parameters.push({ name, in: 'path', required: true, schema: { type: 'string' }, undocumented: true });
       }
       const content = op.requestBody?.content ?? {};
-      const body = content['application/json']?.schema;
+      const json = content['application/json'];
+      const body = json?.schema;
+      const examples = [json?.example, ...Object.values<any>(json?.examples ?? {}).map((e) => resolve(doc, e)?.value)].filter((e) => e !== undefined);
       const produces = Object.values<any>(op.responses ?? {}).flatMap((r) => Object.keys(resolve(doc, r)?.content ?? {}));
       operations.push({
         key: `${method.toUpperCase()} ${path}`,
@@ -59,6 +63,7 @@ export function operationsOf(doc: OpenApiDoc): Operation[] {
         security: (op.security ?? []).flatMap((s: Record<string, unknown>) => Object.keys(s)),
         parameters,
         body,
+        examples,
         streaming: produces.includes('text/event-stream') || /\/stream$/.test(path),
       });
     }

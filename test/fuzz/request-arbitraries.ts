@@ -21,7 +21,12 @@ export interface FuzzRequest {
   streaming: boolean;
 }
 
-type Mode = 'valid' | 'mutated' | 'raw-body';
+/**
+ * valid: schema-shaped only; one-field: a valid request with exactly one field (or parameter)
+ * made hostile, so the rest passes validation and the hostile value reaches the handler;
+ * mutated: any field may be hostile, unknown fields too; raw-body: a hostile body as a whole.
+ */
+type Mode = 'valid' | 'one-field' | 'mutated' | 'raw-body';
 
 /** Values seen in the running system (ids of rules, channels, victims…), by "segment:param" or field name. */
 export type KnownValues = Map<string, string[]>;
@@ -212,20 +217,33 @@ function numberArb(schema: Schema, name = ''): fc.Arbitrary<number> {
 /** A request for one operation: a mode, a credential, parameters, maybe a body. */
 export function requestArb(ctx: GeneratorContext, op: Operation): fc.Arbitrary<FuzzRequest> {
   const modes: fc.WeightedArbitrary<Mode>[] = [
-    { weight: 4, arbitrary: fc.constant('valid' as const) },
-    { weight: 5, arbitrary: fc.constant('mutated' as const) },
+    { weight: 3, arbitrary: fc.constant('valid' as const) },
+    { weight: 4, arbitrary: fc.constant('one-field' as const) },
+    { weight: 2, arbitrary: fc.constant('mutated' as const) },
   ];
   if (op.body || op.method !== 'GET') modes.push({ weight: 1, arbitrary: fc.constant('raw-body' as const) });
   return fc.oneof(...modes).chain((mode) => {
-    const hostile = mode !== 'valid';
-    const pathValues = fc.tuple(...op.parameters.filter((p) => p.in === 'path').map((p) => pathParamArb(ctx, op, p, hostile)));
+    // one-field puts its hostile value in the body when there is one, else in one parameter.
+    const oneParam = mode === 'one-field' && !op.body;
+    const hostile = mode === 'mutated' || mode === 'raw-body';
+    const pathParams = op.parameters.filter((p) => p.in === 'path');
+    const pathValues = fc.tuple(...pathParams.map((p) => pathParamArb(ctx, op, p, hostile)));
     const query = queryArb(ctx, op, hostile);
     const headers = headerArb(ctx, op, hostile);
     const body = bodyArb(ctx, op, mode);
-    return fc.record({ path: pathValues, query, headers, body, credential: credentialArb(ctx, op) }).map(({ path, query: q, headers: h, body: b, credential }) => {
-      const pathParams = op.parameters.filter((p) => p.in === 'path');
-      let url = op.path.replace(/\{([^}]+)\}/g, (_, name: string) => encodeComponent(String(path[pathParams.findIndex((p) => p.name === name)] ?? '')));
-      if (q.length) url += `?${q.map(([k, v]) => `${encodeComponent(k)}=${encodeComponent(v)}`).join('&')}`;
+    const spoiler = oneParam ? fc.tuple(fc.nat(), hostileString.map((h) => h.value.slice(0, 1500)), fc.constantFrom(...ctx.queryNames)) : fc.constant(undefined);
+    return fc.record({ path: pathValues, query, headers, body, credential: credentialArb(ctx, op), spoiler }).map(({ path, query: q, headers: h, body: b, credential, spoiler: sp }) => {
+      const pathOut = [...path];
+      const queryOut = [...q];
+      if (sp) {
+        const [pick, value, name] = sp;
+        const slot = pick % (pathOut.length + queryOut.length + 1);
+        if (slot < pathOut.length) pathOut[slot] = value;
+        else if (slot < pathOut.length + queryOut.length) queryOut[slot - pathOut.length] = [queryOut[slot - pathOut.length][0], value];
+        else queryOut.push([op.parameters.find((p) => p.in === 'query')?.name ?? name, value]);
+      }
+      let url = op.path.replace(/\{([^}]+)\}/g, (_, name: string) => encodeComponent(String(pathOut[pathParams.findIndex((p) => p.name === name)] ?? '')));
+      if (queryOut.length) url += `?${queryOut.map(([k, v]) => `${encodeComponent(k)}=${encodeComponent(v)}`).join('&')}`;
       const headersOut: Record<string, string> = { ...h };
       if (b.text !== undefined) headersOut['content-type'] = b.contentType;
       return { op: op.key, method: op.method, url, credential, headers: headersOut, body: b.text, mode, streaming: op.streaming };
@@ -308,7 +326,57 @@ function bodyArb(ctx: GeneratorContext, op: Operation, mode: Mode): fc.Arbitrary
     // Operations without a body still get one now and then: handlers must ignore or refuse it.
     return mode === 'valid' ? fc.constant({ contentType: 'application/json' }) : fc.option(fc.tuple(hostileJsonValue, contentType).map(([v, type]) => ({ text: serialize({ value: v.value }), contentType: type })), { freq: 3, nil: { contentType: 'application/json' } });
   }
-  return fc.tuple(valueArb(ctx, op.body, { hostile: mode === 'mutated', depth: 0 }), contentType).map(([value, type]) => ({ text: serialize(value), contentType: type }));
+  const valid = bodyBase(ctx, op);
+  if (mode === 'one-field') {
+    return fc.tuple(valid, hostileJsonValue, fc.nat(), contentType).map(([value, h, pick, type]) => ({ text: serialize(replaceOne(value, h.value, pick)), contentType: type }));
+  }
+  const body = mode === 'mutated' ? valueArb(ctx, op.body, { hostile: true, depth: 0 }) : valid;
+  return fc.tuple(body, contentType).map(([value, type]) => ({ text: serialize(value), contentType: type }));
+}
+
+/** A valid body: generated from the schema, or one of the operation's documented examples (ids and times made fresh). */
+function bodyBase(ctx: GeneratorContext, op: Operation): fc.Arbitrary<unknown> {
+  const generated = valueArb(ctx, op.body, { hostile: false, depth: 0 });
+  if (!op.examples.length) return generated;
+  const example = fc.tuple(fc.constantFrom(...op.examples), fc.uuid({ version: 4 }), isoDate()).map(([e, uuid, date]) => freshen(e, uuid, date));
+  return fc.oneof({ weight: 1, arbitrary: generated }, { weight: 2, arbitrary: example });
+}
+
+/** A copy of an example with new event ids and recent event times (the API refuses old events). */
+function freshen(value: unknown, uuid: string, date: string, index = { n: 0 }): unknown {
+  if (Array.isArray(value)) return value.map((v) => freshen(v, uuid, date, index));
+  if (!value || typeof value !== 'object') return value;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) {
+    if (k === 'eventId' && typeof v === 'string') out[k] = `${uuid.slice(0, 24)}${(index.n++).toString(16).padStart(12, '0')}`;
+    else if (k === 'occurredAt' && typeof v === 'string') out[k] = date;
+    else out[k] = freshen(v, uuid, date, index);
+  }
+  return out;
+}
+
+/** Replaces one node (chosen by `pick`) of a JSON value, the root excepted unless it is a leaf. */
+export function replaceOne(value: unknown, replacement: unknown, pick: number): unknown {
+  const paths: (string | number)[][] = [];
+  const collect = (node: unknown, path: (string | number)[]) => {
+    if (path.length) paths.push(path);
+    if (Array.isArray(node)) node.forEach((child, i) => collect(child, [...path, i]));
+    else if (node && typeof node === 'object') for (const [k, child] of Object.entries(node)) collect(child, [...path, k]);
+  };
+  collect(value, []);
+  if (!paths.length) return replacement;
+  const target = paths[pick % paths.length];
+  const rebuild = (node: unknown, depth: number): unknown => {
+    if (depth === target.length) return replacement;
+    const key = target[depth];
+    if (Array.isArray(node)) return node.map((child, i) => (i === key ? rebuild(child, depth + 1) : child));
+    const out: Record<string, unknown> = {};
+    for (const [k, child] of Object.entries(node as Record<string, unknown>)) {
+      Object.defineProperty(out, k, { value: k === key ? rebuild(child, depth + 1) : child, enumerable: true, configurable: true, writable: true });
+    }
+    return out;
+  };
+  return rebuild(value, 0);
 }
 
 /** JSON text, with raw-JSON placeholders (deep nesting, 1e999) spliced in as they are. */
