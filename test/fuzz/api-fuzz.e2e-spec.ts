@@ -19,7 +19,8 @@ import { FuzzRequest, GeneratorContext, KnownValues, requestArb } from './reques
  * Environment: FUZZ_SEED (default 20261207), FUZZ_REQUESTS (default 20000), FUZZ_CONCURRENCY
  * (default 12), FUZZ_MAX_SECONDS (wall-clock budget of the sending phase, default 420),
  * FUZZ_OPS (a regular expression: only matching "METHOD /path" operations, to reproduce one),
- * FUZZ_REPORT_FILE (also write the report there), FUZZ_LOG_LEVEL (the app's, default silent).
+ * FUZZ_REPORT_FILE (also write the report there), FUZZ_DUMP_FILE (every request and its answer,
+ * one JSON line each), FUZZ_LOG_LEVEL (the app's, default silent).
  */
 
 const SEED = Number(process.env.FUZZ_SEED ?? 20261207);
@@ -192,6 +193,10 @@ describe('API fuzz (generated from /docs-json)', () => {
     const report = buildReport({ outcomes, healthRecord, verify, reminted, seconds, stoppedEarly });
     console.log(report.text);
     if (process.env.FUZZ_REPORT_FILE) writeFileSync(process.env.FUZZ_REPORT_FILE, report.text);
+    if (process.env.FUZZ_DUMP_FILE) {
+      // Every request as sent (credential by name) with its answer: for replaying one exactly.
+      writeFileSync(process.env.FUZZ_DUMP_FILE, outcomes.map((o) => JSON.stringify({ ...o.request, status: o.status, ms: Math.round(o.ms), detail: o.detail })).join('\n'));
+    }
     expect(report.problems).toEqual([]);
   });
 
@@ -320,6 +325,10 @@ describe('API fuzz (generated from /docs-json)', () => {
     if (unreached.length) problems.push(`never got past authentication/authorisation: ${unreached.join(', ')}`);
 
     lines.push(`/health/live: ${healthRecord.polls} polls, slowest ${Math.round(healthRecord.slowestMs)} ms, longest gap without a 200 ${Math.round(healthRecord.longestGapMs)} ms`);
+    // What was in flight when /health/live stalled longest: the likeliest culprits.
+    const gapStart = healthRecord.longestGapEnd - healthRecord.longestGapMs;
+    const inFlight = outcomes.filter((o) => o.at <= gapStart + 100 && o.at + o.ms >= gapStart);
+    if (inFlight.length) lines.push(`in flight when that gap began (+${((gapStart - startedAt) / 1000).toFixed(1)} s): ${[...group(inFlight, (o) => o.request.op)].map(([op, l]) => `${op}×${l.length}`).join(', ')}`);
     if (healthRecord.failures.length) problems.push(`/health/live failed ${healthRecord.failures.length}× (first: ${healthRecord.failures.slice(0, 3).join(' | ')})`);
     if (healthRecord.longestGapMs > SLOW_MS + 200) problems.push(`/health/live went ${Math.round(healthRecord.longestGapMs)} ms without a 200 (event loop blocked?)`);
 

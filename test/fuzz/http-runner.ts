@@ -83,12 +83,14 @@ export interface HealthRecord {
   slowestMs: number;
   /** Longest time without a 200 from /health/live (catches an event loop too blocked to poll). */
   longestGapMs: number;
+  /** When the longest gap ended (epoch ms). */
+  longestGapEnd: number;
 }
 
 /** Polls GET /health/live every `intervalMs` on its own connection until stopped. */
 export function pollHealth(host: string, port: number, intervalMs: number, limitMs: number): { stop(): Promise<HealthRecord> } {
   const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
-  const record: HealthRecord = { polls: 0, failures: [], slowestMs: 0, longestGapMs: 0 };
+  const record: HealthRecord = { polls: 0, failures: [], slowestMs: 0, longestGapMs: 0, longestGapEnd: 0 };
   let lastOk = performance.now();
   let running = true;
   const loop = (async () => {
@@ -102,7 +104,10 @@ export function pollHealth(host: string, port: number, intervalMs: number, limit
       record.slowestMs = Math.max(record.slowestMs, outcome.ms);
       const now = performance.now();
       if (outcome.status === 200 && outcome.ms <= limitMs) {
-        record.longestGapMs = Math.max(record.longestGapMs, now - lastOk);
+        if (now - lastOk > record.longestGapMs) {
+          record.longestGapMs = now - lastOk;
+          record.longestGapEnd = Date.now();
+        }
         lastOk = now;
       } else if (record.failures.length < 50) {
         record.failures.push(`${new Date().toISOString()}: ${outcome.status} after ${Math.round(outcome.ms)} ms ${outcome.detail ?? ''}`.trim());
@@ -114,7 +119,10 @@ export function pollHealth(host: string, port: number, intervalMs: number, limit
     async stop() {
       running = false;
       await loop;
-      record.longestGapMs = Math.max(record.longestGapMs, performance.now() - lastOk);
+      if (performance.now() - lastOk > record.longestGapMs) {
+        record.longestGapMs = performance.now() - lastOk;
+        record.longestGapEnd = Date.now();
+      }
       agent.destroy();
       return record;
     },

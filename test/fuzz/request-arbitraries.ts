@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { hostileJsonValue, hostileRawBody, hostileString, PROTOTYPE_KEYS, RAW_MARKER } from './hostile-values';
+import { CEL_BOMBS, hostileJsonValue, hostileRawBody, hostileString, PROTOTYPE_KEYS, RAW_MARKER, REGEX_BOMBS } from './hostile-values';
 import { OpenApiDoc, Operation, Parameter, resolve, Schema } from './openapi-operations';
 
 /**
@@ -72,7 +72,8 @@ function shapedArb(ctx: GeneratorContext, schemaOrRef: Schema | undefined, optio
   const generated = byType(ctx, schema, options, next);
   const known = options.name ? ctx.known.get(options.name) : undefined;
   const choices: fc.WeightedArbitrary<unknown>[] = [{ weight: 4, arbitrary: generated }];
-  if (schema.example !== undefined) choices.push({ weight: 2, arbitrary: fc.constant(schema.example) });
+  // Structured examples tell more than the schema (some item types are documented loosely).
+  if (schema.example !== undefined) choices.push({ weight: typeof schema.example === 'object' ? 6 : 2, arbitrary: fc.constant(schema.example) });
   if (known?.length) choices.push({ weight: 3, arbitrary: fc.constantFrom(...known) });
   return choices.length === 1 ? generated : fc.oneof(...choices);
 }
@@ -123,7 +124,7 @@ function objectArb(ctx: GeneratorContext, schema: Schema, options: ValueOptions,
   const required: string[] = Array.isArray(schema.required) ? schema.required : [];
   const model: Record<string, fc.Arbitrary<unknown>> = {};
   for (const name of names) model[name] = valueArb(ctx, properties[name], { ...next, name });
-  const record = fc.record(model, { requiredKeys: required.filter((r) => names.includes(r)) });
+  const record = fc.record(model, { requiredKeys: required.filter((r) => names.includes(r)) }).map((value) => orderRange(value as Record<string, unknown>));
   if (!options.hostile) return record;
   // Hostile objects may also drop required fields or carry unknown and prototype keys.
   return fc.oneof(
@@ -134,6 +135,22 @@ function objectArb(ctx: GeneratorContext, schema: Schema, options: ValueOptions,
       arbitrary: fc.tuple(record, extraKeys()).map(([value, extra]) => withKeys(value as Record<string, unknown>, extra)),
     },
   );
+}
+
+/** A range in the right order (from before to): a reversed one only ever meets the same 400. */
+function orderRange(value: Record<string, unknown>): Record<string, unknown> {
+  for (const [start, end] of [
+    ['from', 'to'],
+    ['windowStart', 'windowEnd'],
+  ]) {
+    const a = value[start];
+    const b = value[end];
+    if (typeof a === 'string' && typeof b === 'string' && a > b) {
+      value[start] = b;
+      value[end] = a;
+    }
+  }
+  return value;
 }
 
 /** Objects the schema leaves open (rule parameters, event data): small dictionaries, rule-parameter-shaped ones too. */
@@ -168,6 +185,10 @@ function withKeys(target: Record<string, unknown>, entries: [string, unknown][])
   return out;
 }
 
+const CEL_FIELD = /^(condition|explanation|when)$/;
+/** CEL fields that must evaluate to a boolean, like the bombs. */
+const BOOL_CEL_FIELD = /^(condition|when)$/;
+
 const VALID_CEL = ['true', 'false', 'event.type == "data.accessed"', 'size(event.userId) > 3', 'event.country in ["FR", "DE"]', '"abc".matches("^a.c$")'];
 
 /** Name heuristics for what the document leaves unsaid (lengths, formats the validators enforce). */
@@ -177,14 +198,17 @@ function stringArb(ctx: GeneratorContext, schema: Schema, name = ''): fc.Arbitra
   const max = Math.min(schema.maxLength ?? MAX_STRING, MAX_STRING);
   const min = Math.min(schema.minLength ?? MIN_LENGTH_BY_NAME[name] ?? 0, max);
   const plain = fc.string({ minLength: min, maxLength: max });
+  if (name === 'id' && typeof schema.example === 'string' && !/^[0-9a-f-]{36}$/i.test(schema.example)) return fc.stringMatching(/^[A-Za-z][A-Za-z0-9._-]{1,20}$/);
   if (schema.format === 'uuid' || /(^id$|Id$|^assignedTo$)/.test(name)) return name === 'userId' ? fc.oneof(fc.uuid({ version: 4 }), pseudonymousId()) : fc.uuid({ version: 4 });
   if (schema.format === 'date-time' || /^(from|to|occurredAt|expiresAt|windowStart|windowEnd|since|until|at)$|At$/.test(name)) return isoDate();
   if (schema.format === 'email' || /email/i.test(name)) return fc.emailAddress();
   if (/^(ip|ipAddress)$/.test(name)) return fc.oneof(fc.ipV4(), fc.ipV6());
   if (/country/i.test(name)) return fc.constantFrom('FR', 'DE', 'US', 'BR', 'GB', 'CA', 'ZZ');
-  if (/^(condition|explanation|when)$/.test(name)) return fc.constantFrom(...VALID_CEL);
+  // CEL bombs are schema-valid strings: they belong to every mode, valid included.
+  if (name === 'explanation') return fc.constantFrom('"finding"', '"viewer " + event.userId', 'string(event.type)');
+  if (CEL_FIELD.test(name)) return fc.oneof({ weight: 4, arbitrary: fc.constantFrom(...VALID_CEL) }, { weight: 1, arbitrary: fc.constantFrom(...CEL_BOMBS) });
   if (/^(target|url|webhookUrl)$/.test(name)) return fc.oneof(fc.webUrl(), fc.constantFrom('https://203.0.113.9/hook', 'http://[::1]/x', 'http://169.254.169.254/latest', 'ops@example.com'));
-  if (name === 'pattern') return fc.constantFrom('*', 'risk:*', 'analytics:*', 'x');
+  if (name === 'pattern') return fc.oneof({ weight: 3, arbitrary: fc.constantFrom('*', 'risk:*', 'analytics:*', 'x') }, { weight: 1, arbitrary: fc.constantFrom(...REGEX_BOMBS) });
   if (name === 'name') return fc.stringMatching(/^[A-Za-z0-9][A-Za-z0-9 ._-]{2,30}$/);
   if (typeof schema.pattern === 'string') {
     try {
@@ -209,6 +233,7 @@ function isoDate(): fc.Arbitrary<string> {
 function numberArb(schema: Schema, name = ''): fc.Arbitrary<number> {
   if (name === 'limit' && schema.maximum === undefined) return fc.integer({ min: 1, max: 100 });
   if (name === 'version') return fc.integer({ min: 1, max: 20 });
+  if (name === 'sampleSize' && schema.maximum === undefined) return fc.integer({ min: 1, max: 100 });
   const min = typeof schema.minimum === 'number' ? schema.minimum : 0;
   const max = typeof schema.maximum === 'number' ? schema.maximum : Math.max(min + 1000, 100);
   return fc.integer({ min: Math.ceil(min), max: Math.floor(Math.min(max, min + 1_000_000)) });
@@ -290,7 +315,13 @@ function queryArb(ctx: GeneratorContext, op: Operation, hostile: boolean): fc.Ar
   const unknown = hostile
     ? fc.array(fc.tuple(unknownName, fc.oneof(hostileString.map((h) => h.value.slice(0, 1500)), isoDate(), fc.string({ maxLength: 8 }))), { maxLength: 3 })
     : fc.constant([] as [string, string][]);
-  return fc.tuple(documented, unknown).map(([doc, extra]) => [...doc.flat(), ...extra]);
+  return fc.tuple(documented, unknown).map(([doc, extra]) => {
+    const pairs = doc.flat();
+    const from = pairs.find(([k]) => k === 'from');
+    const to = pairs.find(([k]) => k === 'to');
+    if (from && to && !hostile && from[1] > to[1]) [from[1], to[1]] = [to[1], from[1]];
+    return [...pairs, ...extra];
+  });
 }
 
 /** A query value, sometimes repeated (?a=1&a=2 arrives as an array). */
@@ -328,7 +359,11 @@ function bodyArb(ctx: GeneratorContext, op: Operation, mode: Mode): fc.Arbitrary
   }
   const valid = bodyBase(ctx, op);
   if (mode === 'one-field') {
-    return fc.tuple(valid, hostileJsonValue, fc.nat(), contentType).map(([value, h, pick, type]) => ({ text: serialize(replaceOne(value, h.value, pick)), contentType: type }));
+    // A CEL field gets a CEL bomb half of the time: that is where one does harm.
+    return fc.tuple(valid, hostileJsonValue, fc.constantFrom(...CEL_BOMBS), fc.nat(), contentType).map(([value, h, bomb, pick, type]) => ({
+      text: serialize(replaceOne(value, (key) => (BOOL_CEL_FIELD.test(String(key)) && pick % 2 === 0 ? bomb : h.value), pick)),
+      contentType: type,
+    }));
   }
   const body = mode === 'mutated' ? valueArb(ctx, op.body, { hostile: true, depth: 0 }) : valid;
   return fc.tuple(body, contentType).map(([value, type]) => ({ text: serialize(value), contentType: type }));
@@ -342,7 +377,10 @@ function bodyBase(ctx: GeneratorContext, op: Operation): fc.Arbitrary<unknown> {
   return fc.oneof({ weight: 1, arbitrary: generated }, { weight: 2, arbitrary: example });
 }
 
-/** A copy of an example with new event ids and recent event times (the API refuses old events). */
+/**
+ * A copy of an example with new event ids and recent times: the API refuses old events, and a
+ * range (from, to) must cover the events stored during the run, or a backtest has nothing to evaluate.
+ */
 function freshen(value: unknown, uuid: string, date: string, index = { n: 0 }): unknown {
   if (Array.isArray(value)) return value.map((v) => freshen(v, uuid, date, index));
   if (!value || typeof value !== 'object') return value;
@@ -350,13 +388,15 @@ function freshen(value: unknown, uuid: string, date: string, index = { n: 0 }): 
   for (const [k, v] of Object.entries(value)) {
     if (k === 'eventId' && typeof v === 'string') out[k] = `${uuid.slice(0, 24)}${(index.n++).toString(16).padStart(12, '0')}`;
     else if (k === 'occurredAt' && typeof v === 'string') out[k] = date;
+    else if ((k === 'from' || k === 'windowStart') && typeof v === 'string') out[k] = new Date(Date.now() - 30 * 86_400_000).toISOString();
+    else if ((k === 'to' || k === 'windowEnd') && typeof v === 'string') out[k] = new Date(Date.now() + 60_000).toISOString();
     else out[k] = freshen(v, uuid, date, index);
   }
   return out;
 }
 
 /** Replaces one node (chosen by `pick`) of a JSON value, the root excepted unless it is a leaf. */
-export function replaceOne(value: unknown, replacement: unknown, pick: number): unknown {
+export function replaceOne(value: unknown, replacementFor: (key: string | number | undefined) => unknown, pick: number): unknown {
   const paths: (string | number)[][] = [];
   const collect = (node: unknown, path: (string | number)[]) => {
     if (path.length) paths.push(path);
@@ -364,8 +404,11 @@ export function replaceOne(value: unknown, replacement: unknown, pick: number): 
     else if (node && typeof node === 'object') for (const [k, child] of Object.entries(node)) collect(child, [...path, k]);
   };
   collect(value, []);
-  if (!paths.length) return replacement;
-  const target = paths[pick % paths.length];
+  if (!paths.length) return replacementFor(undefined);
+  // A quarter of the picks go to CEL fields when there are any: few fields, most harm.
+  const celPaths = paths.filter((p) => BOOL_CEL_FIELD.test(String(p[p.length - 1])));
+  const target = celPaths.length && pick % 4 === 0 ? celPaths[Math.floor(pick / 4) % celPaths.length] : paths[Math.floor(pick / 2) % paths.length];
+  const replacement = replacementFor(target[target.length - 1]);
   const rebuild = (node: unknown, depth: number): unknown => {
     if (depth === target.length) return replacement;
     const key = target[depth];
