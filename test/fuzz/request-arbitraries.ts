@@ -351,17 +351,18 @@ interface BodyOut {
 }
 
 function bodyArb(ctx: GeneratorContext, op: Operation, mode: Mode): fc.Arbitrary<BodyOut> {
-  const contentType = mode === 'valid' ? fc.constant('application/json') : fc.constantFrom('application/json', 'application/json', 'application/json', 'application/json; charset=utf-8', 'text/plain', 'application/x-www-form-urlencoded');
+  // Only the modes that are hostile as a whole lie about the content type; one-field keeps it honest.
+  const contentType = mode === 'valid' || mode === 'one-field' ? fc.constant('application/json') : fc.constantFrom('application/json', 'application/json', 'application/json', 'application/json; charset=utf-8', 'text/plain', 'application/x-www-form-urlencoded');
   if (mode === 'raw-body') return fc.tuple(hostileRawBody, contentType).map(([b, type]) => ({ text: b.value, contentType: type }));
   if (!op.body) {
     // Operations without a body still get one now and then: handlers must ignore or refuse it.
     return mode === 'valid' ? fc.constant({ contentType: 'application/json' }) : fc.option(fc.tuple(hostileJsonValue, contentType).map(([v, type]) => ({ text: serialize({ value: v.value }), contentType: type })), { freq: 3, nil: { contentType: 'application/json' } });
   }
-  const valid = bodyBase(ctx, op);
+  const valid = bodyBase(ctx, op, mode === 'one-field' ? 3 : 2);
   if (mode === 'one-field') {
-    // A CEL field gets a CEL bomb half of the time: that is where one does harm.
+    // A boolean CEL field gets a CEL bomb: that is where one does harm.
     return fc.tuple(valid, hostileJsonValue, fc.constantFrom(...CEL_BOMBS), fc.nat(), contentType).map(([value, h, bomb, pick, type]) => ({
-      text: serialize(replaceOne(value, (key) => (BOOL_CEL_FIELD.test(String(key)) && pick % 2 === 0 ? bomb : h.value), pick)),
+      text: serialize(replaceOne(value, (key) => (BOOL_CEL_FIELD.test(String(key)) ? bomb : h.value), pick)),
       contentType: type,
     }));
   }
@@ -370,11 +371,11 @@ function bodyArb(ctx: GeneratorContext, op: Operation, mode: Mode): fc.Arbitrary
 }
 
 /** A valid body: generated from the schema, or one of the operation's documented examples (ids and times made fresh). */
-function bodyBase(ctx: GeneratorContext, op: Operation): fc.Arbitrary<unknown> {
+function bodyBase(ctx: GeneratorContext, op: Operation, exampleWeight: number): fc.Arbitrary<unknown> {
   const generated = valueArb(ctx, op.body, { hostile: false, depth: 0 });
   if (!op.examples.length) return generated;
   const example = fc.tuple(fc.constantFrom(...op.examples), fc.uuid({ version: 4 }), isoDate()).map(([e, uuid, date]) => freshen(e, uuid, date));
-  return fc.oneof({ weight: 1, arbitrary: generated }, { weight: 2, arbitrary: example });
+  return fc.oneof({ weight: 1, arbitrary: generated }, { weight: exampleWeight, arbitrary: example });
 }
 
 /**
@@ -387,6 +388,8 @@ function freshen(value: unknown, uuid: string, date: string, index = { n: 0 }): 
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(value)) {
     if (k === 'eventId' && typeof v === 'string') out[k] = `${uuid.slice(0, 24)}${(index.n++).toString(16).padStart(12, '0')}`;
+    // A named id (a rule's "ACME-GDPR-01") made unique, or every create after the first is a 409.
+    else if (k === 'id' && typeof v === 'string' && /^[A-Za-z][A-Za-z0-9._-]{1,40}$/.test(v)) out[k] = `${v}-${uuid.slice(0, 8)}`;
     else if (k === 'occurredAt' && typeof v === 'string') out[k] = date;
     else if ((k === 'from' || k === 'windowStart') && typeof v === 'string') out[k] = new Date(Date.now() - 30 * 86_400_000).toISOString();
     else if ((k === 'to' || k === 'windowEnd') && typeof v === 'string') out[k] = new Date(Date.now() + 60_000).toISOString();
@@ -405,9 +408,9 @@ export function replaceOne(value: unknown, replacementFor: (key: string | number
   };
   collect(value, []);
   if (!paths.length) return replacementFor(undefined);
-  // A quarter of the picks go to CEL fields when there are any: few fields, most harm.
+  // Half of the picks go to boolean CEL fields when there are any: few fields, most harm.
   const celPaths = paths.filter((p) => BOOL_CEL_FIELD.test(String(p[p.length - 1])));
-  const target = celPaths.length && pick % 4 === 0 ? celPaths[Math.floor(pick / 4) % celPaths.length] : paths[Math.floor(pick / 2) % paths.length];
+  const target = celPaths.length && pick % 2 === 0 ? celPaths[Math.floor(pick / 2) % celPaths.length] : paths[Math.floor(pick / 2) % paths.length];
   const replacement = replacementFor(target[target.length - 1]);
   const rebuild = (node: unknown, depth: number): unknown => {
     if (depth === target.length) return replacement;
