@@ -342,6 +342,8 @@ describe('API fuzz (generated from /docs-json)', () => {
     lines.push(`audit verify: ${verify.status} ${JSON.stringify(verdict)}`);
     if (verify.status !== 200 || verdict?.valid !== true) problems.push(`audit chain not verified valid after the fuzz: ${verify.status} ${JSON.stringify(verdict)}`);
 
+    const retried = outcomes.filter((o) => o.retried).length;
+    if (retried) lines.push(`sent again after a reset keep-alive connection: ${retried}`);
     if (reminted.length) lines.push(`credentials revoked by the fuzz and re-minted: ${reminted.join(', ')}`);
     const perOp = group(outcomes, (o) => o.request.op);
     lines.push('per operation (status×count):');

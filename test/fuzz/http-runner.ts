@@ -15,6 +15,8 @@ export interface Outcome {
   at: number;
   /** The start of the answer (4xx and 5xx only), or the client error. */
   detail?: string;
+  /** Sent a second time after a reset keep-alive connection. */
+  retried?: boolean;
 }
 
 export interface Target {
@@ -26,7 +28,18 @@ export interface Target {
   timeoutMs: number;
 }
 
-export function send(target: Target, request: FuzzRequest): Promise<Outcome> {
+/**
+ * Sends once more when a kept-alive connection was reset before any answer: the server may
+ * close an idle socket just as the client reuses it (a race of keep-alive, not an answer).
+ */
+export async function send(target: Target, request: FuzzRequest): Promise<Outcome> {
+  const first = await sendOnce(target, request);
+  if (first.status !== 0 || !/ECONNRESET|socket hang up/.test(first.detail ?? '')) return first;
+  const second = await sendOnce(target, request);
+  return { ...second, retried: true };
+}
+
+function sendOnce(target: Target, request: FuzzRequest): Promise<Outcome> {
   const started = performance.now();
   const at = Date.now();
   return new Promise((resolve) => {
