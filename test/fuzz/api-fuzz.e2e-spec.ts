@@ -325,7 +325,8 @@ describe('API fuzz (generated from /docs-json)', () => {
     if (outcomes.length < REQUESTS) problems.push(`only ${outcomes.length} of ${REQUESTS} requests sent${stoppedEarly ? ` (stopped at the ${MAX_SECONDS} s budget)` : ''}`);
 
     // 5xx and no-answer, grouped by operation + status + first words of the error.
-    const failures = group(outcomes.filter((o) => o.status >= 500 || o.status === 0), (o) => `${o.request.op} → ${o.status || 'no answer'} ${firstMessage(o.detail)}`);
+    // Grouped by the request's main hostile family too: one operation can fail for several causes.
+    const failures = group(outcomes.filter((o) => o.status >= 500 || o.status === 0), (o) => `${o.request.op} → ${o.status || 'no answer'} ${firstMessage(o.detail)} (${mainFamily(o.request)})`);
     for (const [key, list] of failures) problems.push(`${key} ×${list.length} [${families(list)}] e.g. ${example(list)}`);
 
     const slow = group(outcomes.filter((o) => o.ms > SLOW_MS && o.status !== 0), (o) => `${o.request.op} → ${o.status} slower than ${SLOW_MS} ms`);
@@ -415,6 +416,14 @@ function families(list: Outcome[]): string {
   const found = new Map<string, number>();
   for (const o of list) for (const f of familiesOf(o.request)) found.set(f, (found.get(f) ?? 0) + 1);
   return [...found].map(([f, n]) => `${f}:${n}`).join(' ') || 'schema-valid';
+}
+
+/** The family most likely to have caused a failure, when a request carries several. */
+const FAMILY_PRIORITY = ['deep-nesting', 'lone-surrogate', 'nul', 'cel-bomb', 'regex-bomb', 'prototype-key', 'raw-number', 'sql', 'over-long', 'wrong-content-type'];
+
+function mainFamily(r: FuzzRequest): string {
+  const found = familiesOf(r);
+  return FAMILY_PRIORITY.find((f) => found.includes(f)) ?? 'schema-valid';
 }
 
 function familiesOf(r: FuzzRequest): string[] {
