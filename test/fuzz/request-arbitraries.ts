@@ -185,6 +185,9 @@ function withKeys(target: Record<string, unknown>, entries: [string, unknown][])
   return out;
 }
 
+/** Code units no text field should store: lone surrogates and NUL. */
+const BAD_UNITS = ['\udc00', '\u0000', '\ud800', '\udfff'];
+
 const CEL_FIELD = /^(condition|explanation|when)$/;
 /** CEL fields that must evaluate to a boolean, like the bombs. */
 const BOOL_CEL_FIELD = /^(condition|when)$/;
@@ -362,7 +365,19 @@ function bodyArb(ctx: GeneratorContext, op: Operation, mode: Mode): fc.Arbitrary
   if (mode === 'one-field') {
     // A boolean CEL field gets a CEL bomb: that is where one does harm.
     return fc.tuple(valid, hostileJsonValue, fc.constantFrom(...CEL_BOMBS), fc.nat(), contentType).map(([value, h, bomb, pick, type]) => ({
-      text: serialize(replaceOne(value, (key) => (BOOL_CEL_FIELD.test(String(key)) ? bomb : h.value), pick)),
+      text: serialize(
+        replaceOne(
+          value,
+          (key, original) => {
+            if (BOOL_CEL_FIELD.test(String(key))) return bomb;
+            // A third of the string fields keep their valid text with one bad code unit in it:
+            // free-text fields (user agents, comments, names) take it past their validators.
+            if (typeof original === 'string' && pick % 3 === 1) return `${original}${BAD_UNITS[pick % BAD_UNITS.length]}`;
+            return h.value;
+          },
+          pick,
+        ),
+      ),
       contentType: type,
     }));
   }
@@ -399,7 +414,7 @@ function freshen(value: unknown, uuid: string, date: string, index = { n: 0 }): 
 }
 
 /** Replaces one node (chosen by `pick`) of a JSON value, the root excepted unless it is a leaf. */
-export function replaceOne(value: unknown, replacementFor: (key: string | number | undefined) => unknown, pick: number): unknown {
+export function replaceOne(value: unknown, replacementFor: (key: string | number | undefined, original: unknown) => unknown, pick: number): unknown {
   const paths: (string | number)[][] = [];
   const collect = (node: unknown, path: (string | number)[]) => {
     if (path.length) paths.push(path);
@@ -407,11 +422,12 @@ export function replaceOne(value: unknown, replacementFor: (key: string | number
     else if (node && typeof node === 'object') for (const [k, child] of Object.entries(node)) collect(child, [...path, k]);
   };
   collect(value, []);
-  if (!paths.length) return replacementFor(undefined);
+  if (!paths.length) return replacementFor(undefined, value);
   // Half of the picks go to boolean CEL fields when there are any: few fields, most harm.
   const celPaths = paths.filter((p) => BOOL_CEL_FIELD.test(String(p[p.length - 1])));
   const target = celPaths.length && pick % 2 === 0 ? celPaths[Math.floor(pick / 2) % celPaths.length] : paths[Math.floor(pick / 2) % paths.length];
-  const replacement = replacementFor(target[target.length - 1]);
+  const original = target.reduce<unknown>((node, key) => (node as Record<string | number, unknown>)[key], value);
+  const replacement = replacementFor(target[target.length - 1], original);
   const rebuild = (node: unknown, depth: number): unknown => {
     if (depth === target.length) return replacement;
     const key = target[depth];
