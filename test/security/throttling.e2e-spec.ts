@@ -50,6 +50,14 @@ describe('throttling across two app instances', () => {
     expect(last!.body).toMatchObject({ statusCode: 429, error: 'Too Many Requests' });
   });
 
+  it('answers a login whose e-mail is an object with a 400, not a 500 from the throttler', async () => {
+    await clearThrottleKeys(prefix);
+    // String() of this object throws: the per-account throttler runs before validation.
+    const res = await request(a.http).post('/api/v1/auth/login').send({ email: { toString: null }, password: 'x' });
+    expect(res.status).toBe(400);
+    expect(JSON.stringify(res.body.details)).toContain('email');
+  });
+
   it('limits each client IP across all routes and both instances', async () => {
     await clearThrottleKeys(prefix);
     const statuses: number[] = [];

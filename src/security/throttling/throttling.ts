@@ -63,7 +63,7 @@ export function throttlerOptions(
         limit: limits.loginPerMinute,
         blockDuration: 5 * MINUTE_MS,
         skipIf: (ctx) => !isLogin(reflector, ctx),
-        getTracker: (req) => String(req.body?.email ?? '').toLowerCase().slice(0, 254) || 'no-email',
+        getTracker: (req) => loginAccountKey(req.body?.email),
       },
     ],
   };
@@ -117,4 +117,13 @@ export class AppThrottlerGuard extends ThrottlerGuard {
     const who = detail.key.startsWith('login-account:') ? 'for this account' : 'from this client';
     throw new ThrottlerException(`too many requests ${who}; retry after ${retryAfter} s`);
   }
+}
+
+/**
+ * The account a login attempt counts against. This runs before validation, so the body is whatever
+ * the client sent: only a string is an e-mail (String() of an object can throw, or be chosen by the
+ * client to land on someone else's counter).
+ */
+export function loginAccountKey(email: unknown): string {
+  return typeof email === 'string' && email.length > 0 ? email.toLowerCase().slice(0, 254) : 'no-email';
 }
