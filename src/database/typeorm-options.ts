@@ -12,7 +12,10 @@ export function typeormOptions(databaseUrl: string, poolSize = 20): DataSourceOp
     migrationsTableName: 'schema_migrations',
     migrationsTransactionMode: 'each',
     synchronize: false,
-    logging: ['error'],
+    // A failing query throws to its caller, which decides: a unique violation is a 409, anything
+    // unexpected reaches the error filter and is logged there with the request id. TypeORM's own
+    // console logging would print expected refusals on stdout, outside the JSON log.
+    logging: false,
     extra: { max: poolSize, connectionTimeoutMillis: 5000 },
   };
 }
