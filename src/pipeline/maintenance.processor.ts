@@ -86,7 +86,7 @@ export class MaintenanceSchedules implements OnApplicationBootstrap, OnApplicati
 
   private async upsert(): Promise<void> {
     for (const task of this.tasks.all()) {
-      await this.queue.upsertJobScheduler(task.name, task.schedule, { name: task.name });
+      if (task.schedule) await this.queue.upsertJobScheduler(task.name, task.schedule, { name: task.name });
     }
   }
 }

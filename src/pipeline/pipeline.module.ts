@@ -62,7 +62,7 @@ export class PipelineModule {
       ],
       controllers: [PipelineOpsController],
       providers: [PipelineBatchesRepository, StageQueues, StageRunner, StageHandlers, ScheduledTasks, PipelineUpkeep, DeadLetters, QueueOperations, ScheduledTaskRuns, QueueMetrics, ...workers],
-      exports: [StageQueues, PipelineBatchesRepository, ScheduledTasks, BullModule],
+      exports: [StageQueues, PipelineBatchesRepository, ScheduledTasks, ScheduledTaskRuns, BullModule],
     };
   }
 }

@@ -57,6 +57,18 @@ export class ScheduledTaskRuns {
     if (!tasks.some((t) => t.name === name)) {
       throw new NotFoundException(`no scheduled task named ${name}; tasks: ${tasks.map((t) => t.name).join(', ')}`);
     }
+    return this.start(name, ctx);
+  }
+
+  /**
+   * Runs a task of this product's own (one without a schedule, such as a full rollup rebuild) on a
+   * worker: long work never runs inside an API request. Callers are services that know the name.
+   */
+  async runOnDemand(name: string, ctx: RequestContext): Promise<TaskRunView> {
+    return this.start(name, ctx);
+  }
+
+  private async start(name: string, ctx: RequestContext): Promise<TaskRunView> {
     const job = await this.queue.add(
       name,
       { manual: true },

@@ -4,8 +4,11 @@ import { RepeatOptions } from 'bullmq';
 export interface ScheduledTask {
   /** unique job name on the maintenance queue */
   name: string;
-  /** cron pattern or interval, as BullMQ job schedulers take them */
-  schedule: Pick<RepeatOptions, 'pattern' | 'every'>;
+  /**
+   * cron pattern or interval, as BullMQ job schedulers take them; none for work that only runs when
+   * asked (a full rollup rebuild), which still runs on a worker, never in the API process
+   */
+  schedule?: Pick<RepeatOptions, 'pattern' | 'every'>;
   run(): Promise<unknown>;
 }
 

@@ -84,6 +84,24 @@ describe('scheduled tasks: listed with their next run, and run now on request', 
     expect(audit).toMatchObject({ action: 'pipeline.task.run_requested', details: { runId: started.body.runId } });
   });
 
+  it('rebuilds the rollups as a job on a worker: 202 with a run id, the result from the run, never inside the request', async () => {
+    const admin = await tokenFor(t.app, [Role.Admin]);
+    const started = await as(admin).post('/analytics/rollups/rebuild').expect(202);
+    expect(started.body).toMatchObject({ task: 'analytics-rollups-rebuild', runId: expect.stringMatching(/^manual\.analytics-rollups-rebuild\./) });
+    const done = await waitFor(
+      async () => (await as(admin).get(`/pipeline/tasks/runs/${started.body.runId}`).expect(200)).body,
+      (run) => run.state === 'completed' || run.state === 'failed',
+    );
+    expect(done).toMatchObject({ state: 'completed', error: null, result: expect.objectContaining({}) });
+    const [audit] = await t.app
+      .get(DataSource)
+      .query(`SELECT details FROM audit_log WHERE action = 'analytics.rollups.rebuild' ORDER BY id DESC LIMIT 1`);
+    expect(audit.details).toEqual({ runId: started.body.runId });
+    // An on-demand task has no schedule: it is not listed among the timed tasks.
+    const { body } = await as(operator).get('/pipeline/tasks').expect(200);
+    expect(body.map((task: { name: string }) => task.name)).not.toContain('analytics-rollups-rebuild');
+  });
+
   it('answers 404 for an unknown task or run, and 403 to roles other than operator and admin', async () => {
     const unknown = await as(operator).post('/pipeline/tasks/no-such-task/run').expect(404);
     expect(unknown.body.message).toContain('sweep-stalled');

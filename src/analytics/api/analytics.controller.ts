@@ -7,6 +7,8 @@ import { Role } from '../../security/roles';
 import { AnalyticsService } from '../analytics.service';
 import { resolveRange } from '../domain/time-range';
 import { RollupMaintainer } from '../rollups/rollup-maintainer';
+import { ROLLUP_REBUILD_TASK } from '../rollups/rollup-schedule';
+import { ScheduledTaskRuns } from '../../pipeline/scheduled-task-runs.service';
 import {
   EventsQueryDto,
   PerformanceQueryDto,
@@ -25,6 +27,7 @@ export class AnalyticsController {
     private readonly analytics: AnalyticsService,
     private readonly rollups: RollupMaintainer,
     private readonly audit: AuditLog,
+    private readonly taskRuns: ScheduledTaskRuns,
   ) {}
 
   @Get('events')
@@ -112,18 +115,21 @@ export class AnalyticsController {
   }
 
   @Post('rollups/rebuild')
-  @HttpCode(200)
+  @HttpCode(202)
   @Roles(Role.Admin)
-  @ApiOperation({ summary: 'Recompute every rollup from the raw tables (one transaction; audited)' })
+  @ApiOperation({
+    summary: 'Recompute every rollup from the raw tables, as a job on a worker (one transaction; audited)',
+    description: 'Answers 202 with a run id; GET /api/v1/pipeline/tasks/runs/{runId} tells its state and result.',
+  })
   async rebuild(@Ctx() ctx: RequestContext) {
-    const result = await this.rollups.rebuild();
+    const run = await this.taskRuns.runOnDemand(ROLLUP_REBUILD_TASK, ctx);
     await this.audit.append({
       ...auditActor(ctx),
       action: 'analytics.rollups.rebuild',
       targetType: 'rollups',
       targetId: 'all',
-      details: { ...result },
+      details: { runId: run.runId },
     });
-    return result;
+    return run;
   }
 }

@@ -3,6 +3,8 @@ import { ScheduledTasks } from '../../pipeline/scheduled-tasks';
 import { RollupMaintainer } from './rollup-maintainer';
 
 export const ROLLUP_TASK = 'analytics-rollups';
+/** The full recompute from raw data: on demand only, on a worker. */
+export const ROLLUP_REBUILD_TASK = 'analytics-rollups-rebuild';
 /** Analytics lag the pipeline by at most this (plus a fold's own time). */
 export const ROLLUP_EVERY_MS = 20_000;
 
@@ -20,5 +22,6 @@ export class RollupSchedule implements OnModuleInit {
       schedule: { every: ROLLUP_EVERY_MS },
       run: () => this.maintainer.fold(),
     });
+    this.tasks.register({ name: ROLLUP_REBUILD_TASK, run: () => this.maintainer.rebuild() });
   }
 }
