@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationShutdown, UnprocessableEntityException } from '@nestjs/common';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { RawEventPartitions } from '../database/raw-event-partitions';
@@ -65,7 +65,9 @@ export class IngestionService implements OnApplicationShutdown {
       else rejected.push({ index, eventId: eventIdOf(candidate), errors: outcome.errors });
     });
     const source = principal.apiKeyId ? `api_key:${principal.apiKeyId}` : `user:${principal.userId}`;
-    const fresh = await this.committer.submit(valid.map((event) => ({ event, source })));
+    const fresh = await this.committer.submit(valid.map((event) => ({ event, source }))).catch((error: unknown) => {
+      throw refusedData(error) ? new UnprocessableEntityException('the database refused a value in these events; nothing of this request was stored') : error;
+    });
     const accepted: string[] = [];
     const duplicates: string[] = [];
     valid.forEach((event, i) => (fresh[i] ? accepted : duplicates).push(event.eventId));
@@ -128,4 +130,14 @@ function mayBeOneEventsFault(error: unknown): boolean {
   return (
     typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code) && !SHARED_FAILURE_CLASSES.has(code.slice(0, 2))
   );
+}
+
+/**
+ * A data exception (SQLSTATE class 22: a byte sequence or number the database cannot store) that
+ * survived group commit's isolation is this request's own fault: a 4xx, not a 500. Validation is
+ * meant to catch every such value first; this is the backstop.
+ */
+function refusedData(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && code.startsWith('22');
 }

@@ -305,7 +305,9 @@ describe('hostile input: malformed text, deep JSON, loose dates, a bad event amo
         );
         // The poisoned event really shared a flush with others, so the test proves the isolation.
         expect(flushes.some((f) => f.poisoned && f.size > 1)).toBe(true);
-        expect(answers.map((a) => a.status)).toEqual(all.map((event) => (event === poison ? 500 : 202)));
+        // The guilty request gets a 4xx saying nothing of it was stored (the value was its own), not a 500.
+        expect(answers.map((a) => a.status)).toEqual(all.map((event) => (event === poison ? 422 : 202)));
+        expect(answers[7].body.message).toContain('nothing of this request was stored');
         expect(await storedCount(good.map((e) => e.eventId))).toBe(15);
         expect(await storedCount([poison.eventId])).toBe(0);
       } finally {
