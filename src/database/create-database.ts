@@ -3,7 +3,7 @@
  * needs no hand-made database. Connects to the server's `postgres` database to do it.
  */
 import { Client } from 'pg';
-import { loadConfig } from '../src/config/app-config';
+import { loadConfig } from '../config/app-config';
 
 export async function createDatabaseIfMissing(databaseUrl: string): Promise<boolean> {
   const url = new URL(databaseUrl);

@@ -1,9 +1,9 @@
 /**
  * Analytics benchmark (scripts/bench-analytics.sh starts the stack and runs the phases in order):
  *
- *   node dist/bench/analytics.bench.js load    [--events 10000000] [--previous-events 1000000] [--viewers 200000]
- *   node dist/bench/analytics.bench.js fold    [--events 100000]   new events, then one incremental fold, timed
- *   node dist/bench/analytics.bench.js measure --url http://127.0.0.1:3310 [--cold 15] [--warm 200]
+ *   node dist/tools/bench/analytics.bench.js load    [--events 10000000] [--previous-events 1000000] [--viewers 200000]
+ *   node dist/tools/bench/analytics.bench.js fold    [--events 100000]   new events, then one incremental fold, timed
+ *   node dist/tools/bench/analytics.bench.js measure --url http://127.0.0.1:3310 [--cold 15] [--warm 200]
  *
  * `load` writes a 30-day data set straight into the tables in SQL (INSERT … SELECT generate_series),
  * as the pipeline would have left it: processed events, findings, violations, consents, data-subject
@@ -13,11 +13,11 @@
  * 30 days, cold (cache cleared before each request) and warm, and times a 30-day report of each type.
  */
 import { Client } from 'pg';
-import { loadConfig } from '../src/config/app-config';
-import { RollupQueries } from '../src/analytics/persistence/rollup-queries';
-import { sqlOf } from '../src/analytics/persistence/sql';
-import { ReportBuilder } from '../src/reporting/report-builder';
-import { renderReport } from '../src/reporting/render/render';
+import { loadConfig } from '../../src/config/app-config';
+import { RollupQueries } from '../../src/analytics/persistence/rollup-queries';
+import { sqlOf } from '../../src/analytics/persistence/sql';
+import { ReportBuilder } from '../../src/reporting/report-builder';
+import { renderReport } from '../../src/reporting/render/render';
 import { argValue, summarise } from './bench-support';
 
 const DAY_MS = 86_400_000;

@@ -3,7 +3,7 @@
  * PostgreSQL) over a million stored events: a changed version of GDPR-01 (a 60-minute grace period)
  * against the stored version 1, replayed through the server-side cursor with state rebuilt as of each event.
  *
- *   npm run build && node dist/bench/backtest.bench.js [--events 1000000] [--viewers 50000] [--reuse]
+ *   npm run build && node dist/tools/bench/backtest.bench.js [--events 1000000] [--viewers 50000] [--reuse]
  *     [--database postgres://postgres@127.0.0.1:5432/ott_compliance_bench_backtest] [--json out.json]
  *
  * Without --reuse the database is dropped, re-created and loaded (INSERT … unnest, 5,000 rows a
@@ -15,19 +15,19 @@
  */
 import { writeFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
-import { BacktestReplay, type BacktestReport } from '../src/compliance/backtest/backtest-replay';
-import { prepareBacktest } from '../src/compliance/backtest/backtest-request';
-import { syntheticEvents } from '../src/compliance/domain/testing/synthetic-events';
-import { SEED_RULES } from '../src/compliance/rule-packs';
-import { ActiveRules } from '../src/compliance/rules/active-rules';
-import { RuleStore } from '../src/compliance/rules/rule-store';
+import { BacktestReplay, type BacktestReport } from '../../src/compliance/backtest/backtest-replay';
+import { prepareBacktest } from '../../src/compliance/backtest/backtest-request';
+import { syntheticEvents } from '../testing/compliance/synthetic-events';
+import { SEED_RULES } from '../../src/compliance/rule-packs';
+import { ActiveRules } from '../../src/compliance/rules/active-rules';
+import { RuleStore } from '../../src/compliance/rules/rule-store';
 import {
   openDatabase,
   recreateDatabase,
   storeEvents,
   withUuids,
-} from '../src/compliance/testing/stored-event-seed';
-import { cpuBetween, cpuSeconds, loadAverage } from '../src/compliance/testing/cpu-usage';
+} from '../testing/compliance/stored-event-seed';
+import { cpuBetween, cpuSeconds, loadAverage } from '../testing/compliance/cpu-usage';
 
 const DEFAULT_DATABASE = 'postgres://postgres@127.0.0.1:5432/ott_compliance_bench_backtest';
 

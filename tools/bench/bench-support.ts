@@ -1,8 +1,8 @@
 /** Small helpers shared by the benchmark scripts (they print figures; they assert nothing). */
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { loadConfig } from '../src/config/app-config';
-import { IngestClient } from '../src/simulation/ingest-client';
+import { loadConfig } from '../../src/config/app-config';
+import { IngestClient } from '../simulation/ingest-client';
 
 export function percentile(sorted: number[], p: number): number {
   if (sorted.length === 0) return NaN;

@@ -5,7 +5,7 @@
  * stage's default concurrency is 4), each batch in its own transaction: claim, lock the viewers' and
  * actors' state rows, evaluate all shipped rules, write states, ledger, requests and findings.
  *
- *   npm run build && node dist/bench/compliance-stage.bench.js [--events 150000] [--viewers 50000] [--warm 300000]
+ *   npm run build && node dist/tools/bench/compliance-stage.bench.js [--events 150000] [--viewers 50000] [--warm 300000]
  *     [--database postgres://postgres@127.0.0.1:5432/ott_compliance_bench_compliance] [--json out.json]
  *
  * The database is dropped and re-created (it is the benchmark's own). The first --warm events are handled
@@ -16,20 +16,20 @@
  */
 import { writeFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
-import { ComplianceStage } from '../src/compliance/compliance.stage';
-import { syntheticEvents } from '../src/compliance/domain/testing/synthetic-events';
-import { ComplianceStateStore } from '../src/compliance/persistence/compliance-state.store';
-import { ActiveRules } from '../src/compliance/rules/active-rules';
-import { RuleStore } from '../src/compliance/rules/rule-store';
+import { ComplianceStage } from '../../src/compliance/compliance.stage';
+import { syntheticEvents } from '../testing/compliance/synthetic-events';
+import { ComplianceStateStore } from '../../src/compliance/persistence/compliance-state.store';
+import { ActiveRules } from '../../src/compliance/rules/active-rules';
+import { RuleStore } from '../../src/compliance/rules/rule-store';
 import {
   DEFAULT_BENCH_DATABASE_URL,
   openDatabase,
   recreateDatabase,
   storeEvents,
   withUuids,
-} from '../src/compliance/testing/stored-event-seed';
-import { cpuBetween, cpuSeconds, loadAverage } from '../src/compliance/testing/cpu-usage';
-import { loadConfig } from '../src/config/app-config';
+} from '../testing/compliance/stored-event-seed';
+import { cpuBetween, cpuSeconds, loadAverage } from '../testing/compliance/cpu-usage';
+import { loadConfig } from '../../src/config/app-config';
 
 interface Options {
   events: number;

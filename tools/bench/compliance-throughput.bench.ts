@@ -1,16 +1,15 @@
-/* eslint-disable no-console -- a command-line benchmark prints its results */
 /**
  * Measures the compliance stage's pure evaluation and the back-tester outside Jest (Jest's module
  * runtime slows this code down several times). After `npm run build`:
- *   node dist/src/compliance/domain/testing/throughput.bench.js [events=200000]
+ *   node dist/tools/bench/compliance-throughput.bench.js [events=200000]
  */
 import { performance } from 'node:perf_hooks';
-import { SEED_RULES, seedRuleLanguage, seedRuleSet } from '../../rule-packs';
-import { backtestRule } from '../backtest';
-import { ComplianceEvaluator } from '../compliance-evaluator';
-import { withParameters } from '../rule-language';
-import type { ActorState, ViewerState } from '../viewer-state';
-import { syntheticEvents } from './synthetic-events';
+import { SEED_RULES, seedRuleLanguage, seedRuleSet } from '../../src/compliance/rule-packs';
+import { backtestRule } from '../../src/compliance/domain/backtest';
+import { ComplianceEvaluator } from '../../src/compliance/domain/compliance-evaluator';
+import { withParameters } from '../../src/compliance/domain/rule-language';
+import type { ActorState, ViewerState } from '../../src/compliance/domain/viewer-state';
+import { syntheticEvents } from '../testing/compliance/synthetic-events';
 
 function main(count: number): void {
   const language = seedRuleLanguage();

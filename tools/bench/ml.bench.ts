@@ -3,7 +3,7 @@
  * (batch and explained row by row, as the stage does) and the statistical priors, and the ML stage
  * end to end on PostgreSQL and Redis (load → Redis merge → score → one write), in events/s.
  *
- *   npm run --silent build && node dist/bench/ml.bench.js [--rows 100000] [--batches 20] [--batch-size 1000] [--viewers 20000]
+ *   npm run --silent build && node dist/tools/bench/ml.bench.js [--rows 100000] [--batches 20] [--batch-size 1000] [--viewers 20000]
  *
  * The stage part uses a database of its own (BENCH_ML_DATABASE_URL, default …/ott_compliance_bench_ml,
  * dropped and re-created) and a Redis key prefix of its own, removed at the end.
@@ -13,23 +13,23 @@ import { cpus, loadavg } from 'node:os';
 import Redis from 'ioredis';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
-import { loadConfig } from '../src/config/app-config';
-import { typeormOptions } from '../src/database/typeorm-options';
-import { IsolationForest } from '../src/ml/domain/isolation-forest';
-import { LocalOutlierFactor } from '../src/ml/domain/local-outlier-factor';
-import { modelFeatures, trainRiskModel } from '../src/ml/domain/model-training';
-import { NumericMatrix } from '../src/ml/domain/numeric-matrix';
-import { FACTOR_NAMES, factorsFromArray, FEATURE_TRANSFORM } from '../src/ml/domain/risk-factors';
-import { RobustZScore } from '../src/ml/domain/robust-z-score';
-import { Standardiser } from '../src/ml/domain/standardiser';
-import { StatisticalScorer } from '../src/ml/domain/statistical-scorer';
-import { syntheticViewerRows } from '../src/ml/domain/synthetic-viewers';
-import { EnsembleViewerScorer } from '../src/ml/domain/viewer-scorer';
-import { ActiveModel } from '../src/ml/models/active-model';
-import { ModelRegistry } from '../src/ml/models/model-registry';
-import { MlBatchOutcome, MlStage } from '../src/ml/stage/ml.stage';
-import { RiskRecords } from '../src/ml/stage/risk-records.repository';
-import { RiskFactorStore } from '../src/ml/state/risk-factor-store';
+import { loadConfig } from '../../src/config/app-config';
+import { typeormOptions } from '../../src/database/typeorm-options';
+import { IsolationForest } from '../../src/ml/domain/isolation-forest';
+import { LocalOutlierFactor } from '../../src/ml/domain/local-outlier-factor';
+import { modelFeatures, trainRiskModel } from '../../src/ml/domain/model-training';
+import { NumericMatrix } from '../../src/ml/domain/numeric-matrix';
+import { FACTOR_NAMES, factorsFromArray, FEATURE_TRANSFORM } from '../../src/ml/domain/risk-factors';
+import { RobustZScore } from '../../src/ml/domain/robust-z-score';
+import { Standardiser } from '../../src/ml/domain/standardiser';
+import { StatisticalScorer } from '../../src/ml/domain/statistical-scorer';
+import { syntheticViewerRows } from '../testing/ml/synthetic-viewers';
+import { EnsembleViewerScorer } from '../../src/ml/domain/viewer-scorer';
+import { ActiveModel } from '../../src/ml/models/active-model';
+import { ModelRegistry } from '../../src/ml/models/model-registry';
+import { MlBatchOutcome, MlStage } from '../../src/ml/stage/ml.stage';
+import { RiskRecords } from '../../src/ml/stage/risk-records.repository';
+import { RiskFactorStore } from '../../src/ml/state/risk-factor-store';
 import { argValue } from './bench-support';
 
 const rowCount = Number(argValue('rows', '100000'));

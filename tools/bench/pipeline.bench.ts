@@ -5,13 +5,13 @@
  * alert, to a local receiver), ingest latency, per-stage time, queue lag and, given --pids, each
  * process's peak RSS. The stack must allow-list 127.0.0.1 for webhooks (WEBHOOK_ALLOWLIST).
  *
- *   node dist/bench/pipeline.bench.js --url http://127.0.0.1:3000 --seconds 20 --pids api:123,worker:456
+ *   node dist/tools/bench/pipeline.bench.js --url http://127.0.0.1:3000 --seconds 20 --pids api:123,worker:456
  */
 import { Queue } from 'bullmq';
 import { Client } from 'pg';
-import { loadConfig } from '../src/config/app-config';
-import { PIPELINE_STAGES } from '../src/pipeline/pipeline.constants';
-import { redisOptionsFromUrl } from '../src/pipeline/redis-connection';
+import { loadConfig } from '../../src/config/app-config';
+import { PIPELINE_STAGES } from '../../src/pipeline/pipeline.constants';
+import { redisOptionsFromUrl } from '../../src/pipeline/redis-connection';
 import { adminSession, argValue, attackEvent, benchEvent, peakRssMiB, summarise } from './bench-support';
 import { AlertReceiver, startAlertReceiver } from './webhook-receiver';
 

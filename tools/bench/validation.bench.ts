@@ -3,7 +3,7 @@
  * validator derived from the same classes (EventValidator), on a production-like mix of event types with 2%
  * invalid events.
  *
- *   npm run build && node dist/bench/validation.bench.js [--seconds 2.5] [--json bench/results/validation.json]
+ *   npm run build && node dist/tools/bench/validation.bench.js [--seconds 2.5] [--json tools/bench/results/validation.json]
  *
  * Each validator is warmed up, then run for --seconds in total over a pool of distinct event objects, in slices
  * alternating with the other validator. Single-threaded, so the figures are per core; the best slice is the
@@ -11,10 +11,10 @@
  */
 import { writeFileSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
-import type { EventType } from '../src/ingestion/domain/event-types';
-import { EVENT_EXAMPLES } from '../src/ingestion/dto/event-examples';
-import { validateEvent, type ValidationOutcome } from '../src/ingestion/dto/event-validation';
-import { EventValidator } from '../src/ingestion/dto/event-validator';
+import type { EventType } from '../../src/ingestion/domain/event-types';
+import { EVENT_EXAMPLES } from '../../src/ingestion/dto/event-examples';
+import { validateEvent, type ValidationOutcome } from '../../src/ingestion/dto/event-validation';
+import { EventValidator } from '../../src/ingestion/dto/event-validator';
 
 /** Relative frequency of each type in a viewing platform's stream: playback and pixels dominate. */
 const MIX: Readonly<Record<EventType, number>> = {

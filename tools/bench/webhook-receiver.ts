@@ -2,7 +2,7 @@
  * The benchmark's alert receiver: records, for every evidence event id a verified alert names, when
  * the first verified webhook naming it arrived. Deliveries that fail verification are counted, not timed.
  */
-import { startVerifyingReceiver } from '../src/alerting/testing/verifying-receiver';
+import { startVerifyingReceiver } from '../testing/alerting/verifying-receiver';
 
 export interface AlertReceiver {
   url: string;

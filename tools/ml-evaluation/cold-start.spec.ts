@@ -3,7 +3,7 @@
  * anomaly finding, every anomaly scenario (the ones no compliance rule can see) keeps at least 90 %
  * recall, and no cold-start finding is critical. Seeded simulator runs replayed through the ML domain code.
  */
-import { StatisticalViewerScorer } from '../domain/viewer-scorer';
+import { StatisticalViewerScorer } from '../../src/ml/domain/viewer-scorer';
 import { coldStartReport, DEMO_RUN, replaySimulatedRun, type SimulatedRunOptions } from './simulated-run';
 
 const RUNS: SimulatedRunOptions[] = [

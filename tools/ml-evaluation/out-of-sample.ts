@@ -5,12 +5,12 @@
  * scenario happened to are positive, clean viewers negative (insider victims and viewers whose scenario
  * was not delivered are left out).
  */
-import { DETECTOR_NAMES } from '../domain/anomaly-ensemble';
-import { averagePrecision, rocAuc } from '../domain/evaluation';
-import { LabelledSnapshot, RiskModelOptions, trainRiskModel } from '../domain/model-training';
-import { NumericMatrix } from '../domain/numeric-matrix';
-import { FACTOR_NAMES, factorsToArray } from '../domain/risk-factors';
-import { EnsembleViewerScorer, StatisticalViewerScorer } from '../domain/viewer-scorer';
+import { DETECTOR_NAMES } from '../../src/ml/domain/anomaly-ensemble';
+import { averagePrecision, rocAuc } from '../../src/ml/domain/evaluation';
+import { LabelledSnapshot, RiskModelOptions, trainRiskModel } from '../../src/ml/domain/model-training';
+import { NumericMatrix } from '../../src/ml/domain/numeric-matrix';
+import { FACTOR_NAMES, factorsToArray } from '../../src/ml/domain/risk-factors';
+import { EnsembleViewerScorer, StatisticalViewerScorer } from '../../src/ml/domain/viewer-scorer';
 import { replaySimulatedRun, type ReplayedRun, type SimulatedRunOptions } from './simulated-run';
 
 /**

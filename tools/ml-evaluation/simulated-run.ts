@@ -5,22 +5,22 @@
  * reference of the Redis merge) → assessViewers batch by batch, and the anomaly findings are scored
  * against the simulator's ground truth the way the demo summary does. Deterministic for a seed.
  */
-import { ComplianceEvaluator } from '../../compliance/domain/compliance-evaluator';
-import type { ComplianceEvent } from '../../compliance/domain/compliance-event';
-import { seedRuleSet } from '../../compliance/rule-packs';
-import { normaliseEvent } from '../../ingestion/domain/event-normaliser';
-import { type GroundTruth, GroundTruthRecorder } from '../../simulation/ground-truth';
-import { TrafficGenerator } from '../../simulation/traffic-generator';
+import { ComplianceEvaluator } from '../../src/compliance/domain/compliance-evaluator';
+import type { ComplianceEvent } from '../../src/compliance/domain/compliance-event';
+import { seedRuleSet } from '../../src/compliance/rule-packs';
+import { normaliseEvent } from '../../src/ingestion/domain/event-normaliser';
+import { type GroundTruth, GroundTruthRecorder } from '../simulation/ground-truth';
+import { TrafficGenerator } from '../simulation/traffic-generator';
 import {
   emptyStoredState,
   type FactorEvent,
   mergeUpdate,
   type StoredFactorState,
   viewerUpdates,
-} from '../domain/factor-updates';
-import type { FindingSeverity } from '../domain/risk-bands';
-import { assessViewers, type ViewerAssessment } from '../domain/viewer-assessment';
-import type { ViewerScorer } from '../domain/viewer-scorer';
+} from '../../src/ml/domain/factor-updates';
+import type { FindingSeverity } from '../../src/ml/domain/risk-bands';
+import { assessViewers, type ViewerAssessment } from '../../src/ml/domain/viewer-assessment';
+import type { ViewerScorer } from '../../src/ml/domain/viewer-scorer';
 
 export interface SimulatedRunOptions {
   seed: number;

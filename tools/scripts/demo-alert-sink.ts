@@ -4,16 +4,16 @@
  * API calls that point alerts at it — a webhook channel "Demo alert sink" (created, or its secret
  * rotated so this process learns it) and a route sending every alert (low and above) there.
  *
- *   node dist/scripts/demo-alert-sink.js --api http://127.0.0.1:3000 --port 3099 \
+ *   node dist/tools/scripts/demo-alert-sink.js --api http://127.0.0.1:3000 --port 3099 \
  *     --log var/demo-alerts.jsonl --ready var/demo-sink.json
  *
  * Each delivery is one JSON line in --log; --ready is written once the channel and route exist.
  * The server must allow-list 127.0.0.1 for webhooks (up.sh sets WEBHOOK_ALLOWLIST for the demo stack).
  */
 import { appendFileSync, writeFileSync } from 'node:fs';
-import { startVerifyingReceiver } from '../src/alerting/testing/verifying-receiver';
-import { loadConfig } from '../src/config/app-config';
-import { IngestClient } from '../src/simulation/ingest-client';
+import { startVerifyingReceiver } from '../testing/alerting/verifying-receiver';
+import { loadConfig } from '../../src/config/app-config';
+import { IngestClient } from '../simulation/ingest-client';
 
 const CHANNEL_NAME = 'Demo alert sink';
 const ROUTE_NAME = 'Demo - every alert to the sink';

@@ -2,15 +2,15 @@
  * The demo's printed summary: what the pipeline did with a simulator run, read back from
  * PostgreSQL, and — given the simulator's ground truth — how well the findings match it.
  *
- *   node dist/scripts/demo-summary.js --since 2026-11-27T10:00:00Z [--truth var/truth.json] [--sink-log var/demo-alerts.jsonl]
+ *   node dist/tools/scripts/demo-summary.js --since 2026-11-27T10:00:00Z [--truth var/truth.json] [--sink-log var/demo-alerts.jsonl]
  *
- * --sink-log is the demo alert sink's delivery log (scripts/demo-alert-sink.ts): what a receiver got.
+ * --sink-log is the demo alert sink's delivery log (tools/scripts/demo-alert-sink.ts): what a receiver got.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { Client } from 'pg';
-import { loadConfig } from '../src/config/app-config';
-import { PIPELINE_STAGES } from '../src/pipeline/pipeline.constants';
-import { executiveHeadline } from '../src/reporting/executive-headline';
+import { loadConfig } from '../../src/config/app-config';
+import { PIPELINE_STAGES } from '../../src/pipeline/pipeline.constants';
+import { executiveHeadline } from '../../src/reporting/executive-headline';
 
 interface ScenarioTruth {
   viewers: string[];

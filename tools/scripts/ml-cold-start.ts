@@ -4,17 +4,17 @@
  * no queues), one line per seed: clean viewers flagged, precision, recall of each anomaly scenario, and
  * the findings by severity.
  *
- *   node dist/scripts/ml-cold-start.js [--seeds 1,2,3,4] [--users 400] [--rate 250] [--duration 60]
+ *   node dist/tools/scripts/ml-cold-start.js [--seeds 1,2,3,4] [--users 400] [--rate 250] [--duration 60]
  *
  * The defaults are the quick start's one-minute demo. Exit code 2 for bad arguments.
  */
-import { StatisticalViewerScorer } from '../src/ml/domain/viewer-scorer';
+import { StatisticalViewerScorer } from '../../src/ml/domain/viewer-scorer';
 import {
   coldStartReport,
   DEMO_RUN,
   formatColdStartReports,
   replaySimulatedRun,
-} from '../src/ml/evaluation/simulated-run';
+} from '../ml-evaluation/simulated-run';
 
 const USAGE = 'usage: ml:cold-start -- [--seeds 1,2,3,4] [--users 400] [--rate 250] [--duration 60]';
 

@@ -3,9 +3,9 @@
  * (another seed, other viewers), offline through the ML stage's domain code; prints ROC-AUC and average
  * precision per detector, the ensemble and the cold-start scorer.
  *
- *   node dist/scripts/ml-out-of-sample.js [--train-seed 1] [--test-seed 2] [--users 2000] [--rate 250] [--duration 600]
+ *   node dist/tools/scripts/ml-out-of-sample.js [--train-seed 1] [--test-seed 2] [--users 2000] [--rate 250] [--duration 600]
  */
-import { evaluateOutOfSample, OUT_OF_SAMPLE_SCORERS } from '../src/ml/evaluation/out-of-sample';
+import { evaluateOutOfSample, OUT_OF_SAMPLE_SCORERS } from '../ml-evaluation/out-of-sample';
 
 function value(flag: string, fallback: number): number {
   const i = process.argv.indexOf(flag);

@@ -2,13 +2,13 @@
  * Runs scheduled tasks now, one after the other, through the API (POST /api/v1/pipeline/tasks/:name/run)
  * as the admin, and waits for each to finish on a worker:
  *
- *   node dist/scripts/run-task.js compliance-deadlines violation-sweep [--api http://127.0.0.1:3000]
+ *   node dist/tools/scripts/run-task.js compliance-deadlines violation-sweep [--api http://127.0.0.1:3000]
  *
  * The demo (scripts/up.sh) uses it so that a one-minute run sees the DSR deadline check and what
  * follows from it, instead of waiting for their next tick. Exits 1 if a task fails or does not finish.
  */
-import { loadConfig } from '../src/config/app-config';
-import { IngestClient } from '../src/simulation/ingest-client';
+import { loadConfig } from '../../src/config/app-config';
+import { IngestClient } from '../simulation/ingest-client';
 
 interface TaskRun {
   runId: string;

@@ -3,9 +3,9 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { EventValidator } from '../src/ingestion/dto/event-validator';
-import type { GroundTruth } from '../src/simulation/ground-truth';
-import { SCENARIO_NAMES } from '../src/simulation/scenarios';
+import { EventValidator } from '../../src/ingestion/dto/event-validator';
+import type { GroundTruth } from '../simulation/ground-truth';
+import { SCENARIO_NAMES } from '../simulation/scenarios';
 import { parseSimulateArguments, runSimulate, SimulateInputError, type SimulateIo } from './simulate';
 
 function io(env: Record<string, string> = {}): SimulateIo & { out: string[]; err: string[] } {

@@ -1,7 +1,7 @@
 /**
  * simulate — labelled OTT traffic, sent live to the ingest API.
  *
- *   node dist/scripts/simulate.js --users N --rate R --duration S [--scenarios a,b|none] [--truth FILE]
+ *   node dist/tools/scripts/simulate.js --users N --rate R --duration S [--scenarios a,b|none] [--truth FILE]
  *     [--seed N] [--url http://127.0.0.1:3000] [--batch-size 200] [--concurrency 4] [--api-key KEY]
  *     [--max-events N] [--out FILE.ndjson] [--dry-run]
  *
@@ -19,11 +19,11 @@ import {
   type SenderStats,
   VirtualClock,
   type BatchTransport,
-} from '../src/simulation/event-sender';
-import { type GroundTruth, GroundTruthRecorder } from '../src/simulation/ground-truth';
-import { ApiError, ApiUnreachableError, IngestClient } from '../src/simulation/ingest-client';
-import { isScenarioName, SCENARIO_NAMES, type ScenarioName } from '../src/simulation/scenarios';
-import { TrafficGenerator } from '../src/simulation/traffic-generator';
+} from '../simulation/event-sender';
+import { type GroundTruth, GroundTruthRecorder } from '../simulation/ground-truth';
+import { ApiError, ApiUnreachableError, IngestClient } from '../simulation/ingest-client';
+import { isScenarioName, SCENARIO_NAMES, type ScenarioName } from '../simulation/scenarios';
+import { TrafficGenerator } from '../simulation/traffic-generator';
 
 export const USAGE =
   'usage: simulate -- --users N --rate R --duration S [--scenarios a,b|none] [--truth FILE] [--seed N]\n' +

@@ -3,13 +3,13 @@
  * seed rule packs (event rules in time order, then the scheduled checks), must raise findings only about
  * labelled viewers and actors, only on labelled events, and every rule each scenario expects.
  */
-import { ComplianceEvaluator } from '../compliance/domain/compliance-evaluator';
-import type { ComplianceEvent } from '../compliance/domain/compliance-event';
-import type { Finding } from '../compliance/domain/rule';
-import { runScheduledChecks } from '../compliance/domain/scheduled-checks';
-import { seedRuleSet } from '../compliance/rule-packs';
-import { normaliseEvent } from '../ingestion/domain/event-normaliser';
-import type { IngestedEvent } from '../ingestion/domain/event-payloads';
+import { ComplianceEvaluator } from '../../src/compliance/domain/compliance-evaluator';
+import type { ComplianceEvent } from '../../src/compliance/domain/compliance-event';
+import type { Finding } from '../../src/compliance/domain/rule';
+import { runScheduledChecks } from '../../src/compliance/domain/scheduled-checks';
+import { seedRuleSet } from '../../src/compliance/rule-packs';
+import { normaliseEvent } from '../../src/ingestion/domain/event-normaliser';
+import type { IngestedEvent } from '../../src/ingestion/domain/event-payloads';
 import { GroundTruthRecorder } from './ground-truth';
 import { TrafficGenerator } from './traffic-generator';
 

@@ -1,5 +1,5 @@
-import type { IngestedEvent } from '../ingestion/domain/event-payloads';
-import type { ConsentPurpose } from '../ingestion/domain/event-vocabulary';
+import type { IngestedEvent } from '../../src/ingestion/domain/event-payloads';
+import type { ConsentPurpose } from '../../src/ingestion/domain/event-vocabulary';
 import { findConsentOrderViolations, processingPurpose } from './consent-order-checker';
 import { EventFactory, type EventOrigin } from './event-factory';
 import { SeededRng } from './seeded-rng';

@@ -6,9 +6,9 @@
  * the EEA or Brazil with no safeguard, a sale after an opt-out, a staff read without a ticket. The
  * generator's clean viewers must produce none of these.
  */
-import { parseTimestampMs } from '../ingestion/domain/event-formats';
-import type { IngestedEvent } from '../ingestion/domain/event-payloads';
-import { CONSENT_PURPOSES } from '../ingestion/domain/event-vocabulary';
+import { parseTimestampMs } from '../../src/ingestion/domain/event-formats';
+import type { IngestedEvent } from '../../src/ingestion/domain/event-payloads';
+import { CONSENT_PURPOSES } from '../../src/ingestion/domain/event-vocabulary';
 import { EU_ADEQUATE, isEea, parentalConsentAge, youngestAge } from './world';
 
 export interface ConsentOrderViolation {

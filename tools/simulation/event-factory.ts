@@ -3,8 +3,8 @@
  * where, the payload as the type requires. Event ids come from their own seeded stream, so the same seed
  * gives the same ids.
  */
-import type { EventOf, EventPayloadMap, EventActor } from '../ingestion/domain/event-payloads';
-import type { EventType } from '../ingestion/domain/event-types';
+import type { EventOf, EventPayloadMap, EventActor } from '../../src/ingestion/domain/event-payloads';
+import type { EventType } from '../../src/ingestion/domain/event-types';
 import type { SeededRng } from './seeded-rng';
 import { formatTimestamp } from './world';
 

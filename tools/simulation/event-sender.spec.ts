@@ -1,4 +1,4 @@
-import type { IngestedEvent } from '../ingestion/domain/event-payloads';
+import type { IngestedEvent } from '../../src/ingestion/domain/event-payloads';
 import {
   type BatchTransport,
   runSender,

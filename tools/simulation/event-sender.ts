@@ -6,7 +6,7 @@
  * releasing at `durationMs` (or after `maxEvents`), sends the closing events, and waits at most `drainMs`
  * for the last answers. Transport and clock are injected, so the loop runs in tests without a server.
  */
-import type { IngestedEvent } from '../ingestion/domain/event-payloads';
+import type { IngestedEvent } from '../../src/ingestion/domain/event-payloads';
 
 export interface RejectedEvent {
   index: number;

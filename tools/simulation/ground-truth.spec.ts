@@ -1,4 +1,4 @@
-import type { IngestedEvent } from '../ingestion/domain/event-payloads';
+import type { IngestedEvent } from '../../src/ingestion/domain/event-payloads';
 import { GroundTruthRecorder } from './ground-truth';
 import type { Viewer } from './population';
 import type { ScenarioInstance } from './scenarios';

@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { IngestedEvent } from '../ingestion/domain/event-payloads';
+import type { IngestedEvent } from '../../src/ingestion/domain/event-payloads';
 import { ApiError, ApiUnreachableError, IngestClient } from './ingest-client';
 
 type Handler = (req: IncomingMessage, body: string, res: ServerResponse) => void;

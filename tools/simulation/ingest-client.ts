@@ -3,7 +3,7 @@
  * ingest API key, and posting event batches. Network failures surface as ApiUnreachableError, refusals
  * as ApiError with the API's own message.
  */
-import type { IngestedEvent } from '../ingestion/domain/event-payloads';
+import type { IngestedEvent } from '../../src/ingestion/domain/event-payloads';
 import type { BatchResult, BatchTransport, RejectedEvent, SendOutcome } from './event-sender';
 
 export const API_PREFIX = '/api/v1';

@@ -2,7 +2,7 @@
  * The simulated viewer base and the platform's staff: who they are, where they live, what they watch on,
  * how old they are and what they would consent to. Built once from a seed; behaviour reads it.
  */
-import { CONSENT_PURPOSES, type ConsentPurpose } from '../ingestion/domain/event-vocabulary';
+import { CONSENT_PURPOSES, type ConsentPurpose } from '../../src/ingestion/domain/event-vocabulary';
 import type { SeededRng } from './seeded-rng';
 import {
   CONSENT_ACCEPTANCE,

@@ -1,6 +1,6 @@
-import { truncateIp } from '../ingestion/domain/event-normaliser';
-import { parseTimestampMs } from '../ingestion/domain/event-formats';
-import type { IngestedEvent } from '../ingestion/domain/event-payloads';
+import { truncateIp } from '../../src/ingestion/domain/event-normaliser';
+import { parseTimestampMs } from '../../src/ingestion/domain/event-formats';
+import type { IngestedEvent } from '../../src/ingestion/domain/event-payloads';
 import { findConsentOrderViolations } from './consent-order-checker';
 import { type GroundTruth, GroundTruthRecorder, type ScenarioTruth } from './ground-truth';
 import { SCENARIO_NAMES, type ScenarioName } from './scenarios';

@@ -4,7 +4,7 @@
  * Steps of the sequence carry a label; `trigger` steps are the events a rule or the anomaly model should
  * flag, and name the seed rules expected to fire on them (for the ground truth).
  */
-import type { ConsentPurpose, DsrType } from '../ingestion/domain/event-vocabulary';
+import type { ConsentPurpose, DsrType } from '../../src/ingestion/domain/event-vocabulary';
 import { drawDevice, ipv4In, relocate, type StaffMember, type Viewer } from './population';
 import type { SeededRng } from './seeded-rng';
 import {

@@ -1,4 +1,4 @@
-import { UUID_PATTERN } from '../ingestion/domain/event-formats';
+import { UUID_PATTERN } from '../../src/ingestion/domain/event-formats';
 import { SeededRng } from './seeded-rng';
 
 describe('SeededRng', () => {

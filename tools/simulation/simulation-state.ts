@@ -4,8 +4,8 @@
  * A script is a generator of steps: it yields one event at a time and resumes with the time that event
  * was emitted, so every decision is taken on the state as of that moment.
  */
-import type { IngestedEvent } from '../ingestion/domain/event-payloads';
-import type { ConsentPurpose, DsrType } from '../ingestion/domain/event-vocabulary';
+import type { IngestedEvent } from '../../src/ingestion/domain/event-payloads';
+import type { ConsentPurpose, DsrType } from '../../src/ingestion/domain/event-vocabulary';
 import { EventFactory, type EventOrigin } from './event-factory';
 import type { Device, Population, StaffMember, Viewer } from './population';
 import type { SeededRng } from './seeded-rng';

@@ -1,8 +1,8 @@
-import { describeUserAgent } from '../ingestion/domain/event-normaliser';
-import { parseTimestampMs } from '../ingestion/domain/event-formats';
-import { EVENT_TYPES } from '../ingestion/domain/event-types';
-import { validateEvent } from '../ingestion/dto/event-validation';
-import { EventValidator } from '../ingestion/dto/event-validator';
+import { describeUserAgent } from '../../src/ingestion/domain/event-normaliser';
+import { parseTimestampMs } from '../../src/ingestion/domain/event-formats';
+import { EVENT_TYPES } from '../../src/ingestion/domain/event-types';
+import { validateEvent } from '../../src/ingestion/dto/event-validation';
+import { EventValidator } from '../../src/ingestion/dto/event-validator';
 import { findConsentOrderViolations } from './consent-order-checker';
 import { GroundTruthRecorder } from './ground-truth';
 import { slotsWithin } from './pacing';

@@ -5,7 +5,7 @@
  * else (everyone busy) runs the earliest step ahead of its plan. Scenario instances start at planned times.
  * Pure and deterministic: the same options give the same events, ids included.
  */
-import type { IngestedEvent } from '../ingestion/domain/event-payloads';
+import type { IngestedEvent } from '../../src/ingestion/domain/event-payloads';
 import { slotTime } from './pacing';
 import { buildPopulation, type Population, type Viewer } from './population';
 import {

@@ -4,8 +4,8 @@
  * transfers to processors and partners, data-subject requests answered on time. Every processing step is
  * gated on the viewer's state at that moment, so a clean viewer never breaks a rule of the catalog.
  */
-import type { AdServedPayload, DataTransferPayload } from '../ingestion/domain/event-payloads';
-import type { ConsentPurpose, DsrType } from '../ingestion/domain/event-vocabulary';
+import type { AdServedPayload, DataTransferPayload } from '../../src/ingestion/domain/event-payloads';
+import type { ConsentPurpose, DsrType } from '../../src/ingestion/domain/event-vocabulary';
 import type { EventOrigin } from './event-factory';
 import type { Viewer } from './population';
 import type { SeededRng } from './seeded-rng';

@@ -3,7 +3,7 @@
  * watch on, what they watch, and who else touches their data (services, staff, processors, partners).
  * Plain data and a few pure helpers; nothing here draws random numbers.
  */
-import type { ConsentPurpose } from '../ingestion/domain/event-vocabulary';
+import type { ConsentPurpose } from '../../src/ingestion/domain/event-vocabulary';
 
 export interface CountryProfile {
   code: string;

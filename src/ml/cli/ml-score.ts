@@ -1,15 +1,15 @@
 /**
  * ml:score — scores every row of a numeric CSV with the anomaly detectors, fitted on those same rows.
  *
- *   node dist/scripts/ml-score.js --input IN.csv --output OUT.csv [--seed N] [--timings T.json]
+ *   node dist/src/ml/cli/ml-score.js --input IN.csv --output OUT.csv [--seed N] [--timings T.json]
  *
  * OUT.csv has the header `iforest,lof,zscore,ensemble` and one line per input row, in input order; higher
  * means more anomalous. Exit code 2 for bad arguments or bad input (with the reason on stderr), 1 for
  * anything unexpected.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
-import { AnomalyEnsemble, EnsembleScores } from '../src/ml/domain/anomaly-ensemble';
-import { NumericCsvError, parseNumericCsv } from '../src/ml/domain/numeric-table';
+import { AnomalyEnsemble, EnsembleScores } from '../domain/anomaly-ensemble';
+import { NumericCsvError, parseNumericCsv } from '../domain/numeric-table';
 
 export const USAGE = 'usage: ml:score -- --input IN.csv --output OUT.csv [--seed N] [--timings T.json]';
 export const DEFAULT_SEED = 0;

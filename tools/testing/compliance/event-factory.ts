@@ -5,7 +5,7 @@
  *     .after('3h', 'data.accessed', {...}, { actorType: 'service', actorId: 'recsys' })
  *     .events
  */
-import type { ComplianceEvent, ComplianceEventType } from '../compliance-event';
+import type { ComplianceEvent, ComplianceEventType } from '../../../src/compliance/domain/compliance-event';
 
 const UNITS: Record<string, number> = { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 };
 

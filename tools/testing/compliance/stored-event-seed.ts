@@ -6,8 +6,8 @@
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
-import { typeormOptions } from '../../database/typeorm-options';
-import type { ComplianceEvent } from '../domain/compliance-event';
+import { typeormOptions } from '../../../src/database/typeorm-options';
+import type { ComplianceEvent } from '../../../src/compliance/domain/compliance-event';
 
 export const DEFAULT_BENCH_DATABASE_URL =
   'postgres://postgres@127.0.0.1:5432/ott_compliance_bench_compliance';

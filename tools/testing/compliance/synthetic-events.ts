@@ -4,7 +4,7 @@
  * across EEA, UK, US, BR and CA viewers. Most viewers consent to the common purposes when they sign up
  * (`consentAtSignup`), so findings are a minority, as in real traffic; 0 gives a findings-heavy stress mix.
  */
-import type { ComplianceEvent, ComplianceEventType } from '../compliance-event';
+import type { ComplianceEvent, ComplianceEventType } from '../../../src/compliance/domain/compliance-event';
 
 const COUNTRIES = ['DE', 'FR', 'NL', 'GB', 'US-CA', 'US', 'BR', 'CA', 'ES', 'IT'];
 const PURPOSES = [

@@ -1,5 +1,5 @@
-import { FACTOR_NAMES } from './risk-factors';
-import { SeededRandom } from './seeded-random';
+import { FACTOR_NAMES } from '../../../src/ml/domain/risk-factors';
+import { SeededRandom } from '../../../src/ml/domain/seeded-random';
 
 export type SyntheticViewerKind =
   'ordinary' | 'credentialAttack' | 'insiderAccess' | 'impossibleTravel' | 'consentFlipFlop';

@@ -1,5 +1,5 @@
-import { NumericMatrix } from './numeric-matrix';
-import { SeededRandom } from './seeded-random';
+import { NumericMatrix } from '../../../src/ml/domain/numeric-matrix';
+import { SeededRandom } from '../../../src/ml/domain/seeded-random';
 
 /** The kinds of anomaly that the three detectors are each good and bad at. */
 export type AnomalyKind = 'global' | 'local' | 'singleFactor' | 'denseCluster';
