@@ -7,9 +7,8 @@ RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json nest-cli.json ./
 COPY src ./src
 COPY migrations ./migrations
-COPY scripts ./scripts
-COPY bench ./bench
-RUN npm run build && npm prune --omit=dev
+# Only the product: src/ and migrations/ (tools/, test/ and scripts/ are not in the image).
+RUN npm run build:src && npm prune --omit=dev
 
 FROM node:20-bookworm-slim AS runtime
 ENV NODE_ENV=production
@@ -25,4 +24,4 @@ HEALTHCHECK --interval=10s --timeout=3s --start-period=20s --retries=5 \
   CMD curl -fsS http://127.0.0.1:3000/health/live || exit 1
 # tini forwards SIGTERM so workers close gracefully (in-flight jobs finish or return to the queue).
 ENTRYPOINT ["/usr/bin/tini", "--"]
-CMD ["sh", "-c", "node dist/scripts/create-database.js && node node_modules/typeorm/cli.js migration:run -d dist/src/database/data-source.js && node dist/src/main.js"]
+CMD ["sh", "-c", "node dist/src/database/create-database.js && node node_modules/typeorm/cli.js migration:run -d dist/src/database/data-source.js && node dist/src/main.js"]

@@ -1,4 +1,4 @@
-// Unit tests live beside the code (src/**/*.spec.ts); e2e tests in test/ boot the real app
+// Unit tests live beside the code (src/**/*.spec.ts, tools/**/*.spec.ts); e2e tests in test/ boot the real app
 // against real PostgreSQL and Redis. SWC compiles both, keeping decorator metadata for Nest.
 const swc = [
   '@swc/jest',
@@ -44,7 +44,7 @@ module.exports = {
       testEnvironment: 'node',
       transform,
       transformIgnorePatterns,
-      testMatch: ['<rootDir>/src/**/*.spec.ts', '<rootDir>/scripts/**/*.spec.ts'],
+      testMatch: ['<rootDir>/src/**/*.spec.ts', '<rootDir>/tools/**/*.spec.ts'],
     },
     {
       displayName: 'e2e',

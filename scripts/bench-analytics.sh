@@ -27,7 +27,7 @@ db_name=$(node -e 'console.log(decodeURIComponent(new URL(process.env.DATABASE_U
 loaded=$(psql "$DATABASE_URL" -tAc "SELECT count(*) > 0 FROM rollup_watermarks WHERE rebuilt_at IS NOT NULL" 2>/dev/null || echo f)
 if [ -z "${BENCH_REUSE:-}" ] || [ "$loaded" != "t" ]; then
   psql -h 127.0.0.1 -U postgres -d postgres -qc "DROP DATABASE IF EXISTS \"$db_name\" WITH (FORCE)"
-  node "$DIST/scripts/create-database.js" >/dev/null
+  node "$DIST/src/database/create-database.js" >/dev/null
   node ./node_modules/typeorm/cli.js migration:run -d "$DIST/src/database/data-source.js" >/dev/null
   fresh=1
 fi
@@ -55,7 +55,7 @@ if [ -n "${fresh:-}" ]; then
   start_app
   stop_app
   started=$(date +%s)
-  node "$DIST/bench/analytics.bench.js" load --events "$EVENTS"
+  node "$DIST/tools/bench/analytics.bench.js" load --events "$EVENTS"
   echo "  load total $(( $(date +%s) - started )) s"
   echo "rollup rebuild from the raw tables (node $DIST/src/analytics/rebuild-rollups.js):"
   node "$DIST/src/analytics/rebuild-rollups.js" | node -e 'const r=JSON.parse(require("fs").readFileSync(0,"utf8"));console.log(`  ${(r.durationMs/1000).toFixed(1)} s; source rows: ${Object.entries(r.rows).map(([k,v])=>`${k} ${v.toLocaleString("en-US")}`).join(", ")}`)'
@@ -63,10 +63,10 @@ fi
 psql "$DATABASE_URL" -tAc "SELECT 'rollup rows: events_hourly ' || (SELECT count(*) FROM rollup_events_hourly) || ', findings_daily ' || (SELECT count(*) FROM rollup_findings_daily) || ', violations_daily ' || (SELECT count(*) FROM rollup_violations_daily) || ', user_risk_daily ' || (SELECT count(*) FROM rollup_user_risk_daily) || ', consents_daily ' || (SELECT count(*) FROM rollup_consents_daily)" | sed 's/^/  /'
 
 echo "incremental fold of new events (what the scheduler does every 20 s):"
-node "$DIST/bench/analytics.bench.js" fold --events 100000
+node "$DIST/tools/bench/analytics.bench.js" fold --events 100000
 sleep 3 # the maintainer folds rows written at least 2 s ago
 node "$DIST/src/analytics/rebuild-rollups.js" --fold | node -e 'const r=JSON.parse(require("fs").readFileSync(0,"utf8"));console.log(`  ${r.durationMs} ms for ${r.rows.events.toLocaleString("en-US")} events`)'
 node "$DIST/src/analytics/rebuild-rollups.js" --fold | node -e 'const r=JSON.parse(require("fs").readFileSync(0,"utf8"));console.log(`  ${r.durationMs} ms for the next fold (nothing new)`)'
 
 start_app
-node "$DIST/bench/analytics.bench.js" measure --url "http://127.0.0.1:$PORT" "$@"
+node "$DIST/tools/bench/analytics.bench.js" measure --url "http://127.0.0.1:$PORT" "$@"

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # npm run bench:pipeline — starts its own stack (one API process, one worker process) on a
-# database of its own, drives it with bench/pipeline.bench.ts, prints the figures, stops it.
+# database of its own, drives it with tools/bench/pipeline.bench.ts, prints the figures, stops it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -30,4 +30,4 @@ trap 'kill -TERM $api $worker 2>/dev/null; wait $api $worker 2>/dev/null || true
 
 for _ in $(seq 1 120); do curl -fsS "http://127.0.0.1:$PORT/health/ready" >/dev/null 2>&1 && break; sleep 0.5; done
 echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB; PostgreSQL and Redis on the same machine"
-node dist/bench/pipeline.bench.js --url "http://127.0.0.1:$PORT" --pids "api:$api,worker:$worker" "$@"
+node dist/tools/bench/pipeline.bench.js --url "http://127.0.0.1:$PORT" --pids "api:$api,worker:$worker" "$@"

@@ -41,7 +41,7 @@ DEMO_SECONDS=${DEMO_SECONDS:-60}
 if [ "$DEMO_SECONDS" -gt 0 ]; then
   echo "[up] starting the demo alert sink (log: $RUN_DIR/demo-sink.log)"
   rm -f "$RUN_DIR/demo-sink.json"
-  nohup node dist/scripts/demo-alert-sink.js --api "http://127.0.0.1:$PORT" --port "${DEMO_SINK_PORT:-3099}" \
+  nohup node dist/tools/scripts/demo-alert-sink.js --api "http://127.0.0.1:$PORT" --port "${DEMO_SINK_PORT:-3099}" \
     --log "$RUN_DIR/demo-alerts.jsonl" --ready "$RUN_DIR/demo-sink.json" >"$RUN_DIR/demo-sink.log" 2>&1 &
   echo $! >"$RUN_DIR/sink.pid"
   for _ in $(seq 1 60); do
@@ -55,7 +55,7 @@ if [ "$DEMO_SECONDS" -gt 0 ]; then
   fi
   since=$(date -u +%Y-%m-%dT%H:%M:%SZ)
   echo "[up] sending ${DEMO_SECONDS} s of simulated traffic (${DEMO_USERS:-400} viewers, ${DEMO_RATE:-250} events/s)"
-  node dist/scripts/simulate.js --users "${DEMO_USERS:-400}" --rate "${DEMO_RATE:-250}" --duration "$DEMO_SECONDS" \
+  node dist/tools/scripts/simulate.js --users "${DEMO_USERS:-400}" --rate "${DEMO_RATE:-250}" --duration "$DEMO_SECONDS" \
     ${DEMO_SEED:+--seed "$DEMO_SEED"} --url "http://127.0.0.1:$PORT" --truth "$RUN_DIR/truth.json"
   echo "[up] waiting for the pipeline to drain"
   for _ in $(seq 1 120); do
@@ -67,7 +67,7 @@ if [ "$DEMO_SECONDS" -gt 0 ]; then
   # Time-driven checks run on their own schedules (the DSR deadline check every minute); run them now
   # so the summary sees what a minute of traffic set up: deadlines, then the violations and alerts.
   echo "[up] running the scheduled checks now"
-  node dist/scripts/run-task.js compliance-deadlines violation-sweep alerting-pending --api "http://127.0.0.1:$PORT" ||
+  node dist/tools/scripts/run-task.js compliance-deadlines violation-sweep alerting-pending --api "http://127.0.0.1:$PORT" ||
     echo "[up] a scheduled check did not run; the summary may miss its findings" >&2
   echo "[up] waiting for the alerts' deliveries"
   for _ in $(seq 1 60); do
@@ -81,7 +81,7 @@ if [ "$DEMO_SECONDS" -gt 0 ]; then
   sleep 2.5
   node dist/src/analytics/rebuild-rollups.js --fold >/dev/null
   echo
-  node dist/scripts/demo-summary.js --since "$since" --truth "$RUN_DIR/truth.json" --sink-log "$RUN_DIR/demo-alerts.jsonl"
+  node dist/tools/scripts/demo-summary.js --since "$since" --truth "$RUN_DIR/truth.json" --sink-log "$RUN_DIR/demo-alerts.jsonl"
 fi
 
 cat <<INFO

@@ -4,7 +4,7 @@ import { DataSource } from 'typeorm';
 import { RollupMaintainer } from '../../src/analytics/rollups/rollup-maintainer';
 import { executiveHeadline } from '../../src/reporting/executive-headline';
 import { ReportsService } from '../../src/reporting/reports.service';
-import { readPdfContent } from '../../src/reporting/testing/pdf-content';
+import { readPdfContent } from '../../tools/testing/reporting/pdf-content';
 import { Role } from '../../src/security/roles';
 import { bootTestApp, TestApp, waitFor } from '../support/test-app';
 import { TEST_DATABASE_URL } from '../support/test-database';

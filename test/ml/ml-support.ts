@@ -3,7 +3,7 @@ import request from 'supertest';
 import { DataSource } from 'typeorm';
 import type { EventType } from '../../src/ingestion/domain/event-types';
 import { FACTOR_NAMES } from '../../src/ml/domain/risk-factors';
-import { syntheticViewerRows } from '../../src/ml/domain/synthetic-viewers';
+import { syntheticViewerRows } from '../../tools/testing/ml/synthetic-viewers';
 import { Role } from '../../src/security/roles';
 import { makeEvent } from '../support/events';
 import { TestApp, waitFor } from '../support/test-app';

@@ -2,8 +2,8 @@ import { SEED_RULES, seedRuleLanguage } from '../rule-packs';
 import { backtestRule, backtestRuleStream } from './backtest';
 import type { RuleDefinition } from './rule';
 import { withParameters } from './rule-language';
-import { timeline } from './testing/event-factory';
-import { syntheticEvents } from './testing/synthetic-events';
+import { timeline } from '../../../tools/testing/compliance/event-factory';
+import { syntheticEvents } from '../../../tools/testing/compliance/synthetic-events';
 import { applyEvent } from './viewer-state-reducer';
 
 const language = seedRuleLanguage();

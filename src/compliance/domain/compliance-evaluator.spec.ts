@@ -1,8 +1,8 @@
 import { seedRuleSet } from '../rule-packs';
 import { ComplianceEvaluator } from './compliance-evaluator';
 import type { ComplianceEvent } from './compliance-event';
-import { timeline } from './testing/event-factory';
-import { syntheticEvents } from './testing/synthetic-events';
+import { timeline } from '../../../tools/testing/compliance/event-factory';
+import { syntheticEvents } from '../../../tools/testing/compliance/synthetic-events';
 import type { ActorState, ViewerState } from './viewer-state';
 
 const rules = seedRuleSet();

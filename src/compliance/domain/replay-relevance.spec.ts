@@ -3,8 +3,8 @@ import { backtestRule } from './backtest';
 import type { ComplianceEvent } from './compliance-event';
 import { replayEventTypes, replays } from './replay-relevance';
 import type { RuleDefinition } from './rule';
-import { timeline } from './testing/event-factory';
-import { syntheticEvents } from './testing/synthetic-events';
+import { timeline } from '../../../tools/testing/compliance/event-factory';
+import { syntheticEvents } from '../../../tools/testing/compliance/synthetic-events';
 
 const language = seedRuleLanguage();
 const compile = (def: RuleDefinition) => language.compile(def);

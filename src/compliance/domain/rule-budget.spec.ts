@@ -3,7 +3,7 @@ import { ComplianceEvaluator } from './compliance-evaluator';
 import type { RuleDefinition } from './rule';
 import { RuleBudget } from './rule-budget';
 import { holds, RuleSet, type RuleEvaluationError } from './rule-set';
-import { makeEvent } from './testing/event-factory';
+import { makeEvent } from '../../../tools/testing/compliance/event-factory';
 import type { ActorState, ViewerState } from './viewer-state';
 
 const rule = (id: string): { def: { id: string; version: number } } => ({ def: { id, version: 2 } });

@@ -10,7 +10,7 @@ import { cachedPatternCount, PATTERN_CACHE_SIZE, re2Matches } from './re2-matchi
 import type { RuleDefinition } from './rule';
 import { EventDataView } from './rule-context';
 import type { RuleContext } from './rule-language';
-import { makeEvent } from './testing/event-factory';
+import { makeEvent } from '../../../tools/testing/compliance/event-factory';
 
 const language = seedRuleLanguage();
 

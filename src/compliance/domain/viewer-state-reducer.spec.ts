@@ -1,4 +1,4 @@
-import { timeline } from './testing/event-factory';
+import { timeline } from '../../../tools/testing/compliance/event-factory';
 import { applyActorEvent, applyEvent } from './viewer-state-reducer';
 import { emptyViewerState, type ViewerState } from './viewer-state';
 import { countDistinct, HOUR_MS } from './windowed-activity';

@@ -1,9 +1,9 @@
 import { seedReferenceData, seedRuleSet } from '../rule-packs';
 import { ComplianceEvaluator } from '../domain/compliance-evaluator';
-import { syntheticEvents } from '../domain/testing/synthetic-events';
+import { syntheticEvents } from '../../../tools/testing/compliance/synthetic-events';
 import { applyActorEvent, applyActorEventInPlace, applyEvent } from '../domain/viewer-state-reducer';
 import { countDistinct, countEvents } from '../domain/windowed-activity';
-import { makeEvent } from '../domain/testing/event-factory';
+import { makeEvent } from '../../../tools/testing/compliance/event-factory';
 import { requestSchedule, requestStatus } from './compliance-state.store';
 import { parseActorState, parseViewerState } from './state-codec';
 import {

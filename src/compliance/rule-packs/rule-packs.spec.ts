@@ -3,7 +3,7 @@ import type { ComplianceEvent } from '../domain/compliance-event';
 import type { Finding } from '../domain/rule';
 import type { RuleEvaluationError } from '../domain/rule-set';
 import { runScheduledChecks } from '../domain/scheduled-checks';
-import { timeline, type Timeline } from '../domain/testing/event-factory';
+import { timeline, type Timeline } from '../../../tools/testing/compliance/event-factory';
 import { SEED_RULES, seedRuleSet } from './index';
 
 const rules = seedRuleSet();

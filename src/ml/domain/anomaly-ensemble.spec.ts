@@ -2,7 +2,7 @@ import { AnomalyEnsemble } from './anomaly-ensemble';
 import { rocAuc } from './evaluation';
 import { NumericMatrix } from './numeric-matrix';
 import { SeededRandom } from './seeded-random';
-import { syntheticAnomalySet } from './synthetic-anomalies';
+import { syntheticAnomalySet } from '../../../tools/testing/ml/synthetic-anomalies';
 
 const FACTORS = ['consentChurn', 'findings', 'dataAccess', 'authFailures'];
 

@@ -2,7 +2,7 @@ import { AnomalyEnsemble } from './anomaly-ensemble';
 import { evaluateOnLabels, LabelledSnapshot, MIN_TRAINING_ROWS, trainRiskModel } from './model-training';
 import { NumericMatrix } from './numeric-matrix';
 import { FACTOR_NAMES, FEATURE_TRANSFORM } from './risk-factors';
-import { syntheticViewerRows } from './synthetic-viewers';
+import { syntheticViewerRows } from '../../../tools/testing/ml/synthetic-viewers';
 import { EnsembleViewerScorer } from './viewer-scorer';
 
 describe('risk model training and evaluation', () => {

@@ -7,7 +7,7 @@ import { acceptedNormalRows, LabelledSnapshot, trainRiskModel } from './model-tr
 import { NumericMatrix } from './numeric-matrix';
 import { FACTOR_NAMES } from './risk-factors';
 import { SeededRandom } from './seeded-random';
-import { syntheticViewerRows } from './synthetic-viewers';
+import { syntheticViewerRows } from '../../../tools/testing/ml/synthetic-viewers';
 import { EnsembleViewerScorer } from './viewer-scorer';
 import { factorsFromArray } from './risk-factors';
 

@@ -1,6 +1,6 @@
 import { emptyCounts } from '../../analytics/domain/posture';
 import { ComplianceReport, ExecutiveReport, PerformanceReport } from '../report-builder';
-import { readPdfContent } from '../testing/pdf-content';
+import { readPdfContent } from '../../../tools/testing/reporting/pdf-content';
 import { renderCsv } from './csv';
 import { niceScale } from './pdf-charts';
 import { renderPdf } from './pdf';

@@ -1,0 +1,323 @@
+/**
+ * ML figures: training time for 100,000 snapshots, scoring throughput of each detector, the ensemble
+ * (batch and explained row by row, as the stage does) and the statistical priors, and the ML stage
+ * end to end on PostgreSQL and Redis (load → Redis merge → score → one write), in events/s.
+ *
+ *   npm run --silent build && node dist/tools/bench/ml.bench.js [--rows 100000] [--batches 20] [--batch-size 1000] [--viewers 20000]
+ *
+ * The stage part uses a database of its own (BENCH_ML_DATABASE_URL, default …/ott_compliance_bench_ml,
+ * dropped and re-created) and a Redis key prefix of its own, removed at the end.
+ */
+import { randomBytes, randomUUID } from 'node:crypto';
+import { cpus, loadavg } from 'node:os';
+import Redis from 'ioredis';
+import { Client } from 'pg';
+import { DataSource } from 'typeorm';
+import { loadConfig } from '../../src/config/app-config';
+import { typeormOptions } from '../../src/database/typeorm-options';
+import { IsolationForest } from '../../src/ml/domain/isolation-forest';
+import { LocalOutlierFactor } from '../../src/ml/domain/local-outlier-factor';
+import { modelFeatures, trainRiskModel } from '../../src/ml/domain/model-training';
+import { NumericMatrix } from '../../src/ml/domain/numeric-matrix';
+import { FACTOR_NAMES, factorsFromArray, FEATURE_TRANSFORM } from '../../src/ml/domain/risk-factors';
+import { RobustZScore } from '../../src/ml/domain/robust-z-score';
+import { Standardiser } from '../../src/ml/domain/standardiser';
+import { StatisticalScorer } from '../../src/ml/domain/statistical-scorer';
+import { syntheticViewerRows } from '../testing/ml/synthetic-viewers';
+import { EnsembleViewerScorer } from '../../src/ml/domain/viewer-scorer';
+import { ActiveModel } from '../../src/ml/models/active-model';
+import { ModelRegistry } from '../../src/ml/models/model-registry';
+import { MlBatchOutcome, MlStage } from '../../src/ml/stage/ml.stage';
+import { RiskRecords } from '../../src/ml/stage/risk-records.repository';
+import { RiskFactorStore } from '../../src/ml/state/risk-factor-store';
+import { argValue } from './bench-support';
+
+const rowCount = Number(argValue('rows', '100000'));
+const batches = Number(argValue('batches', '20'));
+const batchSize = Number(argValue('batch-size', '1000'));
+const viewerCount = Number(argValue('viewers', '20000'));
+
+function perSecond(count: number, ms: number): string {
+  return `${Math.round((count / ms) * 1000).toLocaleString('en')}/s`;
+}
+
+function time<T>(work: () => T): { result: T; ms: number } {
+  const started = performance.now();
+  const result = work();
+  return { result, ms: performance.now() - started };
+}
+
+function domainFigures() {
+  const rows = syntheticViewerRows(rowCount, 1, 0.01);
+  const raw = new NumericMatrix(rowCount, FACTOR_NAMES.length, rows.values);
+  const training = time(() => trainRiskModel(raw, { seed: 1 }));
+  const stages = training.result.secondsByStage;
+  console.log(`training on ${rowCount.toLocaleString('en')} snapshots: ${(training.ms / 1000).toFixed(2)} s`);
+  console.log(
+    `  by part (s): features ${stages.features.toFixed(2)}, standardise ${stages.standardise.toFixed(2)}, isolation forest ${stages.isolationForest.toFixed(2)}, ` +
+      `LOF ${stages.localOutlierFactor.toFixed(2)}, z-score ${stages.robustZScore.toFixed(2)}, calibration ${stages.ensemble.toFixed(2)}`,
+  );
+  const serialised = time(() => JSON.stringify(training.result.artifact));
+  const loaded = time(() =>
+    EnsembleViewerScorer.fromArtifact(1, JSON.parse(serialised.result), FEATURE_TRANSFORM),
+  );
+  console.log(
+    `  artifact ${(serialised.result.length / 1e6).toFixed(1)} MB JSON; loading it in a worker: ${loaded.ms.toFixed(0)} ms`,
+  );
+
+  const artifact = training.result.artifact;
+  const standardiser = Standardiser.fromJSON(artifact.standardiser);
+  const scoringRows = syntheticViewerRows(Math.min(rowCount, 50_000), 2, 0.01);
+  const scoringRaw = new NumericMatrix(scoringRows.rowCount, FACTOR_NAMES.length, scoringRows.values);
+  const standardised = standardiser.transform(modelFeatures(scoringRaw));
+  const n = standardised.rowCount;
+  console.log(`scoring throughput (rows/s, ${n.toLocaleString('en')} rows, one core):`);
+  const forest = IsolationForest.fromJSON(artifact.isolationForest);
+  const lof = LocalOutlierFactor.fromJSON(artifact.localOutlierFactor);
+  const zScore = RobustZScore.fromJSON(artifact.robustZScore);
+  console.log(
+    `  isolation forest (${forest.treeCount} trees)      ${perSecond(n, time(() => forest.score(standardised)).ms)}`,
+  );
+  console.log(
+    `  local outlier factor (k=${lof.neighbourCount}, ${lof.referenceRowCount} ref) ${perSecond(n, time(() => lof.score(standardised)).ms)}`,
+  );
+  console.log(
+    `  robust z-score                      ${perSecond(n, time(() => zScore.score(standardised)).ms)}`,
+  );
+  const model = loaded.result.model;
+  const features2 = modelFeatures(scoringRaw);
+  console.log(`  ensemble, batch (score only)        ${perSecond(n, time(() => model.score(features2)).ms)}`);
+  const explainN = Math.min(n, 20_000);
+  console.log(
+    `  ensemble, explained per viewer      ${perSecond(
+      explainN,
+      time(() => {
+        for (let i = 0; i < explainN; i++) loaded.result.score(factorsFromArray(scoringRaw.row(i)));
+      }).ms,
+    )}  (what the stage does)`,
+  );
+  const statistical = new StatisticalScorer();
+  console.log(
+    `  statistical priors, explained       ${perSecond(
+      explainN,
+      time(() => {
+        for (let i = 0; i < explainN; i++) statistical.score(factorsFromArray(scoringRaw.row(i)));
+      }).ms,
+    )}`,
+  );
+  return training.result;
+}
+
+const TYPES: [string, number][] = [
+  ['playback.started', 0.55],
+  ['playback.stopped', 0.15],
+  ['auth.login.succeeded', 0.08],
+  ['auth.login.failed', 0.05],
+  ['client.error', 0.05],
+  ['data.accessed', 0.05],
+  ['consent.granted', 0.03],
+  ['consent.withdrawn', 0.02],
+  ['data.shared', 0.02],
+];
+const COUNTRIES = ['DE', 'FR', 'GB', 'US', 'BR', 'CA', 'ES', 'IT', 'NL', 'PL'];
+
+/** Batches as the reception and compliance stages leave them: receipts, processed events, some findings. */
+async function seedBatches(
+  ds: DataSource,
+  count: number,
+  start: number,
+  viewersPerBatch?: number,
+): Promise<string[]> {
+  const ids: string[] = [];
+  for (let b = 0; b < count; b++) {
+    const batchId = randomUUID();
+    ids.push(batchId);
+    const eventIds: string[] = [];
+    const users: string[] = [];
+    const types: string[] = [];
+    const actors: string[] = [];
+    const countries: string[] = [];
+    const times: Date[] = [];
+    const data: string[] = [];
+    // Session-shaped traffic: the batch's events come from a few viewers, several events each.
+    const active = viewersPerBatch
+      ? Array.from({ length: viewersPerBatch }, () => Math.floor(Math.random() * viewerCount))
+      : undefined;
+    for (let i = 0; i < batchSize; i++) {
+      const n = b * batchSize + i;
+      let r = Math.random();
+      const type = TYPES.find(([, share]) => (r -= share) < 0)?.[0] ?? 'playback.started';
+      const viewer = active
+        ? active[Math.floor(Math.random() * active.length)]
+        : Math.floor(Math.random() * viewerCount);
+      eventIds.push(randomUUID());
+      users.push(`v-bench-${viewer}`);
+      types.push(type);
+      actors.push(type === 'data.accessed' || type === 'data.shared' ? 'staff' : 'viewer');
+      countries.push(
+        Math.random() < 0.02
+          ? COUNTRIES[Math.floor(Math.random() * COUNTRIES.length)]
+          : COUNTRIES[viewer % COUNTRIES.length],
+      );
+      times.push(new Date(start + n * 5));
+      data.push(
+        type.startsWith('consent.') ? JSON.stringify({ purpose: 'marketing', basis: 'consent' }) : '{}',
+      );
+    }
+    await ds.query(
+      `INSERT INTO pipeline_batches (batch_id, event_count, stage, status) VALUES ($1, $2, 'ml', 'queued')`,
+      [batchId, batchSize],
+    );
+    await ds.query(
+      `INSERT INTO processed_events (event_id, occurred_at, received_at, type, user_id, actor_type, country, data)
+       SELECT * FROM unnest($1::uuid[], $2::timestamptz[], $2::timestamptz[], $3::text[], $4::text[], $5::text[], $6::char(2)[], $7::jsonb[])`,
+      [eventIds, times, types, users, actors, countries, data],
+    );
+    await ds.query(
+      `INSERT INTO event_receipts (event_id, occurred_at, batch_id, source) SELECT e, o, $3, 'bench' FROM unnest($1::uuid[], $2::timestamptz[]) AS t(e, o)`,
+      [eventIds, times, batchId],
+    );
+    const flagged = eventIds.filter((_, i) => i % 50 === 0);
+    await ds.query(
+      `INSERT INTO findings (dedup_key, kind, event_id, user_id, rule_id, rule_version, framework, severity, explanation, occurred_at)
+       SELECT 'bench:' || e, 'compliance', e, p.user_id, 'BENCH-1', '1', 'GDPR', 'medium', 'bench', p.occurred_at
+         FROM unnest($1::uuid[]) AS t(e) JOIN processed_events p ON p.event_id = t.e`,
+      [flagged],
+    );
+  }
+  return ids;
+}
+
+async function runStage(
+  stage: MlStage,
+  batchIds: string[],
+  concurrency: number,
+): Promise<{ ms: number; outcomes: MlBatchOutcome[] }> {
+  const outcomes: MlBatchOutcome[] = [];
+  const queue = [...batchIds];
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      for (let id = queue.shift(); id; id = queue.shift()) outcomes.push(await stage.apply(id));
+    }),
+  );
+  return { ms: performance.now() - started, outcomes };
+}
+
+function report(label: string, run: { ms: number; outcomes: MlBatchOutcome[] }): void {
+  const events = run.outcomes.reduce((sum, o) => sum + o.events, 0);
+  const viewers = run.outcomes.reduce((sum, o) => sum + o.viewers, 0);
+  const steps = { load: 0, merge: 0, score: 0, write: 0 };
+  for (const o of run.outcomes)
+    for (const key of Object.keys(steps) as (keyof typeof steps)[]) steps[key] += o.timings[key];
+  const per = (ms: number) => (ms / run.outcomes.length).toFixed(1);
+  console.log(
+    `  ${label}: ${perSecond(events, run.ms)} events (${events.toLocaleString('en')} events, ${Math.round(viewers / run.outcomes.length)} viewers per batch); ` +
+      `per batch ms: load ${per(steps.load)}, Redis merge ${per(steps.merge)}, score ${per(steps.score)}, write ${per(steps.write)}`,
+  );
+}
+
+async function stageFigures(training: ReturnType<typeof trainRiskModel>): Promise<void> {
+  const base = loadConfig();
+  const url = new URL(process.env.BENCH_ML_DATABASE_URL ?? base.databaseUrl);
+  url.pathname =
+    url.pathname.length > 1 && process.env.BENCH_ML_DATABASE_URL ? url.pathname : '/ott_compliance_bench_ml';
+  const name = url.pathname.slice(1);
+  const admin = new Client({
+    connectionString: Object.assign(new URL(url), { pathname: '/postgres' }).toString(),
+  });
+  await admin.connect();
+  await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+  await admin.query(`CREATE DATABASE "${name}"`);
+  await admin.end();
+  const ds = new DataSource(typeormOptions(url.toString(), 10));
+  await ds.initialize();
+  await ds.runMigrations({ transaction: 'each' });
+
+  const prefix = `bench-ml-${randomBytes(3).toString('hex')}`;
+  const config = loadConfig({ ...process.env, QUEUE_PREFIX: prefix, DATABASE_URL: url.toString() });
+  const redis = new Redis(config.redisUrl);
+  const registry = new ModelRegistry(ds);
+  const active = new ActiveModel(registry, ds, redis, config);
+  const stage = new MlStage(
+    new RiskRecords(ds),
+    new RiskFactorStore(redis, config),
+    active,
+    config,
+  );
+  try {
+    const start = Date.now() - 3_600_000;
+    let clock = start;
+    const next = async (count: number, viewersPerBatch?: number) => {
+      const ids = await seedBatches(ds, count, clock, viewersPerBatch);
+      clock += count * batchSize * 5;
+      return ids;
+    };
+    console.log(
+      `ML stage on PostgreSQL + Redis (batches of ${batchSize} events from ${viewerCount.toLocaleString('en')} viewers):`,
+    );
+    await runStage(stage, await next(2), 1);
+    report('statistical priors, viewers mostly new (inserts)', await runStage(stage, await next(batches), 1));
+    report('statistical priors, viewers known (updates)    ', await runStage(stage, await next(batches), 1));
+
+    await ds.transaction(async (tx) => {
+      const version = await registry.insert(tx, {
+        algorithm: 'bench',
+        parameters: { ...training.parameters },
+        trainingWindowStart: new Date(start - 86_400_000),
+        trainingWindowEnd: new Date(start),
+        sampleSize: rowCount,
+        metrics: {},
+        artifact: training.artifact,
+        createdBy: 'bench',
+      });
+      await registry.activate(tx, version);
+    });
+    await runStage(stage, await next(1), 1); // loads the model
+    report('ensemble model, 1 batch at a time              ', await runStage(stage, await next(batches), 1));
+    report('ensemble model, 4 batches at a time            ', await runStage(stage, await next(batches), 4));
+    const sessions = Math.round(batchSize / 5);
+    report(
+      `ensemble model, sessions (${sessions} viewers a batch), 1 at a time`,
+      await runStage(stage, await next(batches, sessions), 1),
+    );
+    report(
+      `ensemble model, sessions (${sessions} viewers a batch), 4 at a time`,
+      await runStage(stage, await next(batches, sessions), 4),
+    );
+  } finally {
+    redis.disconnect();
+    await deleteKeys(config.redisUrl, prefix);
+    await ds.destroy();
+  }
+}
+
+/** Removes the benchmark's Redis keys (SCAN, never KEYS or FLUSH: the Redis is shared). */
+async function deleteKeys(redisUrl: string, prefix: string): Promise<void> {
+  const redis = new Redis(redisUrl);
+  try {
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
+      cursor = next;
+      if (keys.length > 0) await redis.unlink(...keys);
+    } while (cursor !== '0');
+  } finally {
+    redis.disconnect();
+  }
+}
+
+async function main(): Promise<void> {
+  console.log(
+    `machine: ${cpus().length} cores, load average ${loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' ')} (shared)`,
+  );
+  const training = domainFigures();
+  if (!process.argv.includes('--no-stage')) await stageFigures(training);
+}
+
+main().catch((error: Error) => {
+  console.error(error.message.slice(0, 2000));
+  process.exit(1);
+});
