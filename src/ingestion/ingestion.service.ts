@@ -6,17 +6,19 @@ import { pipelineMetrics } from '../metrics/pipeline-metrics';
 import { StageQueues } from '../pipeline/stage-queues.service';
 import { Principal } from '../security/principal';
 import type { IngestedEvent } from './domain/event-payloads';
-import type { FieldError } from './dto/event-validation';
+import { type FieldError, groupProblemsByField } from '../common/field-error';
 import { EventValidator } from './dto/event-validator';
 import { PipelineBatchesRepository } from '../pipeline/pipeline-batches.repository';
 import { BatchFormer } from './batch-former';
 import { AcceptItem, BatchNoLongerOpen, EventStore } from './event-store.repository';
 import { GroupCommitter } from './group-commit';
 
+/** An event of a batch that was not taken: its place in the batch, its id if it had one, and why. */
 export interface Rejection {
   index: number;
   eventId?: string;
-  errors: FieldError[];
+  /** Same shape as a 400's details: each rejected field with its problems. */
+  details: FieldError[];
 }
 
 export interface AcceptResult {
@@ -62,7 +64,7 @@ export class IngestionService implements OnApplicationShutdown {
     plain.forEach((candidate, index) => {
       const outcome = this.validator.validate(candidate);
       if (outcome.ok) valid.push(outcome.event);
-      else rejected.push({ index, eventId: eventIdOf(candidate), errors: outcome.errors });
+      else rejected.push({ index, eventId: eventIdOf(candidate), details: groupProblemsByField(outcome.errors) });
     });
     const source = principal.apiKeyId ? `api_key:${principal.apiKeyId}` : `user:${principal.userId}`;
     const fresh = await this.committer.submit(valid.map((event) => ({ event, source })));
