@@ -1,0 +1,91 @@
+import request from 'supertest';
+import { namesNotInCamelCase } from '../support/openapi-naming';
+import { bootTestApp, TestApp } from '../support/test-app';
+
+/** Issue 14, must have 7: one API shape. Every documented name is camelCase, as the answers are. */
+describe('API naming over the live OpenAPI document', () => {
+  let t: TestApp;
+  let doc: Record<string, any>;
+
+  beforeAll(async () => {
+    t = await bootTestApp();
+    doc = (await request(t.http).get('/docs-json').expect(200)).body;
+  });
+  afterAll(() => t.close());
+
+  it('names every property and parameter in camelCase (lists the offenders)', () => {
+    expect(namesNotInCamelCase(doc)).toEqual([]);
+  });
+
+  it('finds a snake_case name wherever the document can hold one (so the check above can fail)', () => {
+    const hostile = {
+      components: {
+        schemas: { Row: { type: 'object', properties: { event_id: { type: 'string' } } } },
+        parameters: { Page: { name: 'page_size', in: 'query', schema: { type: 'integer' } } },
+      },
+      paths: {
+        '/things/{thing_id}': {
+          parameters: [{ name: 'thing_id', in: 'path', schema: { type: 'string' } }],
+          get: {
+            parameters: [
+              { name: 'sort_by', in: 'query', schema: { type: 'string' } },
+              { name: 'X-API-Key', in: 'header', schema: { type: 'string' } },
+            ],
+            responses: {
+              200: {
+                content: {
+                  'application/json': {
+                    schema: {
+                      type: 'array',
+                      items: {
+                        oneOf: [{ type: 'object', properties: { nested: { type: 'object', properties: { created_at: {} } } } }],
+                      },
+                    },
+                  },
+                },
+              },
+            },
+          },
+          post: {
+            requestBody: {
+              content: {
+                'application/json': {
+                  schema: {
+                    type: 'object',
+                    required: ['batch_size'],
+                    additionalProperties: { type: 'object', properties: { Bad: {} } },
+                    discriminator: { propertyName: 'event_type' },
+                  },
+                },
+              },
+            },
+            responses: {},
+          },
+        },
+      },
+    };
+    const offenders = namesNotInCamelCase(hostile).map((line) => line.split(': ').pop());
+    expect(offenders.sort()).toEqual(
+      ['Bad', 'batch_size', 'created_at', 'event_id', 'event_type', 'page_size', 'sort_by', 'thing_id'].sort(),
+    );
+  });
+
+  it('documents what the events endpoints answer, so the naming check covers them', () => {
+    const schemaOf = (path: string, method: string, status: string) => {
+      const ref: string | undefined = doc.paths[path]?.[method]?.responses?.[status]?.content?.['application/json']?.schema?.$ref;
+      return ref ? doc.components.schemas[ref.split('/').pop()!] : undefined;
+    };
+    const status = schemaOf('/api/v1/events/{eventId}', 'get', '200');
+    expect(Object.keys(status?.properties ?? {})).toEqual(
+      expect.arrayContaining(['eventId', 'batchId', 'ipPrefix', 'processedAt', 'findings']),
+    );
+    expect(Object.keys(schemaOf('/api/v1/events', 'post', '202')?.properties ?? {}).sort()).toEqual(['accepted', 'duplicates']);
+    const batch = schemaOf('/api/v1/events/batch', 'post', '202');
+    expect(Object.keys(batch?.properties ?? {}).sort()).toEqual(['accepted', 'duplicates', 'rejected']);
+    const rejected = doc.components.schemas[batch.properties.rejected.items.$ref.split('/').pop()];
+    expect(Object.keys(rejected.properties).sort()).toEqual(['details', 'eventId', 'index']);
+    // A batch rejection and a 400 name a rejected field with the same schema.
+    const errorBody = schemaOf('/api/v1/events', 'post', '400');
+    expect(rejected.properties.details.items.$ref).toBe(errorBody.properties.details.items.$ref);
+  });
+});
