@@ -1,6 +1,9 @@
 import request from 'supertest';
+import { Role } from '../../src/security/roles';
+import { makeEvent } from '../support/events';
 import { namesNotInCamelCase } from '../support/openapi-naming';
 import { bootTestApp, TestApp } from '../support/test-app';
+import { tokenFor } from '../support/users';
 
 /** Issue 14, must have 7: one API shape. Every documented name is camelCase, as the answers are. */
 describe('API naming over the live OpenAPI document', () => {
@@ -8,7 +11,7 @@ describe('API naming over the live OpenAPI document', () => {
   let doc: Record<string, any>;
 
   beforeAll(async () => {
-    t = await bootTestApp();
+    t = await bootTestApp({ APP_ROLE: 'api' });
     doc = (await request(t.http).get('/docs-json').expect(200)).body;
   });
   afterAll(() => t.close());
@@ -87,5 +90,28 @@ describe('API naming over the live OpenAPI document', () => {
     // A batch rejection and a 400 name a rejected field with the same schema.
     const errorBody = schemaOf('/api/v1/events', 'post', '400');
     expect(rejected.properties.details.items.$ref).toBe(errorBody.properties.details.items.$ref);
+  });
+
+  it('answers with exactly the documented names (status, batch answer, error body)', async () => {
+    const schema = (name: string): Record<string, any> => doc.components.schemas[name];
+    const documented = (name: string) => Object.keys(schema(name).properties).sort();
+    const admin = await tokenFor(t.app, [Role.Admin]);
+    const key = (
+      await request(t.http).post('/api/v1/admin/api-keys').set('Authorization', `Bearer ${admin}`).send({ name: 'naming e2e' }).expect(201)
+    ).body.key;
+    const ingest = (method: 'get' | 'post', path: string) => request(t.http)[method](`/api/v1${path}`).set('X-API-Key', key);
+
+    const good = makeEvent('playback.started');
+    const bad = makeEvent('playback.started', { country: 'XX' });
+    const batch = (await ingest('post', '/events/batch').send({ events: [good, bad] }).expect(202)).body;
+    expect(Object.keys(batch).sort()).toEqual(documented('BatchAcceptResultDto'));
+    expect(Object.keys(batch.rejected[0]).sort()).toEqual(documented('RejectedEventDto'));
+    expect(Object.keys(batch.rejected[0].details[0]).sort()).toEqual(documented('FieldErrorDto'));
+
+    const status = (await ingest('get', `/events/${good.eventId}`).expect(200)).body;
+    expect(Object.keys(status).sort()).toEqual(documented('EventStatusDto'));
+
+    const error = (await ingest('post', '/events').send(bad).expect(400)).body;
+    expect(Object.keys(error).sort()).toEqual(documented('ErrorBodyDto'));
   });
 });
