@@ -6,26 +6,13 @@ import { pipelineMetrics } from '../metrics/pipeline-metrics';
 import { StageQueues } from '../pipeline/stage-queues.service';
 import { Principal } from '../security/principal';
 import type { IngestedEvent } from './domain/event-payloads';
-import { type FieldError, groupProblemsByField } from '../common/field-error';
+import { groupProblemsByField } from '../common/field-error';
+import type { AcceptResult, Rejection } from './domain/accept-result';
 import { EventValidator } from './dto/event-validator';
 import { PipelineBatchesRepository } from '../pipeline/pipeline-batches.repository';
 import { BatchFormer } from './batch-former';
 import { AcceptItem, BatchNoLongerOpen, EventStore } from './event-store.repository';
 import { GroupCommitter } from './group-commit';
-
-/** An event of a batch that was not taken: its place in the batch, its id if it had one, and why. */
-export interface Rejection {
-  index: number;
-  eventId?: string;
-  /** Same shape as a 400's details: each rejected field with its problems. */
-  details: FieldError[];
-}
-
-export interface AcceptResult {
-  accepted: string[];
-  duplicates: string[];
-  rejected: Rejection[];
-}
 
 /**
  * Validates events on the hot path (the compiled validator derived from the DTO classes), stores

@@ -1,11 +1,11 @@
 /**
- * Swagger's view of what the events endpoints answer. The code's types are AcceptResult (ingestion
- * service) and EventStatus (domain); these classes implement them, so the two cannot drift apart silently.
+ * Swagger's view of what the events endpoints answer. The code's types are AcceptResult and EventStatus
+ * (domain); these classes implement them, so the two cannot drift apart silently.
  */
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { FieldErrorDto } from '../../common/http/error-body.dto';
 import type { EventFinding, EventStatus } from '../domain/event-status';
-import type { AcceptResult, Rejection } from '../ingestion.service';
+import type { AcceptResult, Rejection } from '../domain/accept-result';
 
 const EVENT_ID_EXAMPLE = '5d952270-b7b6-40a5-a8f9-274e20e6a95f';
 
