@@ -92,6 +92,23 @@ describe('API naming over the live OpenAPI document', () => {
     expect(rejected.properties.details.items.$ref).toBe(errorBody.properties.details.items.$ref);
   });
 
+  it('documents the one error body for every 4xx of every operation', () => {
+    const undocumented: string[] = [];
+    let documented = 0;
+    for (const [path, item] of Object.entries<Record<string, any>>(doc.paths)) {
+      for (const [method, op] of Object.entries<Record<string, any>>(item)) {
+        for (const [status, response] of Object.entries<Record<string, any>>(op.responses ?? {})) {
+          if (!status.startsWith('4')) continue;
+          const ref = response.content?.['application/json']?.schema?.$ref;
+          if (ref === '#/components/schemas/ErrorBodyDto') documented++;
+          else undocumented.push(`${method.toUpperCase()} ${path} ${status}`);
+        }
+      }
+    }
+    expect(undocumented).toEqual([]);
+    expect(documented).toBeGreaterThan(100);
+  });
+
   it('answers with exactly the documented names (status, batch answer, error body)', async () => {
     const schema = (name: string): Record<string, any> => doc.components.schemas[name];
     const documented = (name: string) => Object.keys(schema(name).properties).sort();

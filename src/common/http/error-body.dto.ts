@@ -1,4 +1,10 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import {
+  ApiProperty,
+  ApiPropertyOptional,
+  getSchemaPath,
+  type OpenAPIObject,
+  type OperationObject,
+} from '@nestjs/swagger';
 import type { FieldError } from '../field-error';
 import type { ErrorBody } from './error-body';
 
@@ -31,4 +37,22 @@ export class ErrorBodyDto implements ErrorBody {
 
   @ApiPropertyOptional({ type: [FieldErrorDto], description: 'Validation errors only: each rejected field' })
   details?: FieldErrorDto[];
+}
+
+/**
+ * Every 4xx answers the one error body (the exception filter sees to it): the document says so once, for
+ * each documented 4xx of every operation that does not name a body of its own.
+ */
+export function documentErrorBodies(document: OpenAPIObject): void {
+  const schema = { $ref: getSchemaPath(ErrorBodyDto) };
+  for (const item of Object.values(document.paths)) {
+    for (const operation of Object.values(item as Record<string, unknown>)) {
+      const responses = (operation as OperationObject | undefined)?.responses;
+      if (typeof responses !== 'object' || responses === null) continue;
+      for (const [status, response] of Object.entries(responses)) {
+        if (!/^4\d\d$/.test(status) || !response || '$ref' in response || response.content) continue;
+        response.content = { 'application/json': { schema } };
+      }
+    }
+  }
 }
