@@ -12,6 +12,7 @@ import { assignRequestId } from './common/http/request-id';
 import { verifyJsonDepth } from './common/http/json-depth';
 import { TextInputInterceptor } from './common/http/text-input.interceptor';
 import { strictValidationPipe } from './common/http/validation';
+import { documentErrorBodies, ErrorBodyDto } from './common/http/error-body.dto';
 import { observeHttpDuration } from './metrics/http-metrics';
 
 export const API_PREFIX = 'api/v1';
@@ -64,6 +65,8 @@ function setUpSwagger(app: INestApplication): void {
       .addApiKey({ type: 'apiKey', in: 'header', name: 'X-API-Key' }, 'api-key')
       .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'METRICS_TOKEN, for /metrics only' }, 'metrics-token')
       .build(),
+    { extraModels: [ErrorBodyDto] },
   );
+  documentErrorBodies(document);
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
 }

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { IngestedEvent } from './domain/event-payloads';
+import type { EventFinding, EventStatus } from './domain/event-status';
 
 export interface AcceptItem {
   event: IngestedEvent;
@@ -94,8 +95,8 @@ export class EventStore {
    * With `senderUserId`, only an event that account sent (as a user, or through any of its API
    * keys: receipts record the sender as `user:<id>` or `api_key:<id>`) is found.
    */
-  async status(eventId: string, senderUserId: string | null = null): Promise<Record<string, unknown> | null> {
-    const rows = await this.dataSource.query(
+  async status(eventId: string, senderUserId: string | null = null): Promise<EventStatus | null> {
+    const rows: StatusRow[] = await this.dataSource.query(
       `SELECT r.event_id, r.occurred_at, r.received_at, r.batch_id, b.stage, b.status, b.completed_at, b.last_error,
               p.type, p.user_id, p.actor_type, p.country, host(p.ip_prefix) || '/' || masklen(p.ip_prefix) AS ip_prefix,
               p.device_type, p.os, p.browser, p.processed_at
@@ -109,11 +110,79 @@ export class EventStore {
       [eventId, senderUserId],
     );
     if (!rows[0]) return null;
-    const findings = await this.dataSource.query(
+    const findings: FindingRow[] = await this.dataSource.query(
       `SELECT kind, rule_id, rule_version, framework, reference, severity, explanation, details, created_at
          FROM findings WHERE event_id = $1 ORDER BY id`,
       [eventId],
     );
-    return { ...rows[0], findings };
+    return toEventStatus(rows[0], findings);
   }
+}
+
+// Rows as PostgreSQL names them; the API answers in camelCase (mapped here, in one place).
+interface StatusRow {
+  event_id: string;
+  occurred_at: Date;
+  received_at: Date;
+  batch_id: string;
+  stage: string;
+  status: string;
+  completed_at: Date | null;
+  last_error: string | null;
+  type: string | null;
+  user_id: string | null;
+  actor_type: string | null;
+  country: string | null;
+  ip_prefix: string | null;
+  device_type: string | null;
+  os: string | null;
+  browser: string | null;
+  processed_at: Date | null;
+}
+
+interface FindingRow {
+  kind: string;
+  rule_id: string;
+  rule_version: string;
+  framework: string;
+  reference: string | null;
+  severity: string;
+  explanation: string;
+  details: Record<string, unknown>;
+  created_at: Date;
+}
+
+function toEventStatus(row: StatusRow, findings: FindingRow[]): EventStatus {
+  return {
+    eventId: row.event_id,
+    occurredAt: row.occurred_at,
+    receivedAt: row.received_at,
+    batchId: row.batch_id,
+    stage: row.stage,
+    status: row.status,
+    completedAt: row.completed_at,
+    lastError: row.last_error,
+    type: row.type,
+    userId: row.user_id,
+    actorType: row.actor_type,
+    country: row.country,
+    ipPrefix: row.ip_prefix,
+    deviceType: row.device_type,
+    os: row.os,
+    browser: row.browser,
+    processedAt: row.processed_at,
+    findings: findings.map(
+      (f): EventFinding => ({
+        kind: f.kind,
+        ruleId: f.rule_id,
+        ruleVersion: f.rule_version,
+        framework: f.framework,
+        reference: f.reference,
+        severity: f.severity,
+        explanation: f.explanation,
+        details: f.details,
+        createdAt: f.created_at,
+      }),
+    ),
+  };
 }

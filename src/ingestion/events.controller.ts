@@ -29,7 +29,11 @@ import { validationException } from '../common/http/validation';
 import { BodyTextCheckedPerItem } from '../common/http/text-input.interceptor';
 import { EventStore } from './event-store.repository';
 import { eventReadScope } from './domain/event-read-scope';
-import { AcceptResult, IngestionService } from './ingestion.service';
+import { IngestionService } from './ingestion.service';
+import type { AcceptResult } from './domain/accept-result';
+import type { EventStatus } from './domain/event-status';
+import { AcceptedEventsDto, BatchAcceptResultDto, EventStatusDto } from './dto/event-responses.dto';
+import { ErrorBodyDto } from '../common/http/error-body.dto';
 
 export const MAX_EVENTS_PER_BATCH = 1000;
 
@@ -56,11 +60,10 @@ export class EventsController {
       'Accept one event (durable before the answer; an already-seen eventId is a duplicate, not an error)',
   })
   @ApiBody({ schema: { oneOf: EVENT_SCHEMAS, discriminator: { propertyName: 'type' } }, examples: EXAMPLES })
-  @ApiAcceptedResponse({
-    schema: { example: { accepted: ['5d952270-b7b6-40a5-a8f9-274e20e6a95f'], duplicates: [] } },
-  })
+  @ApiAcceptedResponse({ type: AcceptedEventsDto })
   @ApiBadRequestResponse({
-    description: 'The event breaks the contract; details name each field and problem',
+    type: ErrorBodyDto,
+    description: 'The event breaks the contract; details name each field and its problems',
   })
   async acceptOne(
     @Body() body: unknown,
@@ -69,11 +72,7 @@ export class EventsController {
     if (Array.isArray(body))
       throw new BadRequestException('send one event object here, or use POST /api/v1/events/batch');
     const result = await this.ingestion.accept([body], ctx.principal!);
-    if (result.rejected.length > 0) {
-      throw validationException(
-        result.rejected[0].errors.map((e) => ({ field: e.field, problems: [e.message] })),
-      );
-    }
+    if (result.rejected.length > 0) throw validationException(result.rejected[0].details);
     return { accepted: result.accepted, duplicates: result.duplicates };
   }
 
@@ -107,19 +106,12 @@ export class EventsController {
     },
   })
   @ApiAcceptedResponse({
-    schema: {
-      example: {
-        accepted: ['5d952270-b7b6-40a5-a8f9-274e20e6a95f'],
-        duplicates: [],
-        rejected: [
-          {
-            index: 1,
-            eventId: '0b9…',
-            errors: [{ field: 'country', message: 'country must be an ISO 3166-1 alpha-2 code' }],
-          },
-        ],
-      },
-    },
+    type: BatchAcceptResultDto,
+    description: 'Each event is accepted, a duplicate, or rejected by index with the same details as a 400',
+  })
+  @ApiBadRequestResponse({
+    type: ErrorBodyDto,
+    description: 'The body is not {events: [1…1000 events]}; a single invalid event is rejected by index instead',
   })
   async acceptBatch(@Body() body: unknown, @Ctx() ctx: RequestContext): Promise<AcceptResult> {
     const events = (body as { events?: unknown } | null)?.events;
@@ -144,9 +136,19 @@ export class EventsController {
   @Get(':eventId')
   @Roles(Role.Ingest, Role.Admin, Role.Operator, Role.ComplianceOfficer)
   @ApiOperation({ summary: 'Where an event is in the pipeline, what reception made of it, and its findings' })
-  @ApiOkResponse({ description: "stage is the stage the event's batch is in (done when it left alerting)" })
-  @ApiNotFoundResponse({ description: 'Never accepted, or (for an API key) sent by another service account' })
-  async status(@Param('eventId', new ParseUUIDPipe({ errorHttpStatusCode: 400 })) eventId: string, @Ctx() ctx: RequestContext) {
+  @ApiOkResponse({
+    type: EventStatusDto,
+    description: "stage is the stage the event's batch is in (done when it left alerting)",
+  })
+  @ApiBadRequestResponse({ type: ErrorBodyDto, description: 'eventId is not a UUID' })
+  @ApiNotFoundResponse({
+    type: ErrorBodyDto,
+    description: 'Never accepted, or (for an API key) sent by another service account',
+  })
+  async status(
+    @Param('eventId', new ParseUUIDPipe({ errorHttpStatusCode: 400 })) eventId: string,
+    @Ctx() ctx: RequestContext,
+  ): Promise<EventStatus> {
     // Another producer's event is answered exactly like an unknown one: its existence is not ours to tell.
     const status = await this.store.status(eventId, eventReadScope(ctx.principal!)?.senderUserId ?? null);
     if (!status) throw new NotFoundException(`event ${eventId} was never accepted`);

@@ -6,24 +6,13 @@ import { pipelineMetrics } from '../metrics/pipeline-metrics';
 import { StageQueues } from '../pipeline/stage-queues.service';
 import { Principal } from '../security/principal';
 import type { IngestedEvent } from './domain/event-payloads';
-import type { FieldError } from './dto/event-validation';
+import { groupProblemsByField } from '../common/field-error';
+import type { AcceptResult, Rejection } from './domain/accept-result';
 import { EventValidator } from './dto/event-validator';
 import { PipelineBatchesRepository } from '../pipeline/pipeline-batches.repository';
 import { BatchFormer } from './batch-former';
 import { AcceptItem, BatchNoLongerOpen, EventStore } from './event-store.repository';
 import { GroupCommitter } from './group-commit';
-
-export interface Rejection {
-  index: number;
-  eventId?: string;
-  errors: FieldError[];
-}
-
-export interface AcceptResult {
-  accepted: string[];
-  duplicates: string[];
-  rejected: Rejection[];
-}
 
 /**
  * Validates events on the hot path (the compiled validator derived from the DTO classes), stores
@@ -62,7 +51,7 @@ export class IngestionService implements OnApplicationShutdown {
     plain.forEach((candidate, index) => {
       const outcome = this.validator.validate(candidate);
       if (outcome.ok) valid.push(outcome.event);
-      else rejected.push({ index, eventId: eventIdOf(candidate), errors: outcome.errors });
+      else rejected.push({ index, eventId: eventIdOf(candidate), details: groupProblemsByField(outcome.errors) });
     });
     const source = principal.apiKeyId ? `api_key:${principal.apiKeyId}` : `user:${principal.userId}`;
     const fresh = await this.committer.submit(valid.map((event) => ({ event, source }))).catch((error: unknown) => {

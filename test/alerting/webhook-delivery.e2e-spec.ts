@@ -189,8 +189,8 @@ describe('alerting: signed webhooks from accepted events', () => {
       )[0];
     const before = await snapshot();
     for (let i = 0; i < 2; i++) {
-      await t.app.get(ViolationStage).handle(status.batch_id);
-      await t.app.get(AlertingStage).handle(status.batch_id);
+      await t.app.get(ViolationStage).handle(status.batchId);
+      await t.app.get(AlertingStage).handle(status.batchId);
     }
     expect(await snapshot()).toEqual(before);
     const queue = t.app.get<Queue>(getQueueToken(ALERT_DELIVERY_QUEUE));

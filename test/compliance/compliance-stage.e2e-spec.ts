@@ -57,8 +57,8 @@ describe('compliance stage through the pipeline', () => {
     const compliance = status.findings.filter((f: { kind: string }) => f.kind === 'compliance');
     expect(compliance).toEqual([
       expect.objectContaining({
-        rule_id: 'GDPR-01',
-        rule_version: '1',
+        ruleId: 'GDPR-01',
+        ruleVersion: '1',
         framework: 'GDPR',
         reference: 'GDPR Art. 7(3), 6(1)(a)',
         severity: 'high',

@@ -248,7 +248,7 @@ describe('hostile input: malformed text, deep JSON, loose dates, a bad event amo
         {
           index: 4,
           eventId: events[4].eventId,
-          errors: [{ field: 'userAgent', message: expect.stringContaining('lone UTF-16 surrogate') }],
+          details: [{ field: 'userAgent', problems: [expect.stringContaining('lone UTF-16 surrogate')] }],
         },
       ]);
       expect(await storedCount(events.map((e) => e.eventId))).toBe(9);

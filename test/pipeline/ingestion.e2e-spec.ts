@@ -36,6 +36,20 @@ describe('ingestion and reception', () => {
     expect(res.body.requestId).toEqual(expect.any(String));
   });
 
+  it('names a rejected field the same way in a 400 and in a batch rejection: {field, problems}', async () => {
+    const bad = makeEvent('playback.started', { country: 'XX', surprise: true });
+    const single = await post('/events', bad).expect(400);
+    const batch = await post('/events/batch', { events: [makeEvent(), bad] }).expect(202);
+    expect(batch.body.rejected).toEqual([{ index: 1, eventId: bad.eventId, details: single.body.details }]);
+    // One entry per field, every problem of that field in it.
+    for (const detail of single.body.details) {
+      expect(Object.keys(detail).sort()).toEqual(['field', 'problems']);
+      expect(detail.problems).toEqual(expect.arrayContaining([expect.any(String)]));
+    }
+    const fields = single.body.details.map((d: { field: string }) => d.field);
+    expect(new Set(fields).size).toBe(fields.length);
+  });
+
   it('accepts the valid items of a batch, reports duplicates, and rejects the rest by index with reasons', async () => {
     const seen = makeEvent('auth.logout');
     await post('/events', seen).expect(202);
@@ -45,7 +59,11 @@ describe('ingestion and reception', () => {
     expect(res.body.accepted).toEqual([good.eventId]);
     expect(res.body.duplicates.sort()).toEqual([good.eventId, seen.eventId].sort());
     expect(res.body.rejected.map((r: { index: number }) => r.index)).toEqual([2, 3]);
-    expect(res.body.rejected[1]).toMatchObject({ eventId: future.eventId, errors: [expect.objectContaining({ field: 'occurredAt' })] });
+    expect(res.body.rejected[1]).toEqual({
+      index: 3,
+      eventId: future.eventId,
+      details: [{ field: 'occurredAt', problems: [expect.any(String)] }],
+    });
   });
 
   it('bounds batches and their shape', async () => {
@@ -75,14 +93,20 @@ describe('ingestion and reception', () => {
     expect(res.body.accepted).toHaveLength(2);
 
     const status = await waitFor(() => statusOf(attack.eventId), (s) => s.stage === 'done');
-    expect(status).toMatchObject({ status: 'done', ip_prefix: '198.51.100.0/24' });
+    expect(status).toMatchObject({ eventId: attack.eventId, status: 'done', ipPrefix: '198.51.100.0/24' });
     expect(status).not.toHaveProperty('passThroughStages');
-    expect(status.device_type).toEqual(expect.any(String));
+    expect(status.deviceType).toEqual(expect.any(String));
+    // camelCase like the rest of the API, findings included (their details are the rule's own data).
+    const keys = [...Object.keys(status), ...status.findings.flatMap((f: object) => Object.keys(f))];
+    expect(keys.filter((key) => !/^[a-z][a-zA-Z0-9]*$/.test(key))).toEqual([]);
+    expect(status.findings[0]).toEqual(
+      expect.objectContaining({ ruleId: expect.any(String), ruleVersion: expect.any(String), createdAt: expect.any(String) }),
+    );
     const kinds = status.findings.map((f: { kind: string; reference: string }) => `${f.kind}:${f.reference}`).sort();
     expect(kinds).toEqual(expect.arrayContaining(['security:sql-injection', 'security:xss']));
 
     const second = await waitFor(() => statusOf(v6.eventId), (s) => s.stage === 'done');
-    expect(second).toMatchObject({ ip_prefix: '2001:db8:85a3::/48', country: 'DE' });
+    expect(second).toMatchObject({ ipPrefix: '2001:db8:85a3::/48', country: 'DE' });
     // We keep less than we were sent: the full address is nowhere in the processed row.
     const [row] = await ds.query(`SELECT ip_prefix::text FROM processed_events WHERE event_id = $1`, [attack.eventId]);
     expect(row.ip_prefix).toBe('198.51.100.0/24');

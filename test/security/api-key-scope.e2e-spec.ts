@@ -67,7 +67,7 @@ describe('API key scope', () => {
       await withKey(sender.key).post('/events', event).expect(202);
 
       const own = await withKey(sender.key).get(`/events/${event.eventId}`).expect(200);
-      expect(own.body.event_id).toBe(event.eventId);
+      expect(own.body.eventId).toBe(event.eventId);
 
       const foreign = await withKey(other.key).get(`/events/${event.eventId}`).expect(404);
       const unknown = await withKey(other.key).get(`/events/00000000-0000-4000-8000-000000000000`).expect(404);

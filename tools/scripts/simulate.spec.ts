@@ -185,18 +185,23 @@ describe('runSimulate', () => {
         const rejected: Array<{
           index: number;
           eventId: string;
-          errors: Array<{ field: string; message: string }>;
+          details: Array<{ field: string; problems: string[] }>;
         }> = [];
         events.forEach((e, index) => {
           const outcome = validator.validate(e);
-          if (!outcome.ok) rejected.push({ index, eventId: e.eventId, errors: outcome.errors });
+          if (!outcome.ok)
+            rejected.push({
+              index,
+              eventId: e.eventId,
+              details: outcome.errors.map((x) => ({ field: x.field, problems: [x.message] })),
+            });
         });
         if (refusedId === undefined) {
           refusedId = events[0].eventId;
           rejected.push({
             index: 0,
             eventId: refusedId,
-            errors: [{ field: 'eventId', message: 'refused by the test' }],
+            details: [{ field: 'eventId', problems: ['refused by the test'] }],
           });
         }
         const refused = new Set(rejected.map((r) => r.eventId));

@@ -297,7 +297,7 @@ export function formatSummary(args: SimulateArguments, stats: SenderStats, truth
       `achieved ${stats.sentRate.toFixed(1)} events/s, ${(stats.elapsedMs / 1000).toFixed(1)} s in all`,
   );
   for (const r of stats.rejections.slice(0, 5)) {
-    const reasons = r.errors.map((e) => `${e.field}: ${e.message}`).join('; ');
+    const reasons = r.details.map((d) => `${d.field}: ${d.problems.join(', ')}`).join('; ');
     lines.push(`rejected  ${r.eventId ?? '?'} (${r.type ?? '?'}) ${reasons}`);
   }
   for (const message of stats.errors.slice(0, 5)) lines.push(`error     ${message}`);

@@ -144,8 +144,8 @@ describe('runSender', () => {
           rejected: [
             {
               index: 0,
-              errors: [
-                { field: 'occurredAt', message: 'occurredAt must not be more than 5 minutes in the future' },
+              details: [
+                { field: 'occurredAt', problems: ['occurredAt must not be more than 5 minutes in the future'] },
               ],
             },
           ],

@@ -11,7 +11,8 @@ import type { IngestedEvent } from '../../src/ingestion/domain/event-payloads';
 export interface RejectedEvent {
   index: number;
   eventId?: string;
-  errors: Array<{ field: string; message: string }>;
+  /** Each rejected field with its problems, as in a 400's details. */
+  details: Array<{ field: string; problems: string[] }>;
 }
 
 /** The body of a 202 from POST /api/v1/events/batch. */
@@ -128,7 +129,7 @@ export interface SenderStats {
   /** Events in batches that failed for good, or were still outstanding when the drain ended. */
   undelivered: number;
   /** The first rejections, as the API explained them. */
-  rejections: Array<{ eventId?: string; type?: string; errors: Array<{ field: string; message: string }> }>;
+  rejections: Array<{ eventId?: string; type?: string; details: RejectedEvent['details'] }>;
   requests: number;
   retries: number;
   throttled: number;
@@ -212,7 +213,7 @@ export async function runSender<T extends Timed>(options: SenderOptions<T>): Pro
       const eventId = r.eventId ?? item?.event.eventId;
       if (eventId !== undefined) stats.undeliveredEventIds.push(eventId);
       if (stats.rejections.length < MAX_SAMPLES)
-        stats.rejections.push({ eventId, type: item?.event.type, errors: r.errors });
+        stats.rejections.push({ eventId, type: item?.event.type, details: r.details });
     }
   };
 

@@ -91,7 +91,7 @@ describe('IngestClient', () => {
         {
           accepted: [],
           duplicates: [event.eventId],
-          rejected: [{ index: 1, eventId: 'x', errors: [{ field: 'type', message: 'bad' }] }],
+          rejected: [{ index: 1, eventId: 'x', details: [{ field: 'type', problems: ['bad'] }] }],
         },
       ],
     ];
@@ -118,7 +118,7 @@ describe('IngestClient', () => {
         result: {
           accepted: [],
           duplicates: [event.eventId],
-          rejected: [{ index: 1, eventId: 'x', errors: [{ field: 'type', message: 'bad' }] }],
+          rejected: [{ index: 1, eventId: 'x', details: [{ field: 'type', problems: ['bad'] }] }],
         },
       });
     } finally {

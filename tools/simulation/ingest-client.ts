@@ -181,7 +181,7 @@ function batchResultOf(body: unknown): BatchResult {
     rejected: rejected.map((r) => ({
       index: r.index,
       ...(typeof r.eventId === 'string' ? { eventId: r.eventId } : {}),
-      errors: Array.isArray(r.errors) ? r.errors : [],
+      details: Array.isArray(r.details) ? r.details : [],
     })),
   };
 }
