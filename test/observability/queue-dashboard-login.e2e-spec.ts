@@ -214,3 +214,21 @@ describe('queue dashboard login: the same throttling as the API login', () => {
     await request(t.http).post('/api/v1/auth/login').send({ email: user.email, password: user.password }).expect(429);
   });
 });
+
+describe('queue dashboard login behind a trusted proxy', () => {
+  let t: TestApp;
+
+  beforeAll(async () => {
+    // The tests reach the app from loopback; here loopback is the TLS-terminating proxy.
+    t = await bootTestApp({ APP_ROLE: 'api', TRUSTED_PROXIES: 'loopback' });
+  });
+  afterAll(() => t.close());
+
+  it('compares Origin with the host the proxy forwards, and marks the cookie Secure over TLS', async () => {
+    const user = await createUser(t.app, [Role.Operator]);
+    const viaProxy = { Host: 'app.internal:3000', 'X-Forwarded-Host': 'queues.example', 'X-Forwarded-Proto': 'https' };
+    const res = await form(t, '/admin/queues/login', { ...viaProxy, Origin: 'https://queues.example' }).send({ email: user.email, password: user.password }).expect(303);
+    expect(res.headers['set-cookie'][0]).toMatch(/; HttpOnly; Secure; SameSite=Strict$/);
+    await form(t, '/admin/queues/login', { ...viaProxy, Origin: 'https://app.internal:3000' }).send({ email: user.email, password: user.password }).expect(403);
+  });
+});
