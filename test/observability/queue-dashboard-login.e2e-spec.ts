@@ -151,6 +151,11 @@ describe('queue dashboard: login page and browser session', () => {
     const json = await request(t.http).post('/admin/queues/login').set('Host', HOST).set('Origin', SAME_ORIGIN).type('form').send('email=a%00b@test.example&password=x');
     expect(json.status).toBe(400);
     expect(json.body).toMatchObject({ statusCode: 400, message: expect.stringContaining('email') });
+    const post = (body: string) => request(t.http).post('/admin/queues/login').set('Host', HOST).set('Origin', SAME_ORIGIN).type('form').send(body);
+    // Two short fields: a larger body or more than ten fields is refused before anything reads it.
+    expect((await post(`email=${'a'.repeat(5000)}@test.example&password=x`)).status).toBe(413);
+    expect((await post(`${'f=1&'.repeat(20)}email=a@test.example&password=x`)).status).toBe(413);
+    expect((await post('email=a@test.example&email=b@test.example&password=x')).body).toMatchObject({ statusCode: 400, details: [{ field: 'email' }] });
   });
 
   it('logs out: clears the cookie, revokes the session (the old cookie stops working), audits it', async () => {
