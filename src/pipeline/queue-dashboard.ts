@@ -6,9 +6,10 @@ import { DiscoveryService } from '@nestjs/core';
 import { NextFunction, Request, Response, Router, urlencoded } from 'express';
 import { toErrorBody } from '../common/http/http-exception.filter';
 import { requestIdOf } from '../common/http/request-id';
-import { renderLoginPage } from '../security/auth/dashboard-login.page';
+import { renderLoginPage, sendHtml } from '../security/auth/dashboard-login.page';
 import {
   clearDashboardCookie,
+  LACKS_ROLE,
   DASHBOARD_LOGIN_PATH,
   DASHBOARD_LOGOUT_PATH,
   dashboardCookieOf,
@@ -61,7 +62,7 @@ export function mountQueueDashboard(app: INestApplication): void {
           res.redirect(303, DASHBOARD_LOGIN_PATH);
           return;
         }
-        res.status(403).type('html').send(renderLoginPage({ error: 'This account may not open the queue dashboard: it needs the operator or admin role.' }));
+        sendHtml(res, 403, renderLoginPage({ error: LACKS_ROLE }));
         return;
       }
       res.status(status).json(toErrorBody(error, requestIdOf(req)));

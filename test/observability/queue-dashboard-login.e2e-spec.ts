@@ -63,11 +63,23 @@ describe('queue dashboard: login page and browser session', () => {
     await request(t.http).get('/admin/queues/api/queues').set('Accept', 'application/json').expect(401);
   });
 
+  it('shows a browser whose account lacks the role the form and why (403); API clients get the JSON 403', async () => {
+    const analyst = await tokenFor(t.app, [Role.Analyst]);
+    const page = await request(t.http).get('/admin/queues').set('Accept', BROWSER_ACCEPT).set('Authorization', `Bearer ${analyst}`).expect(403);
+    expect(page.headers['content-type']).toMatch(/^text\/html/);
+    expect(page.text).toContain('needs the operator or admin role');
+    // Its form must keep its Origin when posted (helmet's no-referrer would make it "null").
+    expect(page.headers['referrer-policy']).toBe('same-origin');
+    const json = await request(t.http).get('/admin/queues').set('Authorization', `Bearer ${analyst}`).expect(403);
+    expect(json.body).toMatchObject({ statusCode: 403, error: 'Forbidden', message: 'requires one of the roles: operator, admin' });
+  });
+
   it('serves a self-contained login form that posts e-mail and password to the login route', async () => {
     const res = await request(t.http).get('/admin/queues/login').set('Accept', BROWSER_ACCEPT).expect(200);
     expect(res.headers['content-type']).toMatch(/^text\/html/);
     expect(res.headers['content-security-policy']).toMatch(/script-src 'self'/);
     expect(res.headers['cache-control']).toBe('no-store');
+    expect(res.headers['referrer-policy']).toBe('same-origin');
     expect(res.text).toMatch(/<form method="post" action="\/admin\/queues\/login">/);
     expect(res.text).toMatch(/name="email"/);
     expect(res.text).toMatch(/name="password" type="password"/);

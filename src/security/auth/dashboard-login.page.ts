@@ -1,3 +1,4 @@
+import { Response } from 'express';
 import { DASHBOARD_LOGIN_PATH, DASHBOARD_LOGOUT_PATH, QUEUE_DASHBOARD_PATH } from './dashboard-session';
 
 export interface LoginPageState {
@@ -79,4 +80,16 @@ export function renderLogoutPage(): string {
 </form>
 <p><a href="${QUEUE_DASHBOARD_PATH}">Back to the queues</a></p>`,
   );
+}
+
+/**
+ * Helmet's Referrer-Policy (no-referrer) would make the browser send "Origin: null" with these
+ * pages' form POSTs, which the CSRF check must refuse; same-origin keeps Origin for our own
+ * requests and still sends nothing to other sites.
+ */
+export function sendHtml(res: Response, status: number, html: string): void {
+  res
+    .status(status)
+    .set({ 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-store', 'Referrer-Policy': 'same-origin' })
+    .send(html);
 }

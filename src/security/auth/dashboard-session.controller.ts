@@ -27,11 +27,12 @@ import { Public } from '../auth.decorators';
 import { Ctx, RequestContext } from '../principal';
 import { LoginThrottle } from '../throttling/throttling';
 import { LoginDto } from './auth.dto';
-import { renderLoginPage, renderLogoutPage } from './dashboard-login.page';
+import { renderLoginPage, renderLogoutPage, sendHtml } from './dashboard-login.page';
 import {
   clearDashboardCookie,
   DASHBOARD_LOGIN_PATH,
   dashboardCookieOf,
+  LACKS_ROLE,
   isSameOrigin,
   QUEUE_DASHBOARD_PATH,
   setDashboardCookie,
@@ -40,7 +41,6 @@ import {
 import { DashboardSessions } from './dashboard-sessions.service';
 
 const WRONG_CREDENTIALS = 'Invalid e-mail or password.';
-const LACKS_ROLE = 'This account may not open the queue dashboard: it needs the operator or admin role.';
 const FOREIGN_ORIGIN = 'the form was not sent from this site';
 
 /** Refuses a form POST that did not come from one of our own pages (login CSRF, forced logout). */
@@ -80,18 +80,6 @@ export class LoginPageErrors implements ExceptionFilter {
 function sentence(text: string): string {
   const trimmed = text.trim();
   return trimmed ? `${trimmed[0].toUpperCase()}${trimmed.slice(1)}${/[.!?]$/.test(trimmed) ? '' : '.'}` : 'The request was refused.';
-}
-
-/**
- * Helmet's Referrer-Policy (no-referrer) would make the browser send "Origin: null" with these
- * pages' form POSTs, which the CSRF check must refuse; same-origin keeps Origin for our own
- * requests and still sends nothing to other sites.
- */
-function sendHtml(res: Response, status: number, html: string): void {
-  res
-    .status(status)
-    .set({ 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-store', 'Referrer-Policy': 'same-origin' })
-    .send(html);
 }
 
 /**

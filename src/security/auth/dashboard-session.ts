@@ -13,6 +13,7 @@ export const DASHBOARD_LOGOUT_PATH = `${QUEUE_DASHBOARD_PATH}/logout`;
 export const DASHBOARD_SESSION_ROUTES = [DASHBOARD_LOGIN_PATH.slice(1), DASHBOARD_LOGOUT_PATH.slice(1)];
 export const DASHBOARD_COOKIE = 'ott_dashboard';
 export const DASHBOARD_ROLES: readonly Role[] = [Role.Operator, Role.Admin];
+export const LACKS_ROLE = 'This account may not open the queue dashboard: it needs the operator or admin role.';
 
 /** Secure when the request came over TLS, as Express sees it through TRUSTED_PROXIES. */
 export function setDashboardCookie(req: Request, res: Response, token: string, ttlSeconds: number): void {
