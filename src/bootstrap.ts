@@ -7,6 +7,7 @@ import { IncomingMessage, ServerResponse } from 'node:http';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import { mountQueueDashboard } from './pipeline/queue-dashboard';
+import { DASHBOARD_SESSION_ROUTES } from './security/auth/dashboard-session';
 import { AppConfig } from './config/app-config';
 import { assignRequestId } from './common/http/request-id';
 import { verifyJsonDepth } from './common/http/json-depth';
@@ -41,13 +42,13 @@ export async function createApp(config: AppConfig): Promise<INestApplication> {
   // Served over plain HTTP behind a TLS-terminating proxy: do not ask browsers to upgrade.
   app.use(helmet({ contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } } }));
   app.enableCors({ origin: config.http.corsOrigins.length > 0 ? config.http.corsOrigins : false });
-  app.setGlobalPrefix(API_PREFIX, { exclude: ['health/live', 'health/ready', 'metrics'] });
+  app.setGlobalPrefix(API_PREFIX, { exclude: ['health/live', 'health/ready', 'metrics', ...DASHBOARD_SESSION_ROUTES] });
   // Runs after the guards and before every pipe: NUL and lone surrogates never reach a validator or the database.
   app.useGlobalInterceptors(new TextInputInterceptor(app.get(Reflector)));
   app.useGlobalPipes(strictValidationPipe());
   app.enableShutdownHooks();
   setUpSwagger(app);
-  mountQueueDashboard(app, config);
+  mountQueueDashboard(app);
   return app;
 }
 

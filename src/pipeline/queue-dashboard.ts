@@ -1,67 +1,71 @@
 import { createBullBoard } from '@bull-board/api';
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { ExpressAdapter } from '@bull-board/express';
-import { INestApplication, MethodNotAllowedException, UnauthorizedException } from '@nestjs/common';
-import { getQueueToken } from '@nestjs/bullmq';
-import { JwtService } from '@nestjs/jwt';
-import { Queue } from 'bullmq';
-import { NextFunction, Request, Response } from 'express';
-import { AppConfig } from '../config/app-config';
+import { ForbiddenException, INestApplication, MethodNotAllowedException } from '@nestjs/common';
+import { DiscoveryService } from '@nestjs/core';
+import { NextFunction, Request, Response, Router, urlencoded } from 'express';
 import { toErrorBody } from '../common/http/http-exception.filter';
 import { requestIdOf } from '../common/http/request-id';
-import { INVALID_TOKEN, JwtStrategy } from '../security/auth/jwt.strategy';
-import { Role } from '../security/roles';
-import { BACKTEST_QUEUE } from '../compliance/backtest/backtest.constants';
-import { MAINTENANCE_QUEUE } from './maintenance.constants';
-import { ALL_QUEUES } from './pipeline.constants';
+import { renderLoginPage, sendHtml } from '../security/auth/dashboard-login.page';
+import {
+  clearDashboardCookie,
+  LACKS_ROLE,
+  DASHBOARD_LOGIN_PATH,
+  DASHBOARD_LOGOUT_PATH,
+  dashboardCookieOf,
+  QUEUE_DASHBOARD_PATH,
+  wantsHtml,
+} from '../security/auth/dashboard-session';
+import { DashboardSessions } from '../security/auth/dashboard-sessions.service';
+import { registeredQueues } from './registered-queues';
 
-export const QUEUE_DASHBOARD_PATH = '/admin/queues';
-export const DASHBOARD_COOKIE = 'ott_dashboard';
-const DASHBOARD_ROLES = [Role.Operator, Role.Admin];
+export { QUEUE_DASHBOARD_PATH };
+
 /** The board only reads; every other method is one of its actions (pause, retry, clean, add, …). */
 const READ_METHODS = new Set(['GET', 'HEAD']);
+/** Served by DashboardSessionController (security), not by the board. */
+const SESSION_PAGES = new Set([DASHBOARD_LOGIN_PATH, DASHBOARD_LOGOUT_PATH].map((path) => path.slice(QUEUE_DASHBOARD_PATH.length)));
+/** The login form's body: two short fields. */
+const LOGIN_FORM_PARSER = urlencoded({ extended: false, limit: '4kb', parameterLimit: 10 });
 
 /**
  * Bull Board at /admin/queues, read-only (pausing, replaying and discarding go through the
- * audited API), behind the same JWT checks as the API: a bearer header, or the HttpOnly,
- * SameSite=Strict cookie that POST /api/v1/auth/dashboard-session sets for browsers (Secure when
- * the request came over TLS, as Express sees it through TRUSTED_PROXIES).
+ * audited API), showing every queue the application registered, behind the same JWT checks as
+ * the API: a bearer header, or the HttpOnly, SameSite=Strict cookie that the login page
+ * (/admin/queues/login) or POST /api/v1/auth/dashboard-session sets. A browser without a session
+ * is sent to the login page; any other client gets the JSON 401.
  *
  * Bull Board's read-only mode refuses per-queue actions but answers 200 to "pause all" and
  * "resume all" while doing nothing, so every method other than GET/HEAD is answered 405 here,
  * before the board sees it: an action that is not offered says so, whatever the board version.
  */
-export function mountQueueDashboard(app: INestApplication, config: AppConfig): void {
+export function mountQueueDashboard(app: INestApplication): void {
   const adapter = new ExpressAdapter();
   adapter.setBasePath(QUEUE_DASHBOARD_PATH);
-  const queues = [...ALL_QUEUES, MAINTENANCE_QUEUE, BACKTEST_QUEUE].map((name) => app.get<Queue>(getQueueToken(name), { strict: false }));
   createBullBoard({
-    queues: queues.map((queue) => new BullMQAdapter(queue, { readOnlyMode: true })),
+    queues: registeredQueues(app.get(DiscoveryService)).map((queue) => new BullMQAdapter(queue, { readOnlyMode: true })),
     serverAdapter: adapter,
-    options: { uiConfig: { boardTitle: 'OTT Compliance queues' } },
+    options: { uiConfig: { boardTitle: 'OTT Compliance queues', miscLinks: [{ text: 'Sign out', url: DASHBOARD_LOGOUT_PATH }] } },
   });
-  const jwt = app.get(JwtService);
-  const strategy = app.get(JwtStrategy);
+  const sessions = app.get(DashboardSessions);
   const authenticate = async (req: Request, res: Response, next: NextFunction) => {
     try {
-      const token = bearerOf(req) ?? cookieOf(req, DASHBOARD_COOKIE);
-      if (!token) throw new UnauthorizedException('authentication required');
-      const claims = await jwt.verifyAsync(token, {
-        secret: config.jwt.secret,
-        algorithms: ['HS256'],
-        issuer: config.jwt.issuer,
-        audience: config.jwt.audience,
-      });
-      const principal = await strategy.validate(claims);
-      if (!principal.roles.some((role) => DASHBOARD_ROLES.includes(role))) {
-        res.status(403).json({ statusCode: 403, error: 'Forbidden', message: `requires one of the roles: ${DASHBOARD_ROLES.join(', ')}`, requestId: requestIdOf(req) });
-        return;
-      }
+      await sessions.authorize(bearerOf(req) ?? dashboardCookieOf(req));
       next();
     } catch (error) {
-      // jsonwebtoken's reasons name the issuer and audience it expected: only our own messages go out.
-      const message = error instanceof UnauthorizedException ? error.message : INVALID_TOKEN;
-      res.status(401).json({ statusCode: 401, error: 'Unauthorized', message, requestId: requestIdOf(req) });
+      const forbidden = error instanceof ForbiddenException;
+      const status = forbidden ? 403 : 401;
+      if (wantsHtml(req) && READ_METHODS.has(req.method)) {
+        // A person at a browser: the login page says what to do next (a stale cookie goes).
+        if (!forbidden) {
+          clearDashboardCookie(req, res);
+          res.redirect(303, DASHBOARD_LOGIN_PATH);
+          return;
+        }
+        sendHtml(res, 403, renderLoginPage({ error: LACKS_ROLE }));
+        return;
+      }
+      res.status(status).json(toErrorBody(error, requestIdOf(req)));
     }
   };
   const readOnly = (req: Request, res: Response, next: NextFunction) => {
@@ -78,18 +82,14 @@ export function mountQueueDashboard(app: INestApplication, config: AppConfig): v
         ),
       );
   };
-  app.use(QUEUE_DASHBOARD_PATH, authenticate, readOnly, adapter.getRouter());
+  const board = Router();
+  board.use(authenticate, readOnly, adapter.getRouter());
+  app.use(DASHBOARD_LOGIN_PATH, LOGIN_FORM_PARSER);
+  // The login and logout pages are Nest routes (registered after this): let them through.
+  app.use(QUEUE_DASHBOARD_PATH, (req: Request, res: Response, next: NextFunction) => (SESSION_PAGES.has(req.path) ? next() : board(req, res, next)));
 }
 
 function bearerOf(req: Request): string | undefined {
   const header = req.headers.authorization;
   return header?.startsWith('Bearer ') ? header.slice(7) : undefined;
-}
-
-function cookieOf(req: Request, name: string): string | undefined {
-  for (const part of (req.headers.cookie ?? '').split(';')) {
-    const [key, ...value] = part.trim().split('=');
-    if (key === name) return decodeURIComponent(value.join('='));
-  }
-  return undefined;
 }

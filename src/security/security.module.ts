@@ -14,6 +14,8 @@ import { AuditLog } from './audit/audit-log.service';
 import { AccessTokens } from './auth/access-tokens';
 import { AuthController } from './auth/auth.controller';
 import { AuthService } from './auth/auth.service';
+import { DashboardSessionController } from './auth/dashboard-session.controller';
+import { DashboardSessions } from './auth/dashboard-sessions.service';
 import { JwtStrategy } from './auth/jwt.strategy';
 import { LiveSessions } from './auth/live-sessions';
 import { RefreshTokens } from './auth/refresh-tokens.repository';
@@ -31,7 +33,7 @@ import { UsersRepository } from './users/users.repository';
       useFactory: (redis: Redis, reflector: Reflector, config: AppConfig) => throttlerOptions(redis, reflector, config.throttle, config.queuePrefix),
     }),
   ],
-  controllers: [AuthController, AuditController],
+  controllers: [AuthController, AuditController, DashboardSessionController],
   providers: [
     PasswordHasher,
     AdminBootstrap,
@@ -39,6 +41,7 @@ import { UsersRepository } from './users/users.repository';
     RefreshTokens,
     AccessTokens,
     AuthService,
+    DashboardSessions,
     JwtStrategy,
     LiveSessions,
     ApiKeys,
@@ -46,6 +49,6 @@ import { UsersRepository } from './users/users.repository';
     // The attack-pattern library is plain code; one shared instance serves ingestion and any endpoint.
     { provide: AttackPatternDetector, useValue: new AttackPatternDetector() },
   ],
-  exports: [PasswordHasher, UsersRepository, RefreshTokens, ApiKeys, AuditLog, AttackPatternDetector, LiveSessions],
+  exports: [PasswordHasher, UsersRepository, RefreshTokens, ApiKeys, AuditLog, AttackPatternDetector, LiveSessions, DashboardSessions],
 })
 export class SecurityModule {}

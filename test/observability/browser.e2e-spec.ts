@@ -8,10 +8,12 @@ import { itWithTool, toolPresent } from '../support/required-tool';
 import { createUser } from '../support/users';
 
 const CHROMIUM = '/usr/bin/chromium';
+/** Every queue the product registers, by the name the board shows. */
+const PRODUCT_QUEUES = ['reception', 'compliance', 'ml', 'violation', 'alerting', 'dead-letter', 'alert-delivery', 'compliance-backtest', 'maintenance', 'ml-training', 'reports'];
 // The README's pictures come from here: SCREENSHOT_DIR=docs/screenshots npm run test:e2e -- --testPathPatterns browser
 const SCREENSHOTS = process.env.SCREENSHOT_DIR ?? join(__dirname, '../../var/screenshots');
 
-/** A person's view: an operator logs in, opens the queue dashboard, then the API docs. */
+/** A person's view: an operator signs in on the dashboard's login page, looks at the queues and the API docs, signs out. */
 describe('in a browser', () => {
   let t: TestApp;
   let browser: Browser | undefined;
@@ -34,26 +36,36 @@ describe('in a browser', () => {
     await t?.close();
   });
 
-  itWithTool(CHROMIUM)('an operator sees the six pipeline queues on the dashboard and the events endpoints in Swagger UI', async () => {
+  itWithTool(CHROMIUM)('an operator signs in through the login page, sees every queue on the dashboard, signs out, and finds the events endpoints in Swagger UI', async () => {
     if (!browser) throw new Error('chromium did not start');
     const operator = await createUser(t.app, [Role.Operator]);
     const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
     const page = await context.newPage();
 
-    // Log in the way the dashboard's users do: credentials in, a session cookie for /admin/queues out.
-    const login = await page.request.post(`${base}/api/v1/auth/login`, { data: { email: operator.email, password: operator.password } });
-    expect(login.status()).toBe(200);
-    const { accessToken } = await login.json();
-    const session = await page.request.post(`${base}/api/v1/auth/dashboard-session`, { headers: { authorization: `Bearer ${accessToken}` } });
-    expect(session.status()).toBe(204);
-
+    // Opening the board without a session lands on the login page; the form opens the session.
     await page.goto(`${base}/admin/queues`);
-    for (const queue of ['reception', 'compliance', 'ml', 'violation', 'alerting', 'dead-letter']) {
+    expect(new URL(page.url()).pathname).toBe('/admin/queues/login');
+    await page.getByLabel('E-mail').fill(operator.email);
+    await page.getByLabel('Password').fill(operator.password);
+    await Promise.all([page.waitForURL(`${base}/admin/queues`), page.getByRole('button', { name: 'Sign in' }).click()]);
+    const [cookie] = await context.cookies(`${base}/admin/queues`);
+    expect(cookie).toMatchObject({ name: 'ott_dashboard', path: '/admin/queues', httpOnly: true, sameSite: 'Strict' });
+
+    for (const queue of PRODUCT_QUEUES) {
       await page.getByText(queue, { exact: true }).first().waitFor({ timeout: 15_000 });
     }
     await page.waitForLoadState('networkidle');
     await page.getByText('Loading', { exact: false }).first().waitFor({ state: 'hidden', timeout: 15_000 }).catch(() => undefined);
     await page.screenshot({ path: join(SCREENSHOTS, 'queue-dashboard.png') });
+
+    // Signing out: the board's header menu links to a confirmation page, whose button ends the session.
+    await page.locator('[class^="actions-"] > li').last().getByRole('button').click();
+    await Promise.all([page.waitForURL(`${base}/admin/queues/logout`), page.getByText('Sign out', { exact: true }).click()]);
+    await Promise.all([page.waitForURL(/\/admin\/queues\/login\?signed-out$/), page.getByRole('button', { name: 'Sign out' }).click()]);
+    await page.getByText('You have signed out.').waitFor();
+    expect(await context.cookies(`${base}/admin/queues`)).toEqual([]);
+    await page.goto(`${base}/admin/queues`);
+    expect(new URL(page.url()).pathname).toBe('/admin/queues/login');
 
     await page.goto(`${base}/docs`);
     await page.getByText('/api/v1/events/batch').first().waitFor({ timeout: 15_000 });
@@ -64,11 +76,18 @@ describe('in a browser', () => {
     await context.close();
   });
 
-  itWithTool(CHROMIUM)('without a session the dashboard answers 401', async () => {
+  itWithTool(CHROMIUM)('a wrong password shows the form again with a generic message and no session', async () => {
     if (!browser) throw new Error('chromium did not start');
-    const page = await browser.newPage();
-    const response = await page.goto(`${base}/admin/queues`);
-    expect(response?.status()).toBe(401);
-    await page.close();
+    const operator = await createUser(t.app, [Role.Operator]);
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(`${base}/admin/queues/login`);
+    await page.getByLabel('E-mail').fill(operator.email);
+    await page.getByLabel('Password').fill('not-the-password');
+    const [response] = await Promise.all([page.waitForResponse((r) => r.request().method() === 'POST'), page.getByRole('button', { name: 'Sign in' }).click()]);
+    expect(response.status()).toBe(401);
+    await page.getByText('Invalid e-mail or password.').waitFor();
+    expect(await context.cookies(`${base}/admin/queues`)).toEqual([]);
+    await context.close();
   });
 });

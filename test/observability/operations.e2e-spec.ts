@@ -28,7 +28,19 @@ describe('queue dashboard and queue operations', () => {
     expect(cookie).toMatch(/^ott_dashboard=.+; Max-Age=\d+; Path=\/admin\/queues; Expires=.+; HttpOnly; SameSite=Strict$/);
     const api = await request(t.http).get('/admin/queues/api/queues?activeQueue=&status=latest&page=1').set('Cookie', cookie.split(';')[0]).expect(200);
     const names = api.body.queues.map((q: { name: string }) => q.name).sort();
-    expect(names).toEqual(['alerting', 'compliance', 'compliance-backtest', 'dead-letter', 'maintenance', 'ml', 'reception', 'violation']);
+    expect(names).toEqual([
+      'alert-delivery',
+      'alerting',
+      'compliance',
+      'compliance-backtest',
+      'dead-letter',
+      'maintenance',
+      'ml',
+      'ml-training',
+      'reception',
+      'reports',
+      'violation',
+    ]);
     expect(api.body.queues.every((q: { readOnlyMode: boolean }) => q.readOnlyMode)).toBe(true);
   });
 

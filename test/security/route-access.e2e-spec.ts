@@ -3,15 +3,21 @@ import { ALL_ROLES, Role } from '../../src/security/roles';
 import { bootTestApp, TestApp } from '../support/test-app';
 import { tokenFor } from '../support/users';
 
-/** Open by design: health, login/refresh/logout, the API docs and the token-guarded /metrics. */
+/** Open by design: health, login/refresh/logout, the queue dashboard's login pages, the API docs and the token-guarded /metrics. */
 const PUBLIC_BY_DESIGN = new Set([
   'GET /health/live',
   'GET /health/ready',
   'POST /api/v1/auth/login',
   'POST /api/v1/auth/refresh',
   'POST /api/v1/auth/logout',
+  'GET /admin/queues/login',
+  'POST /admin/queues/login',
+  'GET /admin/queues/logout',
+  'POST /admin/queues/logout',
   'GET /metrics',
 ]);
+/** Public forms that only accept a POST from the app's own pages (CSRF): refused without Origin. */
+const SAME_ORIGIN_FORMS = new Set(['POST /admin/queues/login', 'POST /admin/queues/logout']);
 
 interface Route {
   method: string;
@@ -62,7 +68,9 @@ describe('every route is guarded', () => {
       const call = () => (request(t.http) as any)[route.method.toLowerCase()](url).send({});
       const anonymous = await call();
       if (PUBLIC_BY_DESIGN.has(key)) {
-        if (anonymous.status === 403) failures.push(`${key}: public route answered 403`);
+        if (SAME_ORIGIN_FORMS.has(key)) {
+          if (anonymous.status !== 403) failures.push(`${key}: ${anonymous.status} to a POST from no origin`);
+        } else if (anonymous.status === 403) failures.push(`${key}: public route answered 403`);
         continue;
       }
       if (anonymous.status !== 401) failures.push(`${key}: ${anonymous.status} without credentials`);

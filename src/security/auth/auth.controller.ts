@@ -2,7 +2,6 @@ import { Body, Controller, Headers, HttpCode, Inject, Post, Req, Res } from '@ne
 import { Request, Response } from 'express';
 import { AppConfig } from '../../config/app-config';
 import { APP_CONFIG } from '../../config/config.module';
-import { DASHBOARD_COOKIE, QUEUE_DASHBOARD_PATH } from '../../pipeline/queue-dashboard';
 import { Role } from '../roles';
 import { ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags, ApiTooManyRequestsResponse, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import { Public, Roles } from '../auth.decorators';
@@ -10,6 +9,7 @@ import { Ctx, RequestContext } from '../principal';
 import { LoginThrottle } from '../throttling/throttling';
 import { LoginDto, RefreshDto, TokenPairDto } from './auth.dto';
 import { AuthService } from './auth.service';
+import { setDashboardCookie } from './dashboard-session';
 
 @ApiTags('auth')
 @Public()
@@ -53,13 +53,7 @@ export class AuthController {
   @ApiNoContentResponse()
   dashboardSession(@Req() req: Request, @Res({ passthrough: true }) res: Response): void {
     const token = (req.headers.authorization ?? '').slice('Bearer '.length);
-    res.cookie(DASHBOARD_COOKIE, token, {
-      httpOnly: true,
-      sameSite: 'strict',
-      secure: req.secure,
-      path: QUEUE_DASHBOARD_PATH,
-      maxAge: this.accessTtlSeconds * 1000,
-    });
+    setDashboardCookie(req, res, token, this.accessTtlSeconds);
   }
 
   @Post('logout')

@@ -1,4 +1,4 @@
-import { Inject, Injectable, UnauthorizedException } from '@nestjs/common';
+import { ForbiddenException, Inject, Injectable, UnauthorizedException } from '@nestjs/common';
 import { AppConfig } from '../../config/app-config';
 import { APP_CONFIG } from '../../config/config.module';
 import { pipelineMetrics } from '../../metrics/pipeline-metrics';
@@ -34,23 +34,29 @@ export class AuthService {
   /**
    * The same work (one argon2 verification) and the same answer whether the account is
    * unknown, disabled, a service account or has a wrong password.
+   *
+   * `requiredRoles` (the queue dashboard's login) refuses, with 403 and its own audit entry, a
+   * correct login whose account holds none of them, before any session is opened. The role is
+   * checked only after the password verified, so it tells nothing to someone without the password.
    */
-  async login(email: string, password: string, ctx: RequestContext, userAgent?: string): Promise<TokenPair> {
+  async login(email: string, password: string, ctx: RequestContext, userAgent?: string, requiredRoles?: readonly Role[]): Promise<TokenPair> {
     const user = await this.users.findByEmail(email);
     const passwordOk = await this.hasher.verify(user?.passwordHash, password);
     const allowed = user !== null && passwordOk && !user.disabledAt && !user.isServiceAccount;
+    const roleOk = !allowed || !requiredRoles || user.roles.some((role) => requiredRoles.includes(role));
     await this.audit.append({
       actorType: 'user',
       actorId: user?.id ?? null,
-      action: allowed ? 'auth.login.succeeded' : 'auth.login.failed',
+      action: !allowed ? 'auth.login.failed' : roleOk ? 'auth.login.succeeded' : 'auth.login.refused',
       targetType: 'user',
       targetId: user?.id ?? null,
       requestId: ctx.requestId,
       ip: ctx.ip,
-      details: allowed ? {} : { email: email.toLowerCase().slice(0, 254) },
+      details: !allowed ? { email: email.toLowerCase().slice(0, 254) } : roleOk ? {} : { requiredRoles: [...requiredRoles!] },
     });
-    pipelineMetrics.authAttempts.inc({ outcome: allowed ? 'succeeded' : 'failed' });
+    pipelineMetrics.authAttempts.inc({ outcome: allowed && roleOk ? 'succeeded' : 'failed' });
     if (!allowed) throw new UnauthorizedException(BAD_CREDENTIALS);
+    if (!roleOk) throw new ForbiddenException(`requires one of the roles: ${requiredRoles!.join(', ')}`);
     const refresh = await this.refreshTokens.issue(user.id, this.config.jwt.refreshTtlSeconds, { ip: ctx.ip, userAgent });
     return this.pair(user.id, user.email, user.roles, refresh.familyId, refresh.token);
   }
@@ -85,6 +91,20 @@ export class AuthService {
       action: 'auth.logout',
       targetType: 'session',
       targetId: session.familyId,
+      requestId: ctx.requestId,
+      ip: ctx.ip,
+    });
+  }
+
+  /** Ends a session by its id (an access token's `sid`), as logout does by refresh token; idempotent. */
+  async endSession(userId: string, sessionId: string, ctx: RequestContext): Promise<void> {
+    if (!(await this.refreshTokens.revokeFamily(userId, sessionId))) return; // already ended: audited then
+    await this.audit.append({
+      actorType: 'user',
+      actorId: userId,
+      action: 'auth.logout',
+      targetType: 'session',
+      targetId: sessionId,
       requestId: ctx.requestId,
       ip: ctx.ip,
     });

@@ -79,6 +79,15 @@ export class RefreshTokens {
     return first ? { userId: first.user_id, familyId: first.family_id } : null;
   }
 
+  /** Ends one session of one user by its family id. True when it was open until now. */
+  async revokeFamily(userId: string, familyId: string): Promise<boolean> {
+    const rows = await this.dataSource.query(
+      `UPDATE refresh_tokens SET revoked_at = now() WHERE family_id = $1 AND user_id = $2 AND revoked_at IS NULL RETURNING id`,
+      [familyId, userId],
+    );
+    return (rows[0]?.length ?? 0) > 0;
+  }
+
   /**
    * The account and session behind an access token. A session stays open while any token of its
    * family is unrevoked (rotation marks old tokens rotated, not revoked; logout, reuse detection
