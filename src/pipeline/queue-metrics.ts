@@ -1,12 +1,8 @@
-import { getQueueToken } from '@nestjs/bullmq';
 import { Injectable, OnModuleInit } from '@nestjs/common';
-import { ModuleRef } from '@nestjs/core';
-import { Queue } from 'bullmq';
+import { DiscoveryService } from '@nestjs/core';
 import { DataSource } from 'typeorm';
 import { pipelineMetrics } from '../metrics/pipeline-metrics';
-import { BACKTEST_QUEUE } from '../compliance/backtest/backtest.constants';
-import { MAINTENANCE_QUEUE } from './maintenance.constants';
-import { ALL_QUEUES } from './pipeline.constants';
+import { registeredQueues } from './registered-queues';
 
 const STATES = ['wait', 'active', 'delayed', 'failed', 'completed', 'prioritized'] as const;
 
@@ -14,12 +10,12 @@ const STATES = ['wait', 'active', 'delayed', 'failed', 'completed', 'prioritized
 @Injectable()
 export class QueueMetrics implements OnModuleInit {
   constructor(
-    private readonly moduleRef: ModuleRef,
+    private readonly discovery: DiscoveryService,
     private readonly dataSource: DataSource,
   ) {}
 
   onModuleInit(): void {
-    const queues = [...ALL_QUEUES, MAINTENANCE_QUEUE, BACKTEST_QUEUE].map((name) => this.moduleRef.get<Queue>(getQueueToken(name), { strict: false }));
+    const queues = registeredQueues(this.discovery);
     pipelineMetrics.queueDepth(async (gauge) => {
       const counts = await Promise.all(queues.map((queue) => queue.getJobCounts(...STATES).catch(() => null)));
       counts.forEach((count, i) => {

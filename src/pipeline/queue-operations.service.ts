@@ -1,26 +1,28 @@
-import { getQueueToken } from '@nestjs/bullmq';
-import { Injectable, NotFoundException } from '@nestjs/common';
-import { ModuleRef } from '@nestjs/core';
+import { Injectable, NotFoundException, OnModuleInit } from '@nestjs/common';
+import { DiscoveryService } from '@nestjs/core';
 import { Queue } from 'bullmq';
 import { AuditLog } from '../security/audit/audit-log.service';
 import { auditActor, RequestContext } from '../security/principal';
-import { BACKTEST_QUEUE } from '../compliance/backtest/backtest.constants';
-import { MAINTENANCE_QUEUE } from './maintenance.constants';
-import { ALL_QUEUES } from './pipeline.constants';
-
-const QUEUE_NAMES: string[] = [...ALL_QUEUES, MAINTENANCE_QUEUE, BACKTEST_QUEUE];
+import { registeredQueues } from './registered-queues';
 
 /** What operators do to queues without a shell: look, pause and resume a stage, list failures. */
 @Injectable()
-export class QueueOperations {
+export class QueueOperations implements OnModuleInit {
+  /** Every queue any module registered, found at boot: a new queue needs no list to be updated. */
+  private queues = new Map<string, Queue>();
+
   constructor(
-    private readonly moduleRef: ModuleRef,
+    private readonly discovery: DiscoveryService,
     private readonly audit: AuditLog,
   ) {}
 
+  onModuleInit(): void {
+    this.queues = new Map(registeredQueues(this.discovery).map((queue) => [queue.name, queue]));
+  }
+
   async overview(): Promise<{ name: string; paused: boolean; counts: Record<string, number> }[]> {
     return Promise.all(
-      QUEUE_NAMES.map(async (name) => {
+      [...this.queues.keys()].map(async (name) => {
         const queue = this.queue(name);
         return {
           name,
@@ -53,7 +55,8 @@ export class QueueOperations {
   }
 
   private queue(name: string): Queue {
-    if (!QUEUE_NAMES.includes(name)) throw new NotFoundException(`no queue named ${name}; queues: ${QUEUE_NAMES.join(', ')}`);
-    return this.moduleRef.get<Queue>(getQueueToken(name), { strict: false });
+    const queue = this.queues.get(name);
+    if (!queue) throw new NotFoundException(`no queue named ${name}; queues: ${[...this.queues.keys()].join(', ')}`);
+    return queue;
   }
 }
