@@ -28,7 +28,8 @@ before=$(mktemp); after=$(mktemp)
 fingerprint >"$before"
 [ "$(grep -c . "$before")" -gt 2 ] || { echo "the stack's database has no tables: nothing to compare" >&2; exit 2; }
 
-if [ "$#" -gt 0 ]; then "$@"; else bash scripts/test.sh; fi
+status=0
+if [ "$#" -gt 0 ]; then "$@" || status=$?; else bash scripts/test.sh || status=$?; fi
 
 fingerprint >"$after"
 # The stack keeps working meanwhile (rollups, sweeps), so counts may grow; none may shrink.
@@ -42,3 +43,5 @@ if [ -n "$lost$missing" ]; then
   exit 1
 fi
 echo "the running stack's data is intact: no table lost rows, viewer state and queues are all there"
+# The comparison stands either way; a failing test command still fails the check.
+exit "$status"
