@@ -9,6 +9,7 @@ import { AnalyticsReporting1764633600000 } from './1764633600000-AnalyticsReport
 import { AccumulatingBatches1764720000000 } from './1764720000000-AccumulatingBatches';
 import { RuleBudgets1765000000000 } from './1765000000000-RuleBudgets';
 import { DeliveryResponseBody1765300000000 } from './1765300000000-DeliveryResponseBody';
+import { PostureActiveViewers1766000000000 } from './1766000000000-PostureActiveViewers';
 
 export const MIGRATIONS = [
   InitialSchema1764201600000,
@@ -20,4 +21,5 @@ export const MIGRATIONS = [
   AccumulatingBatches1764720000000,
   RuleBudgets1765000000000,
   DeliveryResponseBody1765300000000,
+  PostureActiveViewers1766000000000,
 ];
