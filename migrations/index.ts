@@ -10,6 +10,7 @@ import { AccumulatingBatches1764720000000 } from './1764720000000-AccumulatingBa
 import { RuleBudgets1765000000000 } from './1765000000000-RuleBudgets';
 import { DeliveryResponseBody1765300000000 } from './1765300000000-DeliveryResponseBody';
 import { PostureActiveViewers1766000000000 } from './1766000000000-PostureActiveViewers';
+import { LegalHolds1766000100000 } from './1766000100000-LegalHolds';
 
 export const MIGRATIONS = [
   InitialSchema1764201600000,
@@ -22,4 +23,5 @@ export const MIGRATIONS = [
   RuleBudgets1765000000000,
   DeliveryResponseBody1765300000000,
   PostureActiveViewers1766000000000,
+  LegalHolds1766000100000,
 ];
