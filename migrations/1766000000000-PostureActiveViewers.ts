@@ -20,7 +20,7 @@ export class PostureActiveViewers1766000000000 implements MigrationInterface {
     await q.query(`CREATE INDEX rollup_active_viewers_daily_user_idx ON rollup_active_viewers_daily (user_id, day)`);
     await q.query(`
       INSERT INTO rollup_active_viewers_daily (day, user_id)
-      SELECT DISTINCT (occurred_at AT TIME ZONE 'UTC')::date, user_id FROM processed_events`);
+      SELECT DISTINCT (occurred_at AT TIME ZONE 'UTC')::date, user_id FROM processed_events WHERE user_id IS NOT NULL`);
   }
 
   async down(q: QueryRunner): Promise<void> {

@@ -560,6 +560,17 @@ describe('analytics: rollups, endpoints, cache', () => {
         { user_id: 'ana-u-c', day: '2005-03-02', max_score: 0.45, last_score: 0.45 },
         { user_id: 'ana-u-d', day: '2005-03-02', max_score: 0.12, last_score: 0.12 },
       ]);
+      // One row per viewer and day with events; the 03-10 event without a viewer adds none.
+      expect(incremental.active).toEqual([
+        { day: '2005-02-27', user_id: 'ana-v1' },
+        { day: '2005-02-27', user_id: 'ana-v5' },
+        { day: '2005-03-01', user_id: 'ana-v1' },
+        { day: '2005-03-01', user_id: 'ana-v2' },
+        { day: '2005-03-01', user_id: 'ana-v3' },
+        { day: '2005-03-02', user_id: 'ana-v4' },
+        { day: '2005-03-03', user_id: 'ana-v1' },
+        { day: '2005-03-10', user_id: 'ana-v2' },
+      ]);
       expect(incremental.consents).toEqual([
         { day: '2005-02-27', purpose: 'marketing', state: 'withdrawn', n: 1 },
         { day: '2005-03-01', purpose: 'analytics', state: 'granted', n: 2 },
@@ -612,7 +623,7 @@ describe('analytics: rollups, endpoints, cache', () => {
   });
 
   async function fixtureRollups() {
-    const [events, findings, violations, consents, risk] = await Promise.all([
+    const [events, findings, violations, consents, risk, active] = await Promise.all([
       ds.query(
         `SELECT hour, event_type, country, event_count::int AS n FROM rollup_events_hourly WHERE hour >= '2005-01-01' AND hour < '2006-01-01' ORDER BY 1, 2, 3`,
       ),
@@ -629,8 +640,11 @@ describe('analytics: rollups, endpoints, cache', () => {
       ds.query(
         `SELECT user_id, day::text, max_score, last_score FROM rollup_user_risk_daily WHERE user_id LIKE 'ana-%' ORDER BY 1, 2`,
       ),
+      ds.query(
+        `SELECT day::text, user_id FROM rollup_active_viewers_daily WHERE day >= '2005-01-01' AND day < '2006-01-01' ORDER BY 1, 2`,
+      ),
     ]);
-    return { events, findings, violations, consents, risk };
+    return { events, findings, violations, consents, risk, active };
   }
 });
 

@@ -13,7 +13,7 @@ import { waitFor } from '../../support/test-app';
  *   03-01 10:15 auth.login.failed DE ×2, 03-01 10:45 auth.login.failed FR ×1, 03-01 11:05 playback.started DE ×3,
  *   03-02 09:00 playback.started (no country) ×1, 03-03 23:59 consent.granted FR ×2        → 9 in P
  *   02-27 12:00 playback.started DE ×4                                                      → 4 in previous period
- *   03-10 00:00 auth.login.failed DE ×5                                                     → outside both
+ *   03-10 00:00 auth.login.failed DE ×5, 03-10 01:00 auth.login.failed DE ×1 (no viewer)     → outside both
  * Viewers of the events (for the posture's active viewers): 03-01 10:15 and 03-03 ana-v1, 03-01 10:45 ana-v2,
  *   03-01 11:05 ana-v3, 03-02 ana-v4, 02-27 ana-v1 ×2 (12:00) and ana-v5 ×2 (12:30), 03-10 ana-v2.
  *   Active in P: v1 v2 v3 v4 (A = 4); in the previous period: v1 v5 (A = 2).
@@ -62,7 +62,7 @@ export const BATCH_IDS = [
   'a0000000-0000-4000-8000-000000000003',
 ];
 
-const EVENTS: [string, string, string | null, number, string][] = [
+const EVENTS: [string, string, string | null, number, string | null][] = [
   ['2005-03-01T10:15:00Z', 'auth.login.failed', 'DE', 2, 'ana-v1'],
   ['2005-03-01T10:45:00Z', 'auth.login.failed', 'FR', 1, 'ana-v2'],
   ['2005-03-01T11:05:00Z', 'playback.started', 'DE', 3, 'ana-v3'],
@@ -71,6 +71,8 @@ const EVENTS: [string, string, string | null, number, string][] = [
   ['2005-02-27T12:00:00Z', 'playback.started', 'DE', 2, 'ana-v1'],
   ['2005-02-27T12:30:00Z', 'playback.started', 'DE', 2, 'ana-v5'],
   ['2005-03-10T00:00:00Z', 'auth.login.failed', 'DE', 5, 'ana-v2'],
+  // No viewer (a security event): an event, but nobody active — and the fold must not stumble on it.
+  ['2005-03-10T01:00:00Z', 'auth.login.failed', 'DE', 1, null],
 ];
 
 const VIOLATIONS: {
@@ -374,12 +376,15 @@ export async function fixtureFolded(ds: DataSource): Promise<boolean> {
             (SELECT coalesce(sum(consent_count), 0) FROM rollup_consents_daily WHERE day >= '2005-01-01' AND day < '2006-01-01')::int AS consents,
             (SELECT count(*) FROM rollup_user_risk_daily WHERE user_id LIKE 'ana-%')::int AS risk`,
   );
-  return r.events === 18 && r.findings === 5 && r.violations === 7 && r.consents === 5 && r.risk === 4;
+  return r.events === 19 && r.findings === 5 && r.violations === 7 && r.consents === 5 && r.risk === 4;
 }
 
 /** Removes the fixture and rebuilds the rollups, leaving the database as other suites expect it. */
 export async function removeFixture(ds: DataSource, maintainer: RollupMaintainer): Promise<void> {
   await ds.query(`DELETE FROM processed_events WHERE user_id LIKE 'ana-%'`);
+  await ds.query(
+    `DELETE FROM processed_events WHERE user_id IS NULL AND occurred_at >= '2005-01-01' AND occurred_at < '2006-01-01'`,
+  );
   await ds.query(`DELETE FROM findings WHERE dedup_key LIKE 'ana-%'`);
   await ds.query(
     `DELETE FROM rollup_violation_ledger WHERE violation_id IN (SELECT id FROM violations WHERE dedup_key LIKE 'ana-%')`,
