@@ -11,6 +11,7 @@ import { RuleBudgets1765000000000 } from './1765000000000-RuleBudgets';
 import { DeliveryResponseBody1765300000000 } from './1765300000000-DeliveryResponseBody';
 import { PostureActiveViewers1766000000000 } from './1766000000000-PostureActiveViewers';
 import { LegalHolds1766000100000 } from './1766000100000-LegalHolds';
+import { VppaSelfDisclosure1766000200000 } from './1766000200000-VppaSelfDisclosure';
 
 export const MIGRATIONS = [
   InitialSchema1764201600000,
@@ -24,4 +25,5 @@ export const MIGRATIONS = [
   DeliveryResponseBody1765300000000,
   PostureActiveViewers1766000000000,
   LegalHolds1766000100000,
+  VppaSelfDisclosure1766000200000,
 ];
