@@ -9,6 +9,9 @@ import { AnalyticsReporting1764633600000 } from './1764633600000-AnalyticsReport
 import { AccumulatingBatches1764720000000 } from './1764720000000-AccumulatingBatches';
 import { RuleBudgets1765000000000 } from './1765000000000-RuleBudgets';
 import { DeliveryResponseBody1765300000000 } from './1765300000000-DeliveryResponseBody';
+import { PostureActiveViewers1766000000000 } from './1766000000000-PostureActiveViewers';
+import { LegalHolds1766000100000 } from './1766000100000-LegalHolds';
+import { VppaSelfDisclosure1766000200000 } from './1766000200000-VppaSelfDisclosure';
 
 export const MIGRATIONS = [
   InitialSchema1764201600000,
@@ -20,4 +23,7 @@ export const MIGRATIONS = [
   AccumulatingBatches1764720000000,
   RuleBudgets1765000000000,
   DeliveryResponseBody1765300000000,
+  PostureActiveViewers1766000000000,
+  LegalHolds1766000100000,
+  VppaSelfDisclosure1766000200000,
 ];

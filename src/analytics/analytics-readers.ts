@@ -1,56 +1,82 @@
 import {
+  byAttention,
   emptyCounts,
-  FrameworkPosture,
-  overallPosture,
-  posture,
+  emptyFigures,
   POSTURE_FORMULA,
-  SEVERITY_WEIGHTS,
+  PostureFigures,
+  postureTrend,
+  PostureTrend,
+  SEVERITIES,
+  SeverityCounts,
 } from './domain/posture';
-import { dayWindow, TimeRange } from './domain/time-range';
-import { EventBucket, RollupQueries } from './persistence/rollup-queries';
+import { dayWindow, DayWindow, previousWholePeriods, TimeRange } from './domain/time-range';
+import { EventBucket, FrameworkViolationCounts, RollupQueries } from './persistence/rollup-queries';
 
 export type PostureAnswer = Awaited<ReturnType<typeof postureFromRollups>>;
 export type PerformanceAnswer = Awaited<ReturnType<typeof performanceFromRollups>>;
 
+export interface FrameworkPostureAnswer extends PostureTrend {
+  framework: string;
+  /** enabled rules of the framework */
+  rules: number;
+  /** cases open at the end of the window, opened and resolved within it, by severity */
+  open: SeverityCounts;
+  opened: SeverityCounts;
+  resolved: SeverityCounts;
+}
+
 /**
- * Posture per framework (and overall) over the UTC days the window touches (domain/posture.ts has
- * the formula). Frameworks with enabled rules and no violations score 100.
+ * Posture per framework (and overall) over the UTC days the window touches, against the same number
+ * of whole days just before (domain/posture.ts has the formula). Frameworks with enabled rules and no
+ * case are listed too (share 100 when anyone was active).
  */
 export async function postureFromRollups(queries: RollupQueries, range: TimeRange) {
   const days = dayWindow(range);
-  const [counts, rules] = await Promise.all([queries.violationCounts(days), queries.rulesByFramework()]);
-  const frameworks = new Map<string, FrameworkPosture & { rules: number }>();
-  for (const c of counts) {
-    frameworks.set(c.framework, {
-      ...posture({ framework: c.framework, open: c.open, resolved: c.resolved, opened: c.opened }),
-      rules: 0,
-    });
-  }
-  for (const r of rules) {
-    const existing = frameworks.get(r.framework);
-    if (existing) existing.rules = r.enabled;
-    else if (r.enabled > 0) {
-      frameworks.set(r.framework, {
-        ...posture({
-          framework: r.framework,
-          open: emptyCounts(),
-          resolved: emptyCounts(),
-          opened: emptyCounts(),
-        }),
-        rules: r.enabled,
-      });
-    }
-  }
-  const list = [...frameworks.values()].sort(
-    (a, b) => a.score - b.score || a.framework.localeCompare(b.framework),
-  );
+  const previousDays = dayWindow(previousWholePeriods(range).days);
+  const [current, previous, rules] = await Promise.all([
+    periodFigures(queries, days),
+    periodFigures(queries, previousDays),
+    queries.rulesByFramework(),
+  ]);
+  const names = new Set<string>([...current.counts.map((c) => c.framework)]);
+  for (const r of rules) if (r.enabled > 0) names.add(r.framework);
+  const frameworks: FrameworkPostureAnswer[] = [...names].map((framework) => {
+    const counts = current.counts.find((c) => c.framework === framework);
+    return {
+      framework,
+      rules: rules.find((r) => r.framework === framework)?.enabled ?? 0,
+      ...postureTrend(current.figures(framework), previous.figures(framework)),
+      open: counts?.open ?? emptyCounts(),
+      opened: counts?.opened ?? emptyCounts(),
+      resolved: counts?.resolved ?? emptyCounts(),
+    };
+  });
   return {
     fromDay: days.fromDay,
     toDay: days.toDay,
+    previous: previousDays,
     formula: POSTURE_FORMULA,
-    weights: SEVERITY_WEIGHTS,
-    overall: overallPosture(list),
-    frameworks: list,
+    overall: postureTrend(current.figures(null), previous.figures(null)),
+    frameworks: frameworks.sort(byAttention),
+  };
+}
+
+/** One window's figures, per framework name (null: all frameworks together). */
+async function periodFigures(queries: RollupQueries, days: DayWindow) {
+  const [counts, posture] = await Promise.all([queries.violationCounts(days), queries.postureFigures(days)]);
+  const total = (c: SeverityCounts) => SEVERITIES.reduce((sum, s) => sum + c[s], 0);
+  return {
+    counts,
+    figures(framework: string | null): PostureFigures {
+      const selected: FrameworkViolationCounts[] =
+        framework === null ? counts : counts.filter((c) => c.framework === framework);
+      return {
+        ...emptyFigures(posture.activeViewers),
+        ...posture.byFramework.get(framework),
+        opened: selected.reduce((sum, c) => sum + total(c.opened), 0),
+        resolved: selected.reduce((sum, c) => sum + total(c.resolved), 0),
+      };
+    },
   };
 }
 

@@ -71,7 +71,7 @@ export class AnalyticsService {
 
   async posture(range: TimeRange) {
     const days = dayWindow(range);
-    return this.cached('posture', ['violations'], TTL_SECONDS, { days }, () =>
+    return this.cached('posture', ['violations', 'events'], TTL_SECONDS, { days }, () =>
       postureFromRollups(this.queries, range),
     );
   }

@@ -5,6 +5,7 @@ import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { ScheduledTasks } from '../pipeline/scheduled-tasks';
 import { dsrSubjectsOf, findOverdue } from './domain/deadlines';
+import { HoldIndex } from './domain/legal-holds';
 import { findRetentionBreaches, retentionAnchorsOf } from './domain/retention';
 import type { Finding } from './domain/rule';
 import { RuleBudget } from './domain/rule-budget';
@@ -13,6 +14,7 @@ import type { RuleEvaluationError } from './domain/rule-set';
 import { findBreachNotificationLapses, findErasureNoticeLapses } from './domain/scheduled-checks';
 import type { ViewerState } from './domain/viewer-state';
 import { ComplianceStateStore } from './persistence/compliance-state.store';
+import { LegalHoldsRepository } from './persistence/legal-holds.repository';
 import { parseViewerState } from './persistence/state-codec';
 import { ActiveRules, type ActiveRuleSet } from './rules/active-rules';
 
@@ -53,6 +55,7 @@ export class ComplianceScheduledChecks implements OnModuleInit {
     private readonly store: ComplianceStateStore,
     private readonly rules: ActiveRules,
     private readonly tasks: ScheduledTasks,
+    private readonly legalHolds: LegalHoldsRepository,
     @Inject(APP_CONFIG) private readonly config: Pick<AppConfig, 'rules'>,
   ) {}
 
@@ -86,9 +89,13 @@ export class ComplianceScheduledChecks implements OnModuleInit {
           ),
         async (states) => {
           const errors: RuleEvaluationError[] = [];
+          const holds = await this.holdsAt(states, now);
+          // An erasure request of a viewer (or the request itself) under legal hold raises no deadline
+          // finding while the hold lasts; its due date is unchanged (domain/legal-holds.ts).
           const subjects = states
             .flatMap(dsrSubjectsOf)
-            .filter((s) => s.request.completedAt === null && s.request.refusedAt === null);
+            .filter((s) => s.request.completedAt === null && s.request.refusedAt === null)
+            .filter((s) => !(s.request.type === 'erasure' && holds.suspendsErasure(s.userId, s.request.requestId)));
           const budget = this.budget();
           const findings = findOverdue(subjects, now, active.rules, errors, budget);
           const inserted = await this.record(run, states.length, findings, errors, active, budget);
@@ -147,11 +154,16 @@ export class ComplianceScheduledChecks implements OnModuleInit {
           const errors: RuleEvaluationError[] = [];
           const byId = new Map(states.map((s) => [s.userId, s]));
           const budget = this.budget();
-          // No legal-hold register exists yet: every category counts as not held (see the report).
+          const holds = await this.holdsAt(states, now);
           const findings = [
             ...(retention
               ? findRetentionBreaches(
-                  states.flatMap((s) => retentionAnchorsOf(s)),
+                  states.flatMap((s) =>
+                    retentionAnchorsOf(s).map((a) => ({
+                      ...a,
+                      legalHold: a.legalHold || holds.keepsCategory(a.userId, a.category),
+                    })),
+                  ),
                   now,
                   active.rules,
                   byId,
@@ -167,6 +179,15 @@ export class ComplianceScheduledChecks implements OnModuleInit {
     }
     this.report(run);
     return run;
+  }
+
+  /** The legal holds active at `now` for a page of viewers (one query). */
+  private async holdsAt(states: readonly ViewerState[], now: Date): Promise<HoldIndex> {
+    const holds = await this.legalHolds.forViewers(
+      states.map((s) => s.userId),
+      now,
+    );
+    return new HoldIndex(holds, now.getTime());
   }
 
   private async currentRules(): Promise<ActiveRuleSet> {

@@ -4,6 +4,7 @@ import { AppConfig } from '../config/app-config';
 import { DatabaseModule } from '../database/database.module';
 import { runsWorkers } from '../pipeline/pipeline.module';
 import { SecurityModule } from '../security/security.module';
+import { LegalHoldsController } from './api/legal-holds.controller';
 import { RulesController } from './api/rules.controller';
 import { ViewersController } from './api/viewers.controller';
 import { BacktestRuns } from './backtest/backtest-runs.service';
@@ -11,6 +12,8 @@ import { BACKTEST_JOB_OPTIONS, BACKTEST_QUEUE } from './backtest/backtest.consta
 import { BacktestProcessor } from './backtest/backtest.processor';
 import { ComplianceScheduledChecks } from './compliance-scheduled-checks';
 import { ComplianceStage } from './compliance.stage';
+import { LegalHoldsService } from './legal-holds/legal-holds.service';
+import { LegalHoldsRepository } from './persistence/legal-holds.repository';
 import { BacktestRunsStore } from './persistence/backtest-runs.store';
 import { ComplianceStateStore } from './persistence/compliance-state.store';
 import { ActiveRules } from './rules/active-rules';
@@ -35,7 +38,7 @@ export class ComplianceModule {
         SecurityModule,
         BullModule.registerQueue({ name: BACKTEST_QUEUE, defaultJobOptions: BACKTEST_JOB_OPTIONS }),
       ],
-      controllers: [RulesController, ViewersController],
+      controllers: [RulesController, ViewersController, LegalHoldsController],
       providers: [
         ComplianceStateStore,
         RuleStore,
@@ -46,6 +49,8 @@ export class ComplianceModule {
         BacktestRunsStore,
         BacktestRuns,
         ViewerRecordsService,
+        LegalHoldsRepository,
+        LegalHoldsService,
         ...workers,
       ],
     };

@@ -19,15 +19,24 @@ export async function executiveHeadline(db: Queryable, from: Date, to: Date): Pr
   return headlineLines(report);
 }
 
+/** A posture share as printed: "75.0 %", or "n/a" when nobody was active. */
+export function share(value: number | null): string {
+  return value === null ? 'n/a' : `${value.toFixed(1)} %`;
+}
+
 export function headlineLines(r: ExecutiveReport): string[] {
   const h = r.headline;
   const n = (v: number) => Math.round(v).toLocaleString('en-US');
   const pct = (v: number | null) => (v === null ? 'n/a' : `${v > 0 ? '+' : ''}${v.toFixed(1)}%`);
   const bySeverity = r.violationsBySeverity.map((v) => `${v.severity} ${n(v.current)}`).join(', ');
   const lowest = r.posture.frameworks
+    .filter((f) => f.current.share !== null)
     .slice(0, 3)
-    .map((f) => `${f.framework} ${f.score.toFixed(1)}`)
-    .join(', ');
+    .map((f) => {
+      const age = f.current.openCaseAge ? `, median open case ${f.current.openCaseAge.medianDays.toFixed(1)} days` : '';
+      return `${share(f.current.share)} had no open ${f.framework} violation (previous ${share(f.previous.share)})${age}`;
+    })
+    .join('; ');
   const risks = r.topRisks
     .slice(0, 3)
     .map((v) => `${v.userId} ${v.score.toFixed(3)}${v.tier ? ` (${v.tier})` : ''}`)
@@ -48,7 +57,9 @@ export function headlineLines(r: ExecutiveReport): string[] {
     `Events processed${hoursNote}: ${n(h.events)} (${pct(h.eventsChangePct)} vs previous period: ${n(h.eventsPrevious)})`,
     `Violations opened${daysNote}: ${n(h.violationsOpened)} (${bySeverity}); previous period ${n(h.violationsOpenedPrevious)} (${pct(h.violationsChangePct)})`,
     `Resolved in period: ${n(h.violationsResolved)}; open at end: ${n(h.violationsOpenAtEnd)} (${n(h.criticalOpenAtEnd)} critical)`,
-    `Compliance posture: overall ${h.postureOverall.toFixed(1)} (previous ${h.postureOverallPrevious.toFixed(1)})${lowest ? `; lowest: ${lowest}` : ''}`,
+    `Compliance posture: ${share(h.postureShare)} of ${n(h.postureActiveViewers)} active viewers had no open violation (previous ${share(h.postureSharePrevious)})` +
+      `${h.postureMedianOpenDays === null ? '; no open case' : `, median open case ${h.postureMedianOpenDays.toFixed(1)} days`}` +
+      `${lowest ? `; lowest: ${lowest}` : ''}`,
     `Top risk viewers: ${risks || 'none scored'}`,
     `Findings: ${findings || 'none'}`,
   ];

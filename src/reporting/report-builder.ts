@@ -29,8 +29,12 @@ export interface ExecutiveReport extends ReportBase {
     violationsResolved: number;
     violationsOpenAtEnd: number;
     criticalOpenAtEnd: number;
-    postureOverall: number;
-    postureOverallPrevious: number;
+    /** percent of active viewers with no open case at the end of the period (null: nobody active) */
+    postureShare: number | null;
+    postureSharePrevious: number | null;
+    postureActiveViewers: number;
+    /** median age in days of the cases open at the end of the period (null: none open) */
+    postureMedianOpenDays: number | null;
     findings: number;
   };
   violationsBySeverity: { severity: Severity; current: number; previous: number; openAtEnd: number }[];
@@ -51,7 +55,10 @@ export interface ComplianceReport extends ReportBase {
     resolved: SeverityCounts;
     openAtEnd: SeverityCounts;
     openCases: { open: number; acknowledged: number; unassigned: number };
-    postureScore: number;
+    /** percent of active viewers with no open case of the framework; null when nobody was active */
+    postureShare: number | null;
+    postureSharePrevious: number | null;
+    medianOpenDays: number | null;
     topRules: { ruleId: string; title: string | null; opened: number; openNow: number }[];
   }[];
   dsr: {
@@ -112,7 +119,6 @@ export class ReportBuilder {
       eventsPerDay,
       topEventTypes,
       posture,
-      posturePrevious,
       risks,
       findings,
     ] = await Promise.all([
@@ -123,7 +129,6 @@ export class ReportBuilder {
       this.queries.eventsPerDay(hourWindow(range)),
       this.queries.topEventTypes(hourWindow(range), 8),
       postureFromRollups(this.queries, range),
-      postureFromRollups(this.queries, previous.days),
       this.queries.topRisk({ limit: TOP_RISKS, offset: 0 }),
       this.queries.findingsByKind(dayWindow(range)),
     ]);
@@ -152,8 +157,10 @@ export class ReportBuilder {
         violationsResolved: sum(counts, 'resolved'),
         violationsOpenAtEnd: sum(counts, 'open'),
         criticalOpenAtEnd: sum(counts, 'open', 'critical'),
-        postureOverall: posture.overall.score,
-        postureOverallPrevious: posturePrevious.overall.score,
+        postureShare: posture.overall.current.share,
+        postureSharePrevious: posture.overall.previous.share,
+        postureActiveViewers: posture.overall.current.activeViewers,
+        postureMedianOpenDays: posture.overall.current.openCaseAge?.medianDays ?? null,
         findings: [...kinds.values()].reduce((a, b) => a + b, 0),
       },
       violationsBySeverity: [...SEVERITIES].reverse().map((severity) => ({
@@ -204,7 +211,7 @@ export class ReportBuilder {
           acknowledged: open?.acknowledged ?? 0,
           unassigned: open?.unassigned ?? 0,
         },
-        postureScore: posture.frameworks.find((p) => p.framework === framework)?.score ?? 100,
+        ...frameworkPosture(posture, framework),
         topRules: byRule
           .filter((x) => x.framework === framework)
           .slice(0, TOP_RULES)
@@ -258,6 +265,19 @@ export class ReportBuilder {
       generatedAt: this.now().toISOString(),
     };
   }
+}
+
+function frameworkPosture(posture: PostureAnswer, framework: string) {
+  const p = posture.frameworks.find((f) => f.framework === framework);
+  // A framework without enabled rules or cases (only open-case counts) has no posture row: every
+  // active viewer is then without an open case of it.
+  const none = posture.overall.current.activeViewers > 0 ? 100 : null;
+  const nonePrevious = posture.overall.previous.activeViewers > 0 ? 100 : null;
+  return {
+    postureShare: p ? p.current.share : none,
+    postureSharePrevious: p ? p.previous.share : nonePrevious,
+    medianOpenDays: p?.current.openCaseAge?.medianDays ?? null,
+  };
 }
 
 export function changePct(current: number, previous: number): number | null {

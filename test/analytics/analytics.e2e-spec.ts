@@ -158,30 +158,83 @@ describe('analytics: rollups, endpoints, cache', () => {
     expect(gdprMedium.body.page.total).toBe(3);
   });
 
-  it('GET /analytics/compliance/posture: the documented formula, per framework and overall', async () => {
+  it('GET /analytics/compliance/posture: share of active viewers with no open case, case age, trend (hand-computed)', async () => {
     const res = await get(`/analytics/compliance/posture?${PERIOD_QUERY}`).expect(200);
     const byName = Object.fromEntries(
       res.body.frameworks.map((f: { framework: string }) => [f.framework, f]),
     );
+    expect(res.body).toMatchObject({
+      fromDay: '2005-03-01',
+      toDay: '2005-03-04',
+      previous: { fromDay: '2005-02-26', toDay: '2005-03-01' },
+    });
     expect(byName['T-GDPR']).toMatchObject({
-      score: 31.3,
-      openWeighted: 11,
-      resolvedWeighted: 4,
+      current: {
+        activeViewers: 4,
+        activeViewersWithOpenCase: 1,
+        share: 75,
+        openCases: 2,
+        openCaseAge: { medianDays: 2.2, p90Days: 2.6, oldestDays: 2.7 },
+        opened: 3,
+        resolved: 2,
+        backlogChange: 1,
+      },
+      previous: {
+        activeViewers: 2,
+        activeViewersWithOpenCase: 1,
+        share: 50,
+        openCases: 1,
+        openCaseAge: { medianDays: 1.7, p90Days: 1.7, oldestDays: 1.7 },
+        opened: 1,
+        resolved: 0,
+      },
+      change: 25,
       open: { low: 1, medium: 0, high: 0, critical: 1 },
       resolved: { low: 0, medium: 2, high: 0, critical: 0 },
       opened: { low: 1, medium: 1, high: 0, critical: 1 },
     });
     expect(byName['T-CCPA']).toMatchObject({
-      score: 28.6,
-      openWeighted: 5,
-      resolvedWeighted: 1,
-      open: { high: 1 },
-      resolved: { low: 1 },
+      current: { activeViewers: 4, activeViewersWithOpenCase: 1, share: 75, openCases: 1, opened: 1, resolved: 1 },
+      previous: { activeViewers: 2, activeViewersWithOpenCase: 0, share: 100, openCases: 1 },
+      change: -25,
     });
+    expect(byName['T-CCPA'].current.openCaseAge).toEqual({ medianDays: 11.7, p90Days: 11.7, oldestDays: 11.7 });
     expect(byName['T-ML']).toBeUndefined(); // V7 opens after the window
-    expect(res.body.overall).toEqual({ score: 27.3, openWeighted: 16, resolvedWeighted: 5 });
-    expect(res.body.weights).toEqual({ low: 1, medium: 2, high: 5, critical: 10 });
-    expect(res.body.formula).toContain('100 * (1 - O / (O + R + 1))');
+    // Lowest share first; equal shares by name.
+    const names = res.body.frameworks.map((f: { framework: string }) => f.framework);
+    expect(names.indexOf('T-CCPA')).toBeLessThan(names.indexOf('T-GDPR'));
+    expect(res.body.overall).toEqual({
+      current: {
+        activeViewers: 4,
+        activeViewersWithOpenCase: 2,
+        share: 50,
+        openCases: 3,
+        openCaseAge: { medianDays: 2.7, p90Days: 9.9, oldestDays: 11.7 },
+        opened: 4,
+        resolved: 3,
+        backlogChange: 1,
+      },
+      previous: {
+        activeViewers: 2,
+        activeViewersWithOpenCase: 1,
+        share: 50,
+        openCases: 2,
+        openCaseAge: { medianDays: 5.2, p90Days: 8, oldestDays: 8.7 },
+        opened: 1,
+        resolved: 0,
+        backlogChange: 1,
+      },
+      change: 0,
+    });
+    expect(res.body.formula).toContain('share = 100 * (A - V) / A');
+  });
+
+  it('GET /analytics/compliance/posture: a window with no active viewers has no share, not 0 or 100', async () => {
+    // 2005-03-05: no fixture event; V1, V2, V5 still open (V7 not yet).
+    const res = await get(`/analytics/compliance/posture?from=2005-03-05T00:00:00Z&to=2005-03-06T00:00:00Z`).expect(200);
+    const gdpr = res.body.frameworks.find((f: { framework: string }) => f.framework === 'T-GDPR');
+    expect(gdpr.current).toMatchObject({ activeViewers: 0, share: null, openCases: 2 });
+    expect(gdpr.change).toBeNull();
   });
 
   it('GET /analytics/viewers/top-risk: highest score first, paged, by tier', async () => {
@@ -507,6 +560,17 @@ describe('analytics: rollups, endpoints, cache', () => {
         { user_id: 'ana-u-c', day: '2005-03-02', max_score: 0.45, last_score: 0.45 },
         { user_id: 'ana-u-d', day: '2005-03-02', max_score: 0.12, last_score: 0.12 },
       ]);
+      // One row per viewer and day with events; the 03-10 event without a viewer adds none.
+      expect(incremental.active).toEqual([
+        { day: '2005-02-27', user_id: 'ana-v1' },
+        { day: '2005-02-27', user_id: 'ana-v5' },
+        { day: '2005-03-01', user_id: 'ana-v1' },
+        { day: '2005-03-01', user_id: 'ana-v2' },
+        { day: '2005-03-01', user_id: 'ana-v3' },
+        { day: '2005-03-02', user_id: 'ana-v4' },
+        { day: '2005-03-03', user_id: 'ana-v1' },
+        { day: '2005-03-10', user_id: 'ana-v2' },
+      ]);
       expect(incremental.consents).toEqual([
         { day: '2005-02-27', purpose: 'marketing', state: 'withdrawn', n: 1 },
         { day: '2005-03-01', purpose: 'analytics', state: 'granted', n: 2 },
@@ -559,7 +623,7 @@ describe('analytics: rollups, endpoints, cache', () => {
   });
 
   async function fixtureRollups() {
-    const [events, findings, violations, consents, risk] = await Promise.all([
+    const [events, findings, violations, consents, risk, active] = await Promise.all([
       ds.query(
         `SELECT hour, event_type, country, event_count::int AS n FROM rollup_events_hourly WHERE hour >= '2005-01-01' AND hour < '2006-01-01' ORDER BY 1, 2, 3`,
       ),
@@ -576,8 +640,11 @@ describe('analytics: rollups, endpoints, cache', () => {
       ds.query(
         `SELECT user_id, day::text, max_score, last_score FROM rollup_user_risk_daily WHERE user_id LIKE 'ana-%' ORDER BY 1, 2`,
       ),
+      ds.query(
+        `SELECT day::text, user_id FROM rollup_active_viewers_daily WHERE day >= '2005-01-01' AND day < '2006-01-01' ORDER BY 1, 2`,
+      ),
     ]);
-    return { events, findings, violations, consents, risk };
+    return { events, findings, violations, consents, risk, active };
   }
 });
 

@@ -103,8 +103,11 @@ describe('reports: executive, compliance and performance as JSON, CSV and PDF', 
         violationsResolved: 3,
         violationsOpenAtEnd: 3,
         criticalOpenAtEnd: 1,
-        postureOverall: 27.3,
-        postureOverallPrevious: 12.5,
+        // of the 4 active viewers, 2 had an open case at the end (1 in the previous period's 2)
+        postureShare: 50,
+        postureSharePrevious: 50,
+        postureActiveViewers: 4,
+        postureMedianOpenDays: 2.7,
         findings: 5,
       },
       violationsBySeverity: [
@@ -130,9 +133,12 @@ describe('reports: executive, compliance and performance as JSON, CSV and PDF', 
       ],
     });
     const posture = Object.fromEntries(
-      report.posture.frameworks.map((f: { framework: string; score: number }) => [f.framework, f.score]),
+      report.posture.frameworks.map((f: { framework: string; current: { share: number } }) => [
+        f.framework,
+        f.current.share,
+      ]),
     );
-    expect(posture).toMatchObject({ 'T-GDPR': 31.3, 'T-CCPA': 28.6 });
+    expect(posture).toMatchObject({ 'T-GDPR': 75, 'T-CCPA': 75 });
   });
 
   it('executive summary as a PDF with its charts and figures', async () => {
@@ -150,8 +156,9 @@ describe('reports: executive, compliance and performance as JSON, CSV and PDF', 
         '9',
         '+125.0% vs previous (4)',
         '+300.0% vs previous (1)',
-        '27.3',
-        'previous period 12.5',
+        'Viewers, no open case',
+        '50.0 %',
+        'prev. 50.0 %, median 2.7 d',
         '1 critical, 3 resolved',
         'Events per day',
         '03-01',
@@ -159,11 +166,10 @@ describe('reports: executive, compliance and performance as JSON, CSV and PDF', 
         'Violations opened by severity: this period vs previous',
         'this period',
         'previous period',
-        'Compliance posture by framework (score 0-100)',
+        'Active viewers with no open case, by framework (%)',
         'T-GDPR',
-        '31.3',
+        '75',
         'T-CCPA',
-        '28.6',
         'Top risk viewers',
       ]),
     );
@@ -188,11 +194,14 @@ describe('reports: executive, compliance and performance as JSON, CSV and PDF', 
         'violations,T-GDPR,critical,open_at_end,1',
         'violations,T-GDPR,low,open_at_end,1',
         'violations,T-CCPA,high,open_at_end,1',
-        'framework,T-GDPR,,posture_score,31.3',
+        'framework,T-GDPR,,posture_share,75',
+        'framework,T-GDPR,,posture_share_previous,50',
+        'framework,T-GDPR,,median_open_days,2.2',
         'framework,T-GDPR,,open_cases,2',
         'framework,T-GDPR,,unassigned_cases,2',
         'framework,T-CCPA,,acknowledged_cases,1',
-        'framework,T-CCPA,,posture_score,28.6',
+        'framework,T-CCPA,,posture_share,75',
+        'framework,T-CCPA,,posture_share_previous,100',
         'framework,T-ML,,open_cases,1',
         'rules,T-GDPR,T-GDPR-A,opened,3',
         'rules,T-GDPR,T-GDPR-A,open_now,2',
@@ -333,7 +342,7 @@ describe('reports: executive, compliance and performance as JSON, CSV and PDF', 
       );
       expect(lines[3]).toBe('Resolved in period: 3; open at end: 3 (1 critical)');
       expect(lines[4]).toMatch(
-        /^Compliance posture: overall 27\.3 \(previous 12\.5\); lowest: T-CCPA 28\.6, T-GDPR 31\.3/,
+        /^Compliance posture: 50\.0 % of 4 active viewers had no open violation \(previous 50\.0 %\), median open case 2\.7 days; lowest: 75\.0 % had no open T-CCPA violation \(previous 100\.0 %\), median open case 11\.7 days; 75\.0 % had no open T-GDPR violation \(previous 50\.0 %\), median open case 2\.2 days/,
       );
       expect(lines[5]).toMatch(/^Top risk viewers: /);
       expect(lines[6]).toBe('Findings: 3 compliance, 1 ml, 1 security');

@@ -61,8 +61,9 @@ export class AnalyticsController {
   @Roles(...READERS)
   @ApiOperation({
     summary:
-      'Posture score per framework: 100 × (1 − O / (O + R + 1)), O = severity-weighted open violations at the end of the window, ' +
-      'R = severity-weighted violations resolved within it (weights low 1, medium 2, high 5, critical 10)',
+      'Posture per framework and overall: the share of active viewers (events in the window) with no case open at its end, ' +
+      'the age of open cases (median, p90, oldest), opened vs resolved, and the previous window of the same length; ' +
+      'the answer carries its formula and inputs',
   })
   posture(@Query() q: TimeRangeQueryDto) {
     return this.analytics.posture(resolveRange(q.from, q.to));

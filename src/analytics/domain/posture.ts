@@ -1,24 +1,28 @@
 /**
- * Compliance posture per framework: how much of the framework's violation burden is dealt with.
+ * Compliance posture per framework: of the viewers who were active in a window (at least one event),
+ * how many had no open case of the framework at the end of it — a share that stays informative when
+ * hundreds of cases are open, because it counts viewers, not cases — with the age of the open cases,
+ * what the window opened and resolved, and the same figures for the previous window.
  *
- *   score = 100 × (1 − O / (O + R + 1))
+ *   share = 100 × (A − V) / A            (null when A = 0: nobody to measure)
+ *   A = viewers with at least one event in the window (distinct viewers)
+ *   V = of those, viewers with a case of the framework open at the end of the window
+ *       (first_seen < end, and not resolved / closed as false positive before end)
+ *   change = share − previous share, in percentage points (null when either is null)
+ *   age of open cases = days from first_seen to the end of the window: median, 90th percentile
+ *       (linear interpolation), oldest
  *
- *   O = Σ weight(severity) × violations open at the end of the window (opened − resolved, all time)
- *   R = Σ weight(severity) × violations resolved (or closed as false positives) within the window
- *   weights: low 1, medium 2, high 5, critical 10 — one open critical case weighs as much as ten low ones
- *
- * 100 means nothing is open; the score falls as open cases pile up and recovers as they are closed.
- * The `+ 1` keeps a framework with no violations at all at 100 (0 / 1) rather than undefined. The
- * components are returned with the score, so anyone can recompute it by hand.
+ * "Overall" uses the same formula with V = viewers with an open case of any framework. Everything is
+ * returned with the answer, so anyone can recompute it by hand.
  */
 export const SEVERITIES = ['low', 'medium', 'high', 'critical'] as const;
 export type Severity = (typeof SEVERITIES)[number];
 
-export const SEVERITY_WEIGHTS: Record<Severity, number> = { low: 1, medium: 2, high: 5, critical: 10 };
-
 export const POSTURE_FORMULA =
-  'score = 100 * (1 - O / (O + R + 1)); O = sum of weight * violations open at the end of the window, ' +
-  'R = sum of weight * violations resolved within the window; weights low 1, medium 2, high 5, critical 10';
+  'share = 100 * (A - V) / A (null when A = 0); A = distinct viewers with at least one event in the window; ' +
+  'V = those of them with a case of the framework open at the end of the window (first_seen < end and not ' +
+  'resolved or closed as false positive before end); change = share - previous share (percentage points); ' +
+  'age = days from first_seen to the end of the window over the open cases (median, p90 by linear interpolation, oldest)';
 
 export type SeverityCounts = Record<Severity, number>;
 
@@ -26,46 +30,88 @@ export function emptyCounts(): SeverityCounts {
   return { low: 0, medium: 0, high: 0, critical: 0 };
 }
 
-export interface FrameworkViolations {
-  framework: string;
-  /** open at the end of the window */
-  open: SeverityCounts;
-  /** resolved within the window */
-  resolved: SeverityCounts;
-  /** opened within the window (context; not part of the score) */
-  opened: SeverityCounts;
+export interface OpenCaseAge {
+  medianDays: number;
+  p90Days: number;
+  oldestDays: number;
 }
 
-export interface FrameworkPosture extends FrameworkViolations {
-  score: number;
-  openWeighted: number;
-  resolvedWeighted: number;
+/** One framework (or all together) over one window, as read from the rollups. */
+export interface PostureFigures {
+  /** A: viewers active in the window */
+  activeViewers: number;
+  /** V: active viewers with an open case at the end of the window */
+  activeViewersWithOpenCase: number;
+  /** every case open at the end of the window, whether its viewer was active or not */
+  openCases: number;
+  /** null when nothing is open */
+  openCaseAge: OpenCaseAge | null;
+  opened: number;
+  resolved: number;
 }
 
-export function weighted(counts: SeverityCounts): number {
-  return SEVERITIES.reduce((sum, s) => sum + SEVERITY_WEIGHTS[s] * (counts[s] ?? 0), 0);
+export interface PostureMeasure extends PostureFigures {
+  /** percent of active viewers with no open case; null when nobody was active */
+  share: number | null;
+  /** opened − resolved in the window: how the backlog moved */
+  backlogChange: number;
 }
 
-export function postureScore(openWeighted: number, resolvedWeighted: number): number {
-  const open = Math.max(0, openWeighted);
-  return round1(100 * (1 - open / (open + Math.max(0, resolvedWeighted) + 1)));
+export interface PostureTrend {
+  current: PostureMeasure;
+  previous: PostureMeasure;
+  /** current.share − previous.share in percentage points; null when either is null */
+  change: number | null;
 }
 
-export function posture(input: FrameworkViolations): FrameworkPosture {
-  const openWeighted = weighted(input.open);
-  const resolvedWeighted = weighted(input.resolved);
-  return { ...input, score: postureScore(openWeighted, resolvedWeighted), openWeighted, resolvedWeighted };
+export function emptyFigures(activeViewers = 0): PostureFigures {
+  return {
+    activeViewers,
+    activeViewersWithOpenCase: 0,
+    openCases: 0,
+    openCaseAge: null,
+    opened: 0,
+    resolved: 0,
+  };
 }
 
-/** All frameworks together: the same formula over the summed weights. */
-export function overallPosture(frameworks: FrameworkPosture[]): {
-  score: number;
-  openWeighted: number;
-  resolvedWeighted: number;
-} {
-  const openWeighted = frameworks.reduce((sum, f) => sum + f.openWeighted, 0);
-  const resolvedWeighted = frameworks.reduce((sum, f) => sum + f.resolvedWeighted, 0);
-  return { score: postureScore(openWeighted, resolvedWeighted), openWeighted, resolvedWeighted };
+export function postureShare(activeViewers: number, withOpenCase: number): number | null {
+  if (activeViewers <= 0) return null;
+  const clean = Math.max(0, activeViewers - Math.max(0, withOpenCase));
+  return round1((100 * clean) / activeViewers);
+}
+
+export function measure(figures: PostureFigures): PostureMeasure {
+  return {
+    ...figures,
+    share: postureShare(figures.activeViewers, figures.activeViewersWithOpenCase),
+    backlogChange: figures.opened - figures.resolved,
+    openCaseAge: figures.openCaseAge && {
+      medianDays: round1(figures.openCaseAge.medianDays),
+      p90Days: round1(figures.openCaseAge.p90Days),
+      oldestDays: round1(figures.openCaseAge.oldestDays),
+    },
+  };
+}
+
+export function postureTrend(current: PostureFigures, previous: PostureFigures): PostureTrend {
+  const c = measure(current);
+  const p = measure(previous);
+  return {
+    current: c,
+    previous: p,
+    change: c.share === null || p.share === null ? null : round1(c.share - p.share),
+  };
+}
+
+/** Lowest share first (no active viewers last), then by name: the frameworks needing attention lead. */
+export function byAttention<T extends { framework: string; current: { share: number | null } }>(
+  a: T,
+  b: T,
+): number {
+  const sa = a.current.share ?? Infinity;
+  const sb = b.current.share ?? Infinity;
+  return sa - sb || a.framework.localeCompare(b.framework);
 }
 
 export function round1(value: number): number {

@@ -40,6 +40,7 @@ export interface RollupStatus {
 
 const ROLLUP_TABLES = [
   'rollup_events_hourly',
+  'rollup_active_viewers_daily',
   'rollup_findings_daily',
   'rollup_violations_daily',
   'rollup_violation_ledger',

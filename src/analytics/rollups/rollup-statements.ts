@@ -26,20 +26,34 @@ export const SAFE_UPPER_BOUND = `
                             AND xact_start > statement_timestamp() - interval '10 minutes'),
                         'infinity'::timestamptz)) AS upper`;
 
+/**
+ * Events per hour × type × country, and (same scan of the window) which viewers were active on
+ * which UTC day, for the posture's denominator. A viewer already recorded for a day adds nothing;
+ * events without a viewer (user_id null: security events) count as events but make nobody active.
+ */
 export const FOLD_EVENTS = `
-  WITH counted AS (
+  WITH win AS MATERIALIZED (
+    SELECT occurred_at, type, country, user_id FROM processed_events WHERE processed_at >= $1 AND processed_at < $2
+  ), counted AS (
     SELECT date_trunc('hour', occurred_at, 'UTC') AS hour, type, coalesce(country::text, '--') AS country, count(*) AS n
-      FROM processed_events WHERE processed_at >= $1 AND processed_at < $2
-     GROUP BY 1, 2, 3
+      FROM win GROUP BY 1, 2, 3
   ), upserted AS (
     INSERT INTO rollup_events_hourly AS r (hour, event_type, country, event_count)
     SELECT hour, type, country, n FROM counted
     ON CONFLICT (hour, event_type, country) DO UPDATE SET event_count = r.event_count + EXCLUDED.event_count
+  ), active AS (
+    INSERT INTO rollup_active_viewers_daily (day, user_id)
+    SELECT DISTINCT (occurred_at AT TIME ZONE 'UTC')::date, user_id FROM win WHERE user_id IS NOT NULL
+    ON CONFLICT DO NOTHING
   )
   SELECT coalesce(sum(n), 0)::bigint AS folded FROM counted`;
 
 export const REBUILD_EVENTS = [
   `DELETE FROM rollup_events_hourly`,
+  `DELETE FROM rollup_active_viewers_daily`,
+  `INSERT INTO rollup_active_viewers_daily (day, user_id)
+   SELECT DISTINCT (occurred_at AT TIME ZONE 'UTC')::date, user_id FROM processed_events
+    WHERE processed_at < $1 AND user_id IS NOT NULL`,
   `WITH counted AS (
      SELECT date_trunc('hour', occurred_at, 'UTC') AS hour, type, coalesce(country::text, '--') AS country, count(*) AS n
        FROM processed_events WHERE processed_at < $1 GROUP BY 1, 2, 3

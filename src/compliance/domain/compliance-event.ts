@@ -141,7 +141,7 @@ export interface ConsentPayload {
 
 export interface TransferPayload {
   recipient: string;
-  recipientType: 'processor' | 'third_party';
+  recipientType: 'processor' | 'third_party' | 'data_subject';
   recipientCountry: string;
   dpfCertified?: boolean;
   categories: string[];

@@ -54,6 +54,8 @@ export function findRetentionBreaches(
   const rulesToRun = rules.forSchedule('schedule.retention');
   if (rulesToRun.length === 0) return findings;
   for (const a of anchors) {
+    // Data under a legal hold is kept whatever a rule's condition says: no deletion-overdue finding.
+    if (a.legalHold) continue;
     const ctx = {
       item: new RetentionItemView(
         a.category,

@@ -1,3 +1,4 @@
+import { STAFF_ACCESS_PURPOSES } from '../../ingestion/domain/event-vocabulary';
 import type { RuleDefinition } from '../domain/rule';
 import {
   CONSENT_BASED_PURPOSES,
@@ -314,14 +315,8 @@ export const GDPR_PACK: RuleDefinition[] = [
     parameters: {
       staffPurposes: {
         type: 'list',
-        default: [
-          'support',
-          'fraud_investigation',
-          'dsr_fulfilment',
-          'legal_request',
-          'security_incident',
-          'billing',
-        ],
+        // One vocabulary with the event contract (its data.accessed example uses the same words).
+        default: [...STAFF_ACCESS_PURPOSES],
         description: 'Purposes staff may access personal data for.',
       },
     },

@@ -133,19 +133,20 @@ export const COPPA_VPPA_PACK: RuleDefinition[] = [
     id: 'VPPA-01',
     version: 1,
     framework: 'VPPA',
-    reference: '18 U.S.C. §2710(b)(1), (b)(2)(B)(i)-(iii); PII = §2710(a)(3)',
+    reference: '18 U.S.C. §2710(b)(1), (b)(2)(A), (b)(2)(B)(i)-(iii); PII = §2710(a)(3)',
     severity: 'critical',
     title: 'Viewing history disclosed without VPPA consent',
     description:
       'Information identifying a US viewer together with the specific videos they watched was disclosed ' +
       '(a data share, or a pixel carrying a content id and a person id) without a valid VPPA consent: ' +
-      'separate, given within the last two years and not withdrawn.',
+      'separate, given within the last two years and not withdrawn. Disclosure to the viewer themself ' +
+      '(recipientType data_subject) is allowed by §2710(b)(2)(A).',
     remediation:
       'Stop sending title/content ids with person identifiers to the recipient; obtain VPPA consent on a ' +
       'separate form, renewed every two years.',
     triggers: ['data.shared', 'data.exported', 'tracking.fired'],
     condition:
-      `viewer.country == "US" && ${IDENTIFIES_VIEWER_AND_VIDEO} && ` +
+      `viewer.country == "US" && ${IDENTIFIES_VIEWER_AND_VIDEO} && data.recipientType != "data_subject" && ` +
       '!(data.recipient in params.ordinaryCourseRecipients) && !(data.vendor in params.ordinaryCourseRecipients) && ' +
       `!${VALID_VPPA_CONSENT}`,
     explanation:

@@ -73,8 +73,28 @@ export type AccountClosureReason = (typeof ACCOUNT_CLOSURE_REASONS)[number];
 export const AD_TARGETING_KINDS = ['contextual', 'profiled', 'cross_context'] as const;
 export type AdTargeting = (typeof AD_TARGETING_KINDS)[number];
 
-export const RECIPIENT_TYPES = ['processor', 'third_party'] as const;
+/**
+ * Who received a data.shared / data.exported: a processor acting for the platform, a third party, or
+ * the viewer themself (`data_subject`: a download or export to the person the data is about, which
+ * VPPA §2710(b)(2)(A) allows without consent).
+ */
+export const RECIPIENT_TYPES = ['processor', 'third_party', 'data_subject'] as const;
 export type RecipientType = (typeof RECIPIENT_TYPES)[number];
+
+/**
+ * Purposes staff may read a viewer's personal data for (data.accessed by a staff actor). The
+ * contract's examples and GDPR-09A's allowed purposes both use these words: customer support is
+ * `support`.
+ */
+export const SUPPORT_PURPOSE = 'support';
+export const STAFF_ACCESS_PURPOSES = [
+  SUPPORT_PURPOSE,
+  'fraud_investigation',
+  'dsr_fulfilment',
+  'legal_request',
+  'security_incident',
+  'billing',
+] as const;
 
 export const TRANSFER_SAFEGUARDS = ['scc', 'bcr', 'code', 'certification', 'derogation', 'none'] as const;
 export type TransferSafeguard = (typeof TRANSFER_SAFEGUARDS)[number];

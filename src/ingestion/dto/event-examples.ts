@@ -4,6 +4,7 @@
  */
 import type { EventOf } from '../domain/event-payloads';
 import type { EventType } from '../domain/event-types';
+import { SUPPORT_PURPOSE } from '../domain/event-vocabulary';
 
 const SMART_TV_UA =
   'Mozilla/5.0 (SMART-TV; LINUX; Tizen 6.0) AppleWebKit/537.36 (KHTML, like Gecko) 76.0.3809.146/6.0 TV Safari/537.36';
@@ -163,7 +164,7 @@ export const EVENT_EXAMPLES: { readonly [T in EventType]: EventOf<T> } = {
     userAgent: DESKTOP_UA,
     data: {
       categories: ['viewing_history', 'contact'],
-      purpose: 'customer_support',
+      purpose: SUPPORT_PURPOSE,
       ticketId: 'T-88123',
       recordCount: 1,
     },

@@ -6,6 +6,8 @@ import { PERSONAL_DATA_EVENT_TYPES, type PersonalDataEventType } from '../domain
 import {
   RECIPIENT_TYPES,
   type RecipientType,
+  STAFF_ACCESS_PURPOSES,
+  SUPPORT_PURPOSE,
   TRANSFER_SAFEGUARDS,
   type TransferSafeguard,
 } from '../domain/event-vocabulary';
@@ -32,7 +34,11 @@ export class DataAccessedDataDto implements DataAccessedPayload {
   @IsToken({ each: true })
   categories: string[];
 
-  @ApiProperty({ maxLength: TOKEN_MAX_LENGTH, example: 'customer_support' })
+  @ApiProperty({
+    maxLength: TOKEN_MAX_LENGTH,
+    example: SUPPORT_PURPOSE,
+    description: `Why the data was read. Staff access is allowed for: ${STAFF_ACCESS_PURPOSES.join(', ')} (GDPR-09A).`,
+  })
   @IsToken()
   purpose: string;
 

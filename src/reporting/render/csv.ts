@@ -44,11 +44,18 @@ function executiveRows(r: ExecutiveReport): Row[] {
     ]),
     ...r.eventsPerDay.map((d): Row => ['events_per_day', d.day, null, 'events', d.events]),
     ...r.topEventTypes.map((t): Row => ['top_event_types', t.type, null, 'events', t.events]),
-    ['posture', 'overall', null, 'score', r.posture.overall.score],
-    ...r.posture.frameworks.flatMap((f): Row[] => [
-      ['posture', f.framework, null, 'score', f.score],
-      ['posture', f.framework, null, 'open_weighted', f.openWeighted],
-      ['posture', f.framework, null, 'resolved_weighted', f.resolvedWeighted],
+    ...[{ framework: 'overall', ...r.posture.overall }, ...r.posture.frameworks].flatMap((f): Row[] => [
+      ['posture', f.framework, null, 'share', f.current.share],
+      ['posture', f.framework, null, 'share_previous', f.previous.share],
+      ['posture', f.framework, null, 'change_points', f.change],
+      ['posture', f.framework, null, 'active_viewers', f.current.activeViewers],
+      ['posture', f.framework, null, 'active_viewers_with_open_case', f.current.activeViewersWithOpenCase],
+      ['posture', f.framework, null, 'open_cases', f.current.openCases],
+      ['posture', f.framework, null, 'median_open_days', f.current.openCaseAge?.medianDays ?? null],
+      ['posture', f.framework, null, 'p90_open_days', f.current.openCaseAge?.p90Days ?? null],
+      ['posture', f.framework, null, 'oldest_open_days', f.current.openCaseAge?.oldestDays ?? null],
+      ['posture', f.framework, null, 'opened', f.current.opened],
+      ['posture', f.framework, null, 'resolved', f.current.resolved],
     ]),
     ...r.topRisks.flatMap((v, i): Row[] => [
       ['top_risks', v.userId, null, 'rank', i + 1],
@@ -64,7 +71,9 @@ function complianceRows(r: ComplianceReport): Row[] {
   return [
     ...r.frameworks.flatMap((f): Row[] => [
       ['framework', f.framework, null, 'rules', f.rules],
-      ['framework', f.framework, null, 'posture_score', f.postureScore],
+      ['framework', f.framework, null, 'posture_share', f.postureShare],
+      ['framework', f.framework, null, 'posture_share_previous', f.postureSharePrevious],
+      ['framework', f.framework, null, 'median_open_days', f.medianOpenDays],
       ['framework', f.framework, null, 'open_cases', f.openCases.open],
       ['framework', f.framework, null, 'acknowledged_cases', f.openCases.acknowledged],
       ['framework', f.framework, null, 'unassigned_cases', f.openCases.unassigned],

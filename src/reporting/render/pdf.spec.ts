@@ -1,4 +1,4 @@
-import { emptyCounts } from '../../analytics/domain/posture';
+import { emptyCounts, emptyFigures, postureTrend } from '../../analytics/domain/posture';
 import { ComplianceReport, ExecutiveReport, PerformanceReport } from '../report-builder';
 import { readPdfContent } from '../../../tools/testing/reporting/pdf-content';
 import { renderCsv } from './csv';
@@ -23,8 +23,10 @@ const executive: ExecutiveReport = {
     violationsResolved: 17,
     violationsOpenAtEnd: 30,
     criticalOpenAtEnd: 3,
-    postureOverall: 61.2,
-    postureOverallPrevious: 58,
+    postureShare: 61.2,
+    postureSharePrevious: 58,
+    postureActiveViewers: 1000,
+    postureMedianOpenDays: 3.2,
     findings: 99,
   },
   violationsBySeverity: [
@@ -42,15 +44,19 @@ const executive: ExecutiveReport = {
   posture: {
     fromDay: '2026-03-01',
     toDay: '2026-03-04',
-    formula: 'score = ...',
-    weights: { low: 1, medium: 2, high: 5, critical: 10 },
-    overall: { score: 61.2, openWeighted: 100, resolvedWeighted: 60 },
+    previous: { fromDay: '2026-02-26', toDay: '2026-03-01' },
+    formula: 'share = ...',
+    overall: postureTrend(
+      { ...emptyFigures(1000), activeViewersWithOpenCase: 388 },
+      { ...emptyFigures(900), activeViewersWithOpenCase: 378 },
+    ),
     frameworks: [
       {
         framework: 'GDPR',
-        score: 31.3,
-        openWeighted: 11,
-        resolvedWeighted: 4,
+        ...postureTrend(
+          { ...emptyFigures(1000), activeViewersWithOpenCase: 687 },
+          { ...emptyFigures(900), activeViewersWithOpenCase: 450 },
+        ),
         open: emptyCounts(),
         resolved: emptyCounts(),
         opened: emptyCounts(),
@@ -58,9 +64,10 @@ const executive: ExecutiveReport = {
       },
       {
         framework: 'CCPA/CPRA',
-        score: 88.9,
-        openWeighted: 1,
-        resolvedWeighted: 7,
+        ...postureTrend(
+          { ...emptyFigures(1000), activeViewersWithOpenCase: 111 },
+          { ...emptyFigures(900), activeViewersWithOpenCase: 100 },
+        ),
         open: emptyCounts(),
         resolved: emptyCounts(),
         opened: emptyCounts(),
@@ -92,7 +99,7 @@ describe('PDF reports', () => {
       '+23.5% vs previous (10,000)',
       'Events per day',
       'Violations opened by severity: this period vs previous',
-      'Compliance posture by framework (score 0-100)',
+      'Active viewers with no open case, by framework (%)',
       'GDPR',
       '31.3',
       'viewer-7',
@@ -120,7 +127,9 @@ describe('PDF reports', () => {
           resolved: emptyCounts(),
           openAtEnd: { ...emptyCounts(), high: 2 },
           openCases: { open: 2, acknowledged: 0, unassigned: 2 },
-          postureScore: 9.1,
+          postureShare: 9.1,
+          postureSharePrevious: null,
+          medianOpenDays: 2.5,
           topRules: [{ ruleId: 'GDPR-01', title: 'Consent before tracking', opened: 2, openNow: 2 }],
         },
       ],
@@ -222,7 +231,8 @@ describe('CSV reports', () => {
     expect(lines[0]).toBe('section,key,subkey,metric,value');
     expect(lines).toContain('headline,,,events,12345');
     expect(lines).toContain('violations_by_severity,critical,,opened,3');
-    expect(lines).toContain('posture,GDPR,,score,31.3');
+    expect(lines).toContain('posture,GDPR,,share,31.3');
+    expect(lines).toContain('posture,overall,,active_viewers,1000');
     expect(lines).toContain("top_risks,'=cmd|x,,score,0.987");
   });
 });

@@ -233,10 +233,12 @@ function executive(page: PageCursor, r: ExecutiveReport): void {
       color: PALETTE.amber,
     },
     {
-      label: 'Compliance posture',
-      value: h.postureOverall.toFixed(1),
-      note: `previous period ${h.postureOverallPrevious.toFixed(1)}`,
-      color: postureColor(h.postureOverall),
+      label: 'Viewers, no open case',
+      value: h.postureShare === null ? 'n/a' : `${h.postureShare.toFixed(1)} %`,
+      note:
+        `prev. ${h.postureSharePrevious === null ? 'n/a' : `${h.postureSharePrevious.toFixed(1)} %`}` +
+        (h.postureMedianOpenDays === null ? '' : `, median ${h.postureMedianOpenDays.toFixed(1)} d`),
+      color: h.postureShare === null ? PALETTE.gray : postureColor(h.postureShare),
     },
   ]);
   barChart(page.doc, page.take(170), {
@@ -255,15 +257,16 @@ function executive(page: PageCursor, r: ExecutiveReport): void {
   });
   const frameworks = r.posture.frameworks;
   horizontalBarChart(page.doc, page.take(Math.min(330, Math.max(90, 34 + 16 * frameworks.length))), {
-    title: 'Compliance posture by framework (score 0-100)',
+    title: 'Active viewers with no open case, by framework (%)',
     categories: frameworks.map((f) => f.framework),
-    series: [{ name: 'score', color: PALETTE.green, values: frameworks.map((f) => f.score) }],
+    series: [{ name: 'share', color: PALETTE.green, values: frameworks.map((f) => f.current.share ?? 0) }],
     max: 100,
     colorFor: postureColor,
   });
   note(
     page,
-    `Posture: ${r.posture.formula}. Overall ${r.posture.overall.score.toFixed(1)} (O = ${whole(r.posture.overall.openWeighted)}, R = ${whole(r.posture.overall.resolvedWeighted)}).`,
+    `Posture: ${r.posture.formula}. Overall A = ${whole(r.posture.overall.current.activeViewers)}, V = ${whole(r.posture.overall.current.activeViewersWithOpenCase)}, ` +
+      `open cases ${whole(r.posture.overall.current.openCases)}.`,
   );
   table(
     page,
@@ -373,7 +376,7 @@ function compliance(page: PageCursor, r: ComplianceReport): void {
       all(f.openAtEnd),
       f.openCases.open + f.openCases.acknowledged,
       f.openCases.unassigned,
-      f.postureScore.toFixed(1),
+      f.postureShare === null ? 'n/a' : `${f.postureShare.toFixed(1)} %`,
     ]),
   );
   table(

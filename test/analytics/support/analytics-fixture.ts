@@ -13,13 +13,34 @@ import { waitFor } from '../../support/test-app';
  *   03-01 10:15 auth.login.failed DE ×2, 03-01 10:45 auth.login.failed FR ×1, 03-01 11:05 playback.started DE ×3,
  *   03-02 09:00 playback.started (no country) ×1, 03-03 23:59 consent.granted FR ×2        → 9 in P
  *   02-27 12:00 playback.started DE ×4                                                      → 4 in previous period
- *   03-10 00:00 auth.login.failed DE ×5                                                     → outside both
+ *   03-10 00:00 auth.login.failed DE ×5, 03-10 01:00 auth.login.failed DE ×1 (no viewer)     → outside both
+ * Viewers of the events (for the posture's active viewers): 03-01 10:15 and 03-03 ana-v1, 03-01 10:45 ana-v2,
+ *   03-01 11:05 ana-v3, 03-02 ana-v4, 02-27 ana-v1 ×2 (12:00) and ana-v5 ×2 (12:30), 03-10 ana-v2.
+ *   Active in P: v1 v2 v3 v4 (A = 4); in the previous period: v1 v5 (A = 2).
  *
  * Violations (framework severity first_seen → status):
  *   V1 T-GDPR critical 03-01 08:00 open            V2 T-GDPR low 03-02 08:00 open
  *   V3 T-GDPR medium 02-27 08:00 resolved 03-02     V4 T-GDPR medium 03-01 09:00 resolved 03-03
  *   V5 T-CCPA high 02-20 08:00 acknowledged        V6 T-CCPA low 03-02 10:00 false positive 03-02 11:00
  *   V7 T-ML high 03-10 08:00 open (after P)
+ *   Viewers: V1 V2 ana-v1, V3 ana-v5, V4 ana-v2, V5 ana-v3, V6 ana-v4, V7 ana-v2.
+ *   Open at the end of P (03-04 00:00): V1 (2.667 days old), V2 (1.667), V5 (11.667).
+ *   Posture over P (share of active viewers with no open case):
+ *     T-GDPR V = {v1} → 100 × 3/4 = 75; ages 1.667, 2.667 → median 2.2, p90 2.6, oldest 2.7; opened 3 (V1 V2 V4), resolved 2 (V3 V4)
+ *     T-CCPA V = {v3} → 75; age 11.7; opened 1 (V6), resolved 1 (V6)
+ *     overall V = {v1, v3} → 50; ages 1.667 2.667 11.667 → median 2.7, p90 2.667 + 0.8 × 9 = 9.9, oldest 11.7; opened 4, resolved 3
+ *   Previous period (end 03-01 00:00; open then: V3 1.667 days, V5 8.667 days):
+ *     T-GDPR V = {v5} → 100 × 1/2 = 50 (change +25); T-CCPA V = {} (v3 not active then) → 100 (change −25);
+ *     overall V = {v5} → 50 (change 0); ages median 5.2, p90 1.667 + 0.9 × 7 = 8.0, oldest 8.7
+ *   Viewers: V1 V2 ana-v1, V3 ana-v5, V4 ana-v2, V5 ana-v3, V6 ana-v4, V7 ana-v2.
+ *   Open at the end of P (03-04 00:00): V1 (2.667 days old), V2 (1.667), V5 (11.667).
+ *   Posture over P (share of active viewers with no open case):
+ *     T-GDPR V = {v1} → 100 × 3/4 = 75; ages 1.667, 2.667 → median 2.2, p90 2.6, oldest 2.7; opened 3 (V1 V2 V4), resolved 2 (V3 V4)
+ *     T-CCPA V = {v3} → 75; age 11.7; opened 1 (V6), resolved 1 (V6)
+ *     overall V = {v1, v3} → 50; ages 1.667 2.667 11.667 → median 2.7, p90 2.667 + 0.8 × 9 = 9.9, oldest 11.7; opened 4, resolved 3
+ *   Previous period (end 03-01 00:00; open then: V3 1.667 days, V5 8.667 days):
+ *     T-GDPR V = {v5} → 100 × 1/2 = 50 (change +25); T-CCPA V = {} (v3 not active then) → 100 (change −25);
+ *     overall V = {v5} → 50 (change 0); ages median 5.2, p90 1.667 + 0.9 × 7 = 8.0, oldest 8.7
  *   Posture over P: T-GDPR O = 10 (V1) + 1 (V2) = 11, R = 2 + 2 (V3, V4) = 4 → 100 × (1 − 11/16) = 31.25 → 31.3
  *                   T-CCPA O = 5 (V5), R = 1 (V6) → 100 × (1 − 5/7) = 28.57 → 28.6;  overall O 16, R 5 → 27.27 → 27.3
  *   Previous period: T-GDPR O = 2 (V3 open then), T-CCPA O = 5 (V5), R = 0 → 100 × (1 − 7/8) = 12.5
@@ -41,14 +62,17 @@ export const BATCH_IDS = [
   'a0000000-0000-4000-8000-000000000003',
 ];
 
-const EVENTS: [string, string, string | null, number][] = [
-  ['2005-03-01T10:15:00Z', 'auth.login.failed', 'DE', 2],
-  ['2005-03-01T10:45:00Z', 'auth.login.failed', 'FR', 1],
-  ['2005-03-01T11:05:00Z', 'playback.started', 'DE', 3],
-  ['2005-03-02T09:00:00Z', 'playback.started', null, 1],
-  ['2005-03-03T23:59:00Z', 'consent.granted', 'FR', 2],
-  ['2005-02-27T12:00:00Z', 'playback.started', 'DE', 4],
-  ['2005-03-10T00:00:00Z', 'auth.login.failed', 'DE', 5],
+const EVENTS: [string, string, string | null, number, string | null][] = [
+  ['2005-03-01T10:15:00Z', 'auth.login.failed', 'DE', 2, 'ana-v1'],
+  ['2005-03-01T10:45:00Z', 'auth.login.failed', 'FR', 1, 'ana-v2'],
+  ['2005-03-01T11:05:00Z', 'playback.started', 'DE', 3, 'ana-v3'],
+  ['2005-03-02T09:00:00Z', 'playback.started', null, 1, 'ana-v4'],
+  ['2005-03-03T23:59:00Z', 'consent.granted', 'FR', 2, 'ana-v1'],
+  ['2005-02-27T12:00:00Z', 'playback.started', 'DE', 2, 'ana-v1'],
+  ['2005-02-27T12:30:00Z', 'playback.started', 'DE', 2, 'ana-v5'],
+  ['2005-03-10T00:00:00Z', 'auth.login.failed', 'DE', 5, 'ana-v2'],
+  // No viewer (a security event): an event, but nobody active — and the fold must not stumble on it.
+  ['2005-03-10T01:00:00Z', 'auth.login.failed', 'DE', 1, null],
 ];
 
 const VIOLATIONS: {
@@ -59,6 +83,7 @@ const VIOLATIONS: {
   firstSeen: string;
   status: string;
   resolvedAt: string | null;
+  userId: string;
 }[] = [
   {
     id: 'b0000000-0000-4000-8000-000000000001',
@@ -68,6 +93,7 @@ const VIOLATIONS: {
     firstSeen: '2005-03-01T08:00:00Z',
     status: 'open',
     resolvedAt: null,
+    userId: 'ana-v1',
   },
   {
     id: 'b0000000-0000-4000-8000-000000000002',
@@ -77,6 +103,7 @@ const VIOLATIONS: {
     firstSeen: '2005-03-02T08:00:00Z',
     status: 'open',
     resolvedAt: null,
+    userId: 'ana-v1',
   },
   {
     id: 'b0000000-0000-4000-8000-000000000003',
@@ -86,6 +113,7 @@ const VIOLATIONS: {
     firstSeen: '2005-02-27T08:00:00Z',
     status: 'resolved',
     resolvedAt: '2005-03-02T12:00:00Z',
+    userId: 'ana-v5',
   },
   {
     id: 'b0000000-0000-4000-8000-000000000004',
@@ -95,6 +123,7 @@ const VIOLATIONS: {
     firstSeen: '2005-03-01T09:00:00Z',
     status: 'resolved',
     resolvedAt: '2005-03-03T12:00:00Z',
+    userId: 'ana-v2',
   },
   {
     id: 'b0000000-0000-4000-8000-000000000005',
@@ -104,6 +133,7 @@ const VIOLATIONS: {
     firstSeen: '2005-02-20T08:00:00Z',
     status: 'acknowledged',
     resolvedAt: null,
+    userId: 'ana-v3',
   },
   {
     id: 'b0000000-0000-4000-8000-000000000006',
@@ -113,6 +143,7 @@ const VIOLATIONS: {
     firstSeen: '2005-03-02T10:00:00Z',
     status: 'false_positive',
     resolvedAt: '2005-03-02T11:00:00Z',
+    userId: 'ana-v4',
   },
   {
     id: 'b0000000-0000-4000-8000-000000000007',
@@ -122,6 +153,7 @@ const VIOLATIONS: {
     firstSeen: '2005-03-10T08:00:00Z',
     status: 'open',
     resolvedAt: null,
+    userId: 'ana-v2',
   },
 ];
 export const V = Object.fromEntries(VIOLATIONS.map((v, i) => [`V${i + 1}`, v.id])) as Record<string, string>;
@@ -222,19 +254,19 @@ const OTHER_VIEWERS: [string, number, string, string][] = [
 ];
 
 export async function insertFixture(ds: DataSource, options: { activeModel: boolean }): Promise<void> {
-  for (const [at, type, country, n] of EVENTS) {
+  for (const [at, type, country, n, userId] of EVENTS) {
     await ds.query(
       `INSERT INTO processed_events (event_id, occurred_at, received_at, type, user_id, actor_type, country)
-       SELECT gen_random_uuid(), $1, $1, $2, 'ana-viewer', 'viewer', $3 FROM generate_series(1, $4)`,
-      [at, type, country, n],
+       SELECT gen_random_uuid(), $1, $1, $2, $5, 'viewer', $3 FROM generate_series(1, $4)`,
+      [at, type, country, n, userId],
     );
   }
   for (const v of VIOLATIONS) {
     await ds.query(
       `INSERT INTO violations (id, dedup_key, group_key, kind, rule_id, rule_version, framework, severity, base_severity, user_id, status,
                                first_seen, last_seen, resolved_at)
-       VALUES ($1::uuid, 'ana-' || $1::text, 'ana-' || $1::text, 'compliance', $2, '1', $3, $4, $4, 'ana-viewer', $5, $6, $6, $7)`,
-      [v.id, v.rule, v.framework, v.severity, v.status, v.firstSeen, v.resolvedAt],
+       VALUES ($1::uuid, 'ana-' || $1::text, 'ana-' || $1::text, 'compliance', $2, '1', $3, $4, $4, $8, $5, $6, $6, $7)`,
+      [v.id, v.rule, v.framework, v.severity, v.status, v.firstSeen, v.resolvedAt, v.userId],
     );
   }
   for (const [kind, framework, severity, at, n] of FINDINGS) {
@@ -344,12 +376,15 @@ export async function fixtureFolded(ds: DataSource): Promise<boolean> {
             (SELECT coalesce(sum(consent_count), 0) FROM rollup_consents_daily WHERE day >= '2005-01-01' AND day < '2006-01-01')::int AS consents,
             (SELECT count(*) FROM rollup_user_risk_daily WHERE user_id LIKE 'ana-%')::int AS risk`,
   );
-  return r.events === 18 && r.findings === 5 && r.violations === 7 && r.consents === 5 && r.risk === 4;
+  return r.events === 19 && r.findings === 5 && r.violations === 7 && r.consents === 5 && r.risk === 4;
 }
 
 /** Removes the fixture and rebuilds the rollups, leaving the database as other suites expect it. */
 export async function removeFixture(ds: DataSource, maintainer: RollupMaintainer): Promise<void> {
-  await ds.query(`DELETE FROM processed_events WHERE user_id = 'ana-viewer'`);
+  await ds.query(`DELETE FROM processed_events WHERE user_id LIKE 'ana-%'`);
+  await ds.query(
+    `DELETE FROM processed_events WHERE user_id IS NULL AND occurred_at >= '2005-01-01' AND occurred_at < '2006-01-01'`,
+  );
   await ds.query(`DELETE FROM findings WHERE dedup_key LIKE 'ana-%'`);
   await ds.query(
     `DELETE FROM rollup_violation_ledger WHERE violation_id IN (SELECT id FROM violations WHERE dedup_key LIKE 'ana-%')`,
