@@ -1,7 +1,7 @@
 import { EVENT_EXAMPLES } from '../../ingestion/dto/event-examples';
 import { STAFF_ACCESS_PURPOSES } from '../../ingestion/domain/event-vocabulary';
 import { ComplianceEvaluator } from '../domain/compliance-evaluator';
-import { timeline } from '../domain/testing/event-factory';
+import { timeline } from '../../../tools/testing/compliance/event-factory';
 import { SEED_RULES, seedRuleSet } from './index';
 
 const evaluator = new ComplianceEvaluator(seedRuleSet());
