@@ -10,7 +10,7 @@ import { assignRequestId } from './common/http/request-id';
 import { HealthModule } from './health/health.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { PipelineModule } from './pipeline/pipeline.module';
-import { AccessGuard } from './security/access.guard';
+import { AccessGuard } from './security/access/access.guard';
 import { SecurityModule } from './security/security.module';
 import { AppThrottlerGuard } from './security/throttling/throttling';
 import { AdminModule } from './admin/admin.module';

@@ -7,7 +7,8 @@ import {
   SEVERITY_WEIGHTS,
 } from './domain/posture';
 import { dayWindow, TimeRange } from './domain/time-range';
-import { EventBucket, RollupQueries } from './persistence/rollup-queries';
+import { EventBucket } from './persistence/rollup-queries';
+import type { RollupFigures } from './rollup-figures';
 
 export type PostureAnswer = Awaited<ReturnType<typeof postureFromRollups>>;
 export type PerformanceAnswer = Awaited<ReturnType<typeof performanceFromRollups>>;
@@ -16,7 +17,7 @@ export type PerformanceAnswer = Awaited<ReturnType<typeof performanceFromRollups
  * Posture per framework (and overall) over the UTC days the window touches (domain/posture.ts has
  * the formula). Frameworks with enabled rules and no violations score 100.
  */
-export async function postureFromRollups(queries: RollupQueries, range: TimeRange) {
+export async function postureFromRollups(queries: RollupFigures, range: TimeRange) {
   const days = dayWindow(range);
   const [counts, rules] = await Promise.all([queries.violationCounts(days), queries.rulesByFramework()]);
   const frameworks = new Map<string, FrameworkPosture & { rules: number }>();
@@ -55,7 +56,7 @@ export async function postureFromRollups(queries: RollupQueries, range: TimeRang
 }
 
 /** Throughput, per-stage batch time, end-to-end latency and dead letters over an hour-aligned window. */
-export async function performanceFromRollups(queries: RollupQueries, window: TimeRange, bucket: EventBucket) {
+export async function performanceFromRollups(queries: RollupFigures, window: TimeRange, bucket: EventBucket) {
   const [stages, series, batches] = await Promise.all([
     queries.stageLatency(window),
     queries.throughputSeries(window, bucket),

@@ -1,7 +1,7 @@
 import { Module, OnModuleInit } from '@nestjs/common';
 import { PrometheusModule } from '@willsoto/nestjs-prometheus';
 import { register } from 'prom-client';
-import { MetricsController } from './metrics.controller';
+import { MetricsController } from './api/metrics.controller';
 
 /**
  * prom-client's default metrics include three gauges named like counters (…_total), which

@@ -12,7 +12,7 @@ import { QueueOperations } from './queue-operations.service';
 import { ScheduledTaskRuns } from './scheduled-task-runs.service';
 import { ALL_QUEUES, DEAD_LETTER_JOB_OPTIONS, QueueName, STAGE_JOB_OPTIONS } from './pipeline.constants';
 import { PipelineBatchesRepository } from './pipeline-batches.repository';
-import { redisOptionsFromUrl } from './redis-connection';
+import { redisOptionsFromUrl } from '../database/redis-connection';
 import { StageQueues } from './stage-queues.service';
 import { SecurityModule } from '../security/security.module';
 import { DeadLetters } from './dead-letters.service';

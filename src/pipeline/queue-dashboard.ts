@@ -9,14 +9,12 @@ import { NextFunction, Request, Response } from 'express';
 import { AppConfig } from '../config/app-config';
 import { toErrorBody } from '../common/http/http-exception.filter';
 import { requestIdOf } from '../common/http/request-id';
+import { DASHBOARD_COOKIE, QUEUE_DASHBOARD_PATH } from '../security/auth/dashboard-session';
 import { INVALID_TOKEN, JwtStrategy } from '../security/auth/jwt.strategy';
 import { Role } from '../security/roles';
-import { BACKTEST_QUEUE } from '../compliance/backtest/backtest.constants';
 import { MAINTENANCE_QUEUE } from './maintenance.constants';
-import { ALL_QUEUES } from './pipeline.constants';
+import { ALL_QUEUES, BackgroundQueueName } from './pipeline.constants';
 
-export const QUEUE_DASHBOARD_PATH = '/admin/queues';
-export const DASHBOARD_COOKIE = 'ott_dashboard';
 const DASHBOARD_ROLES = [Role.Operator, Role.Admin];
 /** The board only reads; every other method is one of its actions (pause, retry, clean, add, …). */
 const READ_METHODS = new Set(['GET', 'HEAD']);
@@ -34,7 +32,7 @@ const READ_METHODS = new Set(['GET', 'HEAD']);
 export function mountQueueDashboard(app: INestApplication, config: AppConfig): void {
   const adapter = new ExpressAdapter();
   adapter.setBasePath(QUEUE_DASHBOARD_PATH);
-  const queues = [...ALL_QUEUES, MAINTENANCE_QUEUE, BACKTEST_QUEUE].map((name) => app.get<Queue>(getQueueToken(name), { strict: false }));
+  const queues = [...ALL_QUEUES, MAINTENANCE_QUEUE, BackgroundQueueName.backtest].map((name) => app.get<Queue>(getQueueToken(name), { strict: false }));
   createBullBoard({
     queues: queues.map((queue) => new BullMQAdapter(queue, { readOnlyMode: true })),
     serverAdapter: adapter,

@@ -4,9 +4,8 @@ import { ModuleRef } from '@nestjs/core';
 import { Queue } from 'bullmq';
 import { DataSource } from 'typeorm';
 import { pipelineMetrics } from '../metrics/pipeline-metrics';
-import { BACKTEST_QUEUE } from '../compliance/backtest/backtest.constants';
 import { MAINTENANCE_QUEUE } from './maintenance.constants';
-import { ALL_QUEUES } from './pipeline.constants';
+import { ALL_QUEUES, BackgroundQueueName } from './pipeline.constants';
 
 const STATES = ['wait', 'active', 'delayed', 'failed', 'completed', 'prioritized'] as const;
 
@@ -19,7 +18,7 @@ export class QueueMetrics implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    const queues = [...ALL_QUEUES, MAINTENANCE_QUEUE, BACKTEST_QUEUE].map((name) => this.moduleRef.get<Queue>(getQueueToken(name), { strict: false }));
+    const queues = [...ALL_QUEUES, MAINTENANCE_QUEUE, BackgroundQueueName.backtest].map((name) => this.moduleRef.get<Queue>(getQueueToken(name), { strict: false }));
     pipelineMetrics.queueDepth(async (gauge) => {
       const counts = await Promise.all(queues.map((queue) => queue.getJobCounts(...STATES).catch(() => null)));
       counts.forEach((count, i) => {

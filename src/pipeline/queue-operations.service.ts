@@ -4,11 +4,10 @@ import { ModuleRef } from '@nestjs/core';
 import { Queue } from 'bullmq';
 import { AuditLog } from '../security/audit/audit-log.service';
 import { auditActor, RequestContext } from '../security/principal';
-import { BACKTEST_QUEUE } from '../compliance/backtest/backtest.constants';
 import { MAINTENANCE_QUEUE } from './maintenance.constants';
-import { ALL_QUEUES } from './pipeline.constants';
+import { ALL_QUEUES, BackgroundQueueName } from './pipeline.constants';
 
-const QUEUE_NAMES: string[] = [...ALL_QUEUES, MAINTENANCE_QUEUE, BACKTEST_QUEUE];
+const QUEUE_NAMES: string[] = [...ALL_QUEUES, MAINTENANCE_QUEUE, BackgroundQueueName.backtest];
 
 /** What operators do to queues without a shell: look, pause and resume a stage, list failures. */
 @Injectable()

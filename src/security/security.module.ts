@@ -7,7 +7,7 @@ import Redis from 'ioredis';
 import { REDIS } from '../database/redis.module';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
-import { AdminBootstrap } from './admin-bootstrap.service';
+import { AdminBootstrap } from './users/admin-bootstrap.service';
 import { ApiKeys } from './api-keys/api-keys.service';
 import { AuditController } from './audit/audit.controller';
 import { AuditLog } from './audit/audit-log.service';

@@ -9,7 +9,7 @@ import type { RuleDefinition } from '../domain/rule';
 import type { ActiveRules } from '../rules/active-rules';
 import type { RuleStore } from '../rules/rule-store';
 import { ruleValidationException } from '../rules/rules.service';
-import type { BacktestInput } from './backtest-replay';
+import type { BacktestInput } from '../domain/backtest-run';
 
 export const MAX_RANGE_DAYS = 400;
 

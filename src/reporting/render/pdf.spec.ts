@@ -1,5 +1,5 @@
 import { emptyCounts } from '../../analytics/domain/posture';
-import { ComplianceReport, ExecutiveReport, PerformanceReport } from '../report-builder';
+import { ComplianceReport, ExecutiveReport, PerformanceReport } from '../content/report-builder';
 import { readPdfContent } from '../testing/pdf-content';
 import { renderCsv } from './csv';
 import { niceScale } from './pdf-charts';

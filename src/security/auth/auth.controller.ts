@@ -2,7 +2,7 @@ import { Body, Controller, Headers, HttpCode, Inject, Post, Req, Res } from '@ne
 import { Request, Response } from 'express';
 import { AppConfig } from '../../config/app-config';
 import { APP_CONFIG } from '../../config/config.module';
-import { DASHBOARD_COOKIE, QUEUE_DASHBOARD_PATH } from '../../pipeline/queue-dashboard';
+import { DASHBOARD_COOKIE, QUEUE_DASHBOARD_PATH } from './dashboard-session';
 import { Role } from '../roles';
 import { ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags, ApiTooManyRequestsResponse, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import { Public, Roles } from '../auth.decorators';
