@@ -6,7 +6,7 @@ import { RefreshTokens } from '../security/auth/refresh-tokens.repository';
 import { PasswordHasher } from '../security/password-hasher';
 import { auditActor, RequestContext } from '../security/principal';
 import { Role, SERVICE_ACCOUNT_ROLES } from '../security/roles';
-import { validationException } from '../common/http/validation';
+import { InvalidInputError } from '../common/domain/invalid-input';
 import { UserRecord, UsersRepository } from '../security/users/users.repository';
 import { CreateApiKeyDto, CreateUserDto } from './admin.dto';
 
@@ -79,7 +79,7 @@ export class AdminService {
       const user = await this.users.findById(id, tx);
       if (!user) throw new NotFoundException(`user ${id} does not exist`);
       if (grant && user.isServiceAccount && !SERVICE_ACCOUNT_ROLES.includes(role)) {
-        throw validationException([
+        throw new InvalidInputError([
           { field: 'role', problems: [`an API key's service account can hold only the role: ${SERVICE_ACCOUNT_ROLES.join(', ')}`] },
         ]);
       }

@@ -8,6 +8,7 @@ import { MAINTENANCE_QUEUE } from './maintenance.constants';
 import { MaintenanceProcessor, MaintenanceSchedules, PipelineUpkeep } from './maintenance.processor';
 import { ScheduledTasks } from './scheduled-tasks';
 import { QueueMetrics } from './queue-metrics';
+import { QueueDepths } from './queue-depths.service';
 import { QueueOperations } from './queue-operations.service';
 import { ScheduledTaskRuns } from './scheduled-task-runs.service';
 import { ALL_QUEUES, DEAD_LETTER_JOB_OPTIONS, QueueName, STAGE_JOB_OPTIONS } from './pipeline.constants';
@@ -61,8 +62,8 @@ export class PipelineModule {
         ),
       ],
       controllers: [PipelineOpsController],
-      providers: [PipelineBatchesRepository, StageQueues, StageRunner, StageHandlers, ScheduledTasks, PipelineUpkeep, DeadLetters, QueueOperations, ScheduledTaskRuns, QueueMetrics, ...workers],
-      exports: [StageQueues, PipelineBatchesRepository, ScheduledTasks, BullModule],
+      providers: [PipelineBatchesRepository, StageQueues, StageRunner, StageHandlers, ScheduledTasks, PipelineUpkeep, DeadLetters, QueueOperations, QueueDepths, ScheduledTaskRuns, QueueMetrics, ...workers],
+      exports: [StageQueues, QueueDepths, PipelineBatchesRepository, ScheduledTasks, BullModule],
     };
   }
 }

@@ -185,6 +185,23 @@ describe('src imports no test or tool code', () => {
   });
 });
 
+describe('HTTP helpers outside the HTTP layer', () => {
+  it('flags a service importing src/common/http, not a controller or DTO', () => {
+    const importValidation = (depth: string) =>
+      `import { validationException } from '${depth}common/http/validation';`;
+    const found = rulesHit(
+      {
+        'src/admin/admin.service.ts': importValidation('../'),
+        'src/admin/admin.controller.ts': importValidation('../'),
+        'src/ml/api/ml.dto.ts': importValidation('../../'),
+        'src/common/http/validation.ts': 'export const validationException = 1;',
+      },
+      'http-helpers-outside-http',
+    );
+    expect(found.map((v) => v.file)).toEqual(['src/admin/admin.service.ts']);
+  });
+});
+
 describe('baseline', () => {
   const v = (file: string, key: string) => ({
     rule: 'sql-outside-persistence' as const,

@@ -12,7 +12,8 @@ export type RuleId =
   | 'sql-outside-persistence'
   | 'foreign-persistence'
   | 'folder-cycle'
-  | 'src-imports-non-product';
+  | 'src-imports-non-product'
+  | 'http-helpers-outside-http';
 
 export interface Violation {
   rule: RuleId;
@@ -108,6 +109,20 @@ export function moduleOf(file: string): string | undefined {
 export const isDomain = (file: string): boolean => /^src\/(.+\/)?domain\//.test(file);
 export const isPersistence = (file: string): boolean => /^src\/(.+\/)?persistence\//.test(file);
 export const isDatabaseLayer = (file: string): boolean => file.startsWith('src/database/');
+
+/**
+ * The HTTP layer: controllers, DTOs, guards, interceptors, filters, decorators, the api/ and dto/
+ * folders, the bootstrap, and two named glue files (the queue board mounted on Express, and the
+ * principal's request decorator). Only these may use the HTTP helpers of src/common/http.
+ */
+const HTTP_LAYER: RegExp[] = [
+  /\.(controller|dto|guard|interceptor|filter|decorators?|middleware|pipe)\.ts$/,
+  /\/(api|dto|http)\//,
+  /^src\/(bootstrap|main|app\.module)\.ts$/,
+  /^src\/pipeline\/queue-dashboard\.ts$/,
+  /^src\/security\/principal\.ts$/,
+];
+export const isHttpLayer = (file: string): boolean => HTTP_LAYER.some((re) => re.test(file));
 
 /** Packages that bring a framework, a driver or I/O: a domain folder stays free of them. */
 const DOMAIN_FORBIDDEN_PACKAGES: RegExp[] = [
@@ -275,6 +290,7 @@ export function analyse(inputs: SourceInput[]): Analysis {
       if (isSpec(input.file)) continue;
       checkDomainImport(edge, violations);
       checkForeignPersistence(edge, violations);
+      checkHttpHelpers(edge, violations);
       if (edge.target?.startsWith('src/') && !isSpec(edge.target) && !isWiringEdge(edge)) {
         const fromFolder = path.posix.dirname(edge.from);
         const toFolder = path.posix.dirname(edge.target);
@@ -369,6 +385,16 @@ function checkForeignPersistence(edge: ImportEdge, out: Violation[]): void {
       detail: `line ${edge.line}: module '${fromModule}' imports ${edge.target} of module '${toModule}'`,
     });
   }
+}
+
+function checkHttpHelpers(edge: ImportEdge, out: Violation[]): void {
+  if (!edge.target?.startsWith('src/common/http/') || isHttpLayer(edge.from)) return;
+  out.push({
+    rule: 'http-helpers-outside-http',
+    file: edge.from,
+    key: edge.target,
+    detail: `line ${edge.line}: imports the HTTP helper ${edge.target}; throw InvalidInputError (common/domain) and let the filter answer`,
+  });
 }
 
 /** Tarjan's strongly connected components; every component of two or more folders is a cycle. */

@@ -13,7 +13,12 @@ import { analyse, Baseline, compareWithBaseline, RuleId, SourceInput, Violation 
 const ROOT = path.resolve(__dirname, '../..');
 const BASELINE_FILE = path.join(__dirname, 'known-violations.json');
 const BASELINED_RULES: RuleId[] = ['sql-outside-persistence', 'foreign-persistence'];
-const STRICT_RULES: RuleId[] = ['domain-purity', 'folder-cycle', 'src-imports-non-product'];
+const STRICT_RULES: RuleId[] = [
+  'domain-purity',
+  'folder-cycle',
+  'src-imports-non-product',
+  'http-helpers-outside-http',
+];
 
 const RULE_TEXT: Record<RuleId, string> = {
   'domain-purity':
@@ -22,6 +27,7 @@ const RULE_TEXT: Record<RuleId, string> = {
   'foreign-persistence': "no module imports another module's persistence/ folder",
   'folder-cycle': 'no import cycles between folders',
   'src-imports-non-product': 'src/ never imports from tools/, test/, bench/ or scripts/',
+  'http-helpers-outside-http': 'services, stages and domain code import no HTTP helper (src/common/http)',
 };
 
 function sourceFiles(dir: string): string[] {

@@ -1,3 +1,7 @@
+import type { FieldError } from '../domain/invalid-input';
+
+export type { FieldError };
+
 /** The one error body of the API, for every 4xx and 5xx. */
 export interface ErrorBody {
   statusCode: number;
@@ -6,9 +10,4 @@ export interface ErrorBody {
   requestId: string;
   /** Field-level problems of a validation error: which field, and what is wrong with it. */
   details?: FieldError[];
-}
-
-export interface FieldError {
-  field: string;
-  problems: string[];
 }

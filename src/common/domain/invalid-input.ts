@@ -1,0 +1,16 @@
+/** One field of the input and what is wrong with it. */
+export interface FieldError {
+  field: string;
+  problems: string[];
+}
+
+/**
+ * Input refused field by field, by code that knows nothing of HTTP (services, planners). The HTTP
+ * error filter answers it as a 400 whose `details` name the fields, the body the validation pipe gives.
+ */
+export class InvalidInputError extends Error {
+  constructor(readonly details: FieldError[]) {
+    super(`validation failed: ${details.map((d) => `${d.field}: ${d.problems.join(', ')}`).join('; ')}`);
+    this.name = 'InvalidInputError';
+  }
+}
