@@ -20,6 +20,7 @@ import { RefreshTokens } from './auth/refresh-tokens.repository';
 import { AttackPatternDetector } from './domain/attack-patterns';
 import { PasswordHasher } from './password-hasher';
 import { throttlerOptions } from './throttling/throttling';
+import { UserAccounts } from './accounts/user-accounts.service';
 import { UsersRepository } from './users/users.repository';
 
 @Module({
@@ -37,6 +38,7 @@ import { UsersRepository } from './users/users.repository';
     AdminBootstrap,
     UsersRepository,
     RefreshTokens,
+    UserAccounts,
     AccessTokens,
     AuthService,
     JwtStrategy,
@@ -46,6 +48,6 @@ import { UsersRepository } from './users/users.repository';
     // The attack-pattern library is plain code; one shared instance serves ingestion and any endpoint.
     { provide: AttackPatternDetector, useValue: new AttackPatternDetector() },
   ],
-  exports: [PasswordHasher, UsersRepository, RefreshTokens, ApiKeys, AuditLog, AttackPatternDetector, LiveSessions],
+  exports: [PasswordHasher, UserAccounts, ApiKeys, AuditLog, AttackPatternDetector, LiveSessions],
 })
 export class SecurityModule {}
