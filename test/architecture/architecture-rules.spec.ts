@@ -7,6 +7,7 @@ import {
   RuleId,
   SourceInput,
   sqlLiteralsOf,
+  vocabularyCopies,
 } from './architecture-rules';
 
 const tree = (files: Record<string, string>): SourceInput[] =>
@@ -199,6 +200,55 @@ describe('HTTP helpers outside the HTTP layer', () => {
       'http-helpers-outside-http',
     );
     expect(found.map((v) => v.file)).toEqual(['src/admin/admin.service.ts']);
+  });
+});
+
+describe('one shared vocabulary', () => {
+  const vocabularies = [
+    {
+      name: 'severity',
+      home: 'src/common/domain/severity.ts',
+      values: ['low', 'medium', 'high', 'critical'],
+    },
+    { name: 'EEA country', home: 'src/compliance/domain/reference-sets.ts', values: ['AT', 'BE', 'NO'] },
+    {
+      name: 'age-of-consent country',
+      home: 'src/compliance/domain/reference-sets.ts',
+      values: ['BE', 'AT', 'GB'],
+      kind: 'keys' as const,
+    },
+  ];
+
+  it('flags arrays, unions, split strings and keyed tables that copy a vocabulary outside its home', () => {
+    const found = vocabularyCopies(
+      tree({
+        'src/common/domain/severity.ts':
+          "export const SEVERITIES = ['low', 'medium', 'high', 'critical'] as const;",
+        'src/rules/rule.ts': "export type Severity = 'low' | 'medium' | 'high' | 'critical';",
+        'src/report/columns.ts': "export const ORDER = ['critical', 'high', 'medium', 'low'];",
+        'src/sim/world.ts':
+          "const EEA = new Set('AT BE NO'.split(' '));\nconst AGES = { BE: 13, AT: 14, GB: 13 };",
+      }),
+      vocabularies,
+    );
+    expect(found.map((v) => `${v.file} ${v.key}`)).toEqual([
+      'src/rules/rule.ts severity',
+      'src/report/columns.ts severity',
+      'src/sim/world.ts EEA country',
+      'src/sim/world.ts age-of-consent country',
+    ]);
+  });
+
+  it('leaves uses of the vocabulary alone: subsets, tables keyed by severity, specs', () => {
+    const found = vocabularyCopies(
+      tree({
+        'src/analytics/posture.ts': 'export const WEIGHTS = { low: 1, medium: 2, high: 5, critical: 10 };',
+        'src/ml/bands.ts': "export type FindingSeverity = 'medium' | 'high' | 'critical';",
+        'src/violations/severity.spec.ts': "expect(all).toEqual(['low', 'medium', 'high', 'critical']);",
+      }),
+      vocabularies,
+    );
+    expect(found).toEqual([]);
   });
 });
 

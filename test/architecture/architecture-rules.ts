@@ -13,7 +13,8 @@ export type RuleId =
   | 'foreign-persistence'
   | 'folder-cycle'
   | 'src-imports-non-product'
-  | 'http-helpers-outside-http';
+  | 'http-helpers-outside-http'
+  | 'vocabulary-copy';
 
 export interface Violation {
   rule: RuleId;
@@ -476,6 +477,92 @@ function shortestCycleThrough(
     }
   }
   return [start, start];
+}
+
+// ---------------------------------------------------------------- shared vocabulary
+
+export interface Vocabulary {
+  name: string;
+  /** The one file allowed to spell the values out. */
+  home: string;
+  values: readonly string[];
+  /**
+   * 'keys' for a table keyed by the values (the age-of-consent table): only object literals with those
+   * keys count as copies. Otherwise arrays, unions and strings do, and an object keyed by the values
+   * (a Record<Severity, number> of weights) is a use of the vocabulary, not a copy.
+   */
+  kind?: 'values' | 'keys';
+}
+
+/**
+ * Spelled-out copies of a shared vocabulary: an array literal of strings, a string-literal union type
+ * or a whitespace-separated string (or, for a keyed table, an object literal's keys) that holds exactly
+ * the vocabulary's values, in any order, anywhere in src/ or tools/ (the simulator) but the home. Specs are exempt: they may spell
+ * values out to pin them.
+ */
+export function vocabularyCopies(inputs: SourceInput[], vocabularies: Vocabulary[]): Violation[] {
+  const keyOf = (values: Iterable<string>): string => [...new Set(values)].sort().join('\u0000');
+  const byKey = new Map<string, Vocabulary[]>();
+  for (const v of vocabularies) {
+    const key = keyOf(v.values);
+    byKey.set(key, [...(byKey.get(key) ?? []), v]);
+  }
+  const out: Violation[] = [];
+  for (const input of inputs) {
+    if (!/^(src|tools)\//.test(input.file) || isSpec(input.file)) continue;
+    const source = ts.createSourceFile(
+      input.file,
+      input.text,
+      ts.ScriptTarget.ES2022,
+      true,
+      ts.ScriptKind.TS,
+    );
+    const check = (
+      node: ts.Node,
+      values: string[] | undefined,
+      shape: string,
+      kind: 'values' | 'keys',
+    ): void => {
+      if (!values || values.length < 3) return;
+      for (const v of byKey.get(keyOf(values)) ?? []) {
+        if (v.home === input.file || (v.kind ?? 'values') !== kind) continue;
+        const line = source.getLineAndCharacterOfPosition(node.getStart(source)).line + 1;
+        out.push({
+          rule: 'vocabulary-copy',
+          file: input.file,
+          key: v.name,
+          detail: `line ${line}: ${shape} spells out the ${v.name} vocabulary; import it from ${v.home}`,
+        });
+      }
+    };
+    const visit = (node: ts.Node): void => {
+      if (ts.isArrayLiteralExpression(node)) {
+        const strings = node.elements.every((e) => ts.isStringLiteralLike(e))
+          ? node.elements.map((e) => (e as ts.StringLiteralLike).text)
+          : undefined;
+        check(node, strings, 'an array literal', 'values');
+      } else if (ts.isUnionTypeNode(node)) {
+        const strings = node.types.every((t) => ts.isLiteralTypeNode(t) && ts.isStringLiteral(t.literal))
+          ? node.types.map((t) => ((t as ts.LiteralTypeNode).literal as ts.StringLiteral).text)
+          : undefined;
+        check(node, strings, 'a union type', 'values');
+      } else if (ts.isStringLiteralLike(node) && /\s/.test(node.text.trim())) {
+        check(node, node.text.trim().split(/\s+/), 'a whitespace-separated string', 'values');
+      } else if (ts.isObjectLiteralExpression(node)) {
+        const names = node.properties.every(
+          (p) => ts.isPropertyAssignment(p) && (ts.isIdentifier(p.name) || ts.isStringLiteral(p.name)),
+        )
+          ? node.properties.map(
+              (p) => ((p as ts.PropertyAssignment).name as ts.Identifier | ts.StringLiteral).text,
+            )
+          : undefined;
+        check(node, names, 'an object literal with these keys', 'keys');
+      }
+      ts.forEachChild(node, visit);
+    };
+    visit(source);
+  }
+  return out;
 }
 
 // ---------------------------------------------------------------- baseline

@@ -11,8 +11,9 @@
  * The `+ 1` keeps a framework with no violations at all at 100 (0 / 1) rather than undefined. The
  * components are returned with the score, so anyone can recompute it by hand.
  */
-export const SEVERITIES = ['low', 'medium', 'high', 'critical'] as const;
-export type Severity = (typeof SEVERITIES)[number];
+import { SEVERITIES, type Severity } from '../../common/domain/severity';
+
+export { SEVERITIES, type Severity };
 
 export const SEVERITY_WEIGHTS: Record<Severity, number> = { low: 1, medium: 2, high: 5, critical: 10 };
 
