@@ -143,7 +143,6 @@ const DOMAIN_FORBIDDEN_PACKAGES: RegExp[] = [
   /^pino/,
   /^class-validator$/,
   /^class-transformer$/,
-  /^@nestjs$/,
 ];
 
 /** Node built-ins that touch the network, the disk, processes or threads. */
