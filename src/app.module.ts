@@ -8,7 +8,7 @@ import { RedisModule } from './database/redis.module';
 import { HttpExceptionFilter } from './common/http/http-exception.filter';
 import { assignRequestId } from './common/http/request-id';
 import { HealthModule } from './health/health.module';
-import { MetricsModule } from './metrics/metrics.module';
+import { MetricsModule } from './health/metrics.module';
 import { PipelineModule } from './pipeline/pipeline.module';
 import { AccessGuard } from './security/access/access.guard';
 import { SecurityModule } from './security/security.module';

@@ -172,6 +172,20 @@ describe('folder cycles', () => {
   });
 });
 
+describe('module cycles', () => {
+  it('sees a cycle between modules that no pair of folders shows', () => {
+    const files = {
+      'src/security/auth/auth.service.ts': "import { m } from '../../metrics/registry';",
+      'src/metrics/registry.ts': 'export const m = 1;',
+      'src/metrics/api/metrics.controller.ts': "import { Public } from '../../security/decorators';",
+      'src/security/decorators.ts': 'export const Public = 1;',
+    };
+    expect(rulesHit(files, 'folder-cycle')).toEqual([]);
+    const found = rulesHit(files, 'module-cycle');
+    expect(found.map((v) => v.key)).toEqual(['src/metrics ⇄ src/security']);
+  });
+});
+
 describe('src imports no test or tool code', () => {
   it('flags src/ importing tools/, test/, bench/ or scripts/', () => {
     const found = rulesHit(

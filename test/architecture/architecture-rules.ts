@@ -12,6 +12,7 @@ export type RuleId =
   | 'sql-outside-persistence'
   | 'foreign-persistence'
   | 'folder-cycle'
+  | 'module-cycle'
   | 'src-imports-non-product'
   | 'http-helpers-outside-http'
   | 'vocabulary-copy';
@@ -318,6 +319,7 @@ export function analyse(inputs: SourceInput[]): Analysis {
     }
   }
   violations.push(...folderCycles(folderGraph));
+  violations.push(...moduleCycles(folderGraph));
   return { violations, folderGraph };
 }
 
@@ -395,6 +397,30 @@ function checkHttpHelpers(edge: ImportEdge, out: Violation[]): void {
     key: edge.target,
     detail: `line ${edge.line}: imports the HTTP helper ${edge.target}; throw InvalidInputError (common/domain) and let the filter answer`,
   });
+}
+
+/**
+ * The same graph one level up: src/<module> → src/<module>. Files directly in src/ (the app module,
+ * the bootstrap) are the composition root and stay out.
+ */
+export function moduleCycles(folderGraph: Map<string, Map<string, ImportEdge>>): Violation[] {
+  const graph = new Map<string, Map<string, ImportEdge>>();
+  for (const targets of folderGraph.values()) {
+    for (const edge of targets.values()) {
+      const from = moduleOf(edge.from);
+      const to = edge.target ? moduleOf(edge.target) : undefined;
+      if (!from || !to || from === to) continue;
+      const key = `src/${from}`;
+      let out = graph.get(key);
+      if (!out) graph.set(key, (out = new Map()));
+      if (!out.has(`src/${to}`)) out.set(`src/${to}`, edge);
+    }
+  }
+  return folderCycles(graph).map((v) => ({
+    ...v,
+    rule: 'module-cycle' as const,
+    detail: v.detail.replace(/^folders /, 'modules '),
+  }));
 }
 
 /** Tarjan's strongly connected components; every component of two or more folders is a cycle. */

@@ -38,6 +38,7 @@ const BASELINED_RULES: RuleId[] = ['sql-outside-persistence', 'foreign-persisten
 const STRICT_RULES: RuleId[] = [
   'domain-purity',
   'folder-cycle',
+  'module-cycle',
   'src-imports-non-product',
   'http-helpers-outside-http',
   'vocabulary-copy',
@@ -79,6 +80,7 @@ const RULE_TEXT: Record<RuleId, string> = {
   'sql-outside-persistence': 'SQL lives only in src/**/persistence/** and src/database/**',
   'foreign-persistence': "no module imports another module's persistence/ folder",
   'folder-cycle': 'no import cycles between folders',
+  'module-cycle': 'no import cycles between modules (src/<module>/**, subfolders included)',
   'src-imports-non-product': 'src/ never imports from tools/, test/, bench/ or scripts/',
   'http-helpers-outside-http': 'services, stages and domain code import no HTTP helper (src/common/http)',
   'vocabulary-copy':

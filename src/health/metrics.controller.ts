@@ -2,8 +2,8 @@ import { Controller, Get, Res, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { PrometheusController } from '@willsoto/nestjs-prometheus';
 import { Response } from 'express';
-import { Public } from '../../security/auth.decorators';
-import { MetricsTokenGuard } from '../metrics-token.guard';
+import { Public } from '../security/auth.decorators';
+import { MetricsTokenGuard } from './metrics-token.guard';
 
 /** Prometheus exposition; outside the user role model, behind its own scrape token. */
 @ApiTags('metrics')
