@@ -186,6 +186,21 @@ describe('module cycles', () => {
   });
 });
 
+describe('container lookups', () => {
+  it('flags get(…, { strict: false }) outside the pipeline', () => {
+    const lookup = 'const q = this.moduleRef.get<Queue>(getQueueToken(name), { strict: false });';
+    const found = rulesHit(
+      {
+        'src/analytics/analytics.service.ts': lookup,
+        'src/pipeline/stage-queues.service.ts': lookup,
+        'src/cache/cache.service.ts': 'const v = map.get(key, { strict: true });',
+      },
+      'container-lookup',
+    );
+    expect(found.map((v) => v.file)).toEqual(['src/analytics/analytics.service.ts']);
+  });
+});
+
 describe('src imports no test or tool code', () => {
   it('flags src/ importing tools/, test/, bench/ or scripts/', () => {
     const found = rulesHit(

@@ -15,7 +15,8 @@ export type RuleId =
   | 'module-cycle'
   | 'src-imports-non-product'
   | 'http-helpers-outside-http'
-  | 'vocabulary-copy';
+  | 'vocabulary-copy'
+  | 'container-lookup';
 
 export interface Violation {
   rule: RuleId;
@@ -302,6 +303,16 @@ export function analyse(inputs: SourceInput[]): Analysis {
         }
       }
     }
+    if (!isSpec(input.file) && !input.file.startsWith('src/pipeline/')) {
+      for (const line of looseContainerLookups(input)) {
+        violations.push({
+          rule: 'container-lookup',
+          file: input.file,
+          key: 'get(…, { strict: false })',
+          detail: `line ${line}: fetches a provider from the whole container (strict: false); inject what an exported service offers`,
+        });
+      }
+    }
     if (
       !isSpec(input.file) &&
       !isPersistence(input.file) &&
@@ -336,6 +347,39 @@ export function isWiringEdge(edge: ImportEdge): boolean {
     edge.target !== undefined &&
     moduleOf(edge.from) === moduleOf(edge.target)
   );
+}
+
+/**
+ * `moduleRef.get(token, { strict: false })` reaches any provider of any module, past the exports that
+ * make a boundary. Only the pipeline, which registers the queues it looks up, may do that.
+ */
+export function looseContainerLookups(input: SourceInput): number[] {
+  if (!input.text.includes('strict')) return [];
+  const source = ts.createSourceFile(input.file, input.text, ts.ScriptTarget.ES2022, true, ts.ScriptKind.TS);
+  const lines: number[] = [];
+  const visit = (node: ts.Node): void => {
+    if (
+      ts.isCallExpression(node) &&
+      ts.isPropertyAccessExpression(node.expression) &&
+      node.expression.name.text === 'get' &&
+      node.arguments.some(
+        (arg) =>
+          ts.isObjectLiteralExpression(arg) &&
+          arg.properties.some(
+            (p) =>
+              ts.isPropertyAssignment(p) &&
+              ts.isIdentifier(p.name) &&
+              p.name.text === 'strict' &&
+              p.initializer.kind === ts.SyntaxKind.FalseKeyword,
+          ),
+      )
+    ) {
+      lines.push(source.getLineAndCharacterOfPosition(node.getStart(source)).line + 1);
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(source);
+  return lines;
 }
 
 function checkNonProductImport(edge: ImportEdge, out: Violation[]): void {
