@@ -2,12 +2,11 @@ import { ConflictException, Injectable, NotFoundException } from '@nestjs/common
 import { DataSource } from 'typeorm';
 import { ApiKeys, ApiKeyRecord } from '../security/api-keys/api-keys.service';
 import { AuditLog } from '../security/audit/audit-log.service';
-import { RefreshTokens } from '../security/auth/refresh-tokens.repository';
 import { PasswordHasher } from '../security/password-hasher';
 import { auditActor, RequestContext } from '../security/principal';
 import { Role, SERVICE_ACCOUNT_ROLES } from '../security/roles';
-import { validationException } from '../common/http/validation';
-import { UserRecord, UsersRepository } from '../security/users/users.repository';
+import { InvalidInputError } from '../common/domain/invalid-input';
+import { UserAccounts, UserRecord } from '../security/accounts/user-accounts.service';
 import { CreateApiKeyDto, CreateUserDto } from './admin.dto';
 
 /** Serialises changes that could leave the platform without an active admin. */
@@ -20,10 +19,9 @@ export type PublicUser = Omit<UserRecord, 'passwordHash'>;
 export class AdminService {
   constructor(
     private readonly dataSource: DataSource,
-    private readonly users: UsersRepository,
+    private readonly users: UserAccounts,
     private readonly hasher: PasswordHasher,
     private readonly apiKeys: ApiKeys,
-    private readonly refreshTokens: RefreshTokens,
     private readonly audit: AuditLog,
   ) {}
 
@@ -66,7 +64,6 @@ export class AdminService {
         throw new ConflictException('refused: this is the last active admin');
       }
       await this.users.setDisabled(tx, id, disabled);
-      if (disabled) await this.refreshTokens.revokeAllFor(id, tx);
       await this.audit.append({ ...auditActor(ctx), action: disabled ? 'admin.user.disabled' : 'admin.user.enabled', targetType: 'user', targetId: id }, tx);
     });
     return this.get(id);
@@ -79,7 +76,7 @@ export class AdminService {
       const user = await this.users.findById(id, tx);
       if (!user) throw new NotFoundException(`user ${id} does not exist`);
       if (grant && user.isServiceAccount && !SERVICE_ACCOUNT_ROLES.includes(role)) {
-        throw validationException([
+        throw new InvalidInputError([
           { field: 'role', problems: [`an API key's service account can hold only the role: ${SERVICE_ACCOUNT_ROLES.join(', ')}`] },
         ]);
       }

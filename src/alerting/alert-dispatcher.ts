@@ -2,7 +2,7 @@ import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable, Logger } from '@nestjs/common';
 import { Queue } from 'bullmq';
 import { AlertStream } from './alert-stream';
-import { ALERT_DELIVERY_QUEUE, DeliveryJob, deliveryJobId } from './delivery/delivery.constants';
+import { ALERT_DELIVERY_QUEUE, DeliveryJob, deliveryJobId } from './delivery.constants';
 import { AlertStore, DispatchRow } from './persistence/alert-store';
 
 /**

@@ -1,7 +1,7 @@
 import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
 import dns from 'node:dns/promises';
 import net from 'node:net';
-import { validationException } from '../common/http/validation';
+import { InvalidInputError } from '../common/domain/invalid-input';
 import { AuditLog } from '../security/audit/audit-log.service';
 import { auditActor, RequestContext } from '../security/principal';
 import { ChannelSenders, ChannelType } from './channels/channel-senders';
@@ -112,7 +112,7 @@ export class AlertingAdminService {
   async rotateSecret(id: string, ctx: RequestContext): Promise<{ channel: ChannelView; secret: string }> {
     const current = await this.storedChannel(id);
     if (current.type !== 'webhook')
-      throw validationException([
+      throw new InvalidInputError([
         { field: 'type', problems: ['only webhook channels have a signing secret'] },
       ]);
     const secret = WebhookSigner.generateSecret();
@@ -232,7 +232,7 @@ export class AlertingAdminService {
         .filter(Boolean);
       const bad = recipients.filter((a) => !EMAIL.test(a));
       if (recipients.length === 0 || recipients.length > MAX_RECIPIENTS || bad.length > 0) {
-        throw validationException([
+        throw new InvalidInputError([
           {
             field: 'target',
             problems: [
@@ -254,7 +254,7 @@ export class AlertingAdminService {
       }
     } catch (error) {
       if (error instanceof TargetRefused)
-        throw validationException([{ field: 'target', problems: [error.message] }]);
+        throw new InvalidInputError([{ field: 'target', problems: [error.message] }]);
       throw error;
     }
     return target;
@@ -263,7 +263,7 @@ export class AlertingAdminService {
   private async checkChannels(ids: string[]): Promise<void> {
     const missing = await this.store.missingChannels(ids);
     if (missing.length > 0)
-      throw validationException([
+      throw new InvalidInputError([
         { field: 'channelIds', problems: [`no such channel: ${missing.join(', ')}`] },
       ]);
   }

@@ -18,7 +18,7 @@ import { RoutesController } from './api/routes.controller';
 import { ChannelSenders } from './channels/channel-senders';
 import { AlertDeliveryProcessor } from './delivery/alert-delivery.processor';
 import { AlertDeliveryService } from './delivery/alert-delivery.service';
-import { ALERT_DELIVERY_QUEUE } from './delivery/delivery.constants';
+import { ALERT_DELIVERY_QUEUE } from './delivery.constants';
 import { AlertQueries } from './persistence/alert-queries';
 import { AlertStore } from './persistence/alert-store';
 import { AlertingConfigStore } from './persistence/alerting-config.store';

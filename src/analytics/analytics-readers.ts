@@ -10,7 +10,8 @@ import {
   SeverityCounts,
 } from './domain/posture';
 import { dayWindow, DayWindow, previousWholePeriods, TimeRange } from './domain/time-range';
-import { EventBucket, FrameworkViolationCounts, RollupQueries } from './persistence/rollup-queries';
+import { EventBucket, FrameworkViolationCounts } from './persistence/rollup-queries';
+import type { RollupFigures } from './rollup-figures';
 
 export type PostureAnswer = Awaited<ReturnType<typeof postureFromRollups>>;
 export type PerformanceAnswer = Awaited<ReturnType<typeof performanceFromRollups>>;
@@ -30,7 +31,7 @@ export interface FrameworkPostureAnswer extends PostureTrend {
  * of whole days just before (domain/posture.ts has the formula). Frameworks with enabled rules and no
  * case are listed too (share 100 when anyone was active).
  */
-export async function postureFromRollups(queries: RollupQueries, range: TimeRange) {
+export async function postureFromRollups(queries: RollupFigures, range: TimeRange) {
   const days = dayWindow(range);
   const previousDays = dayWindow(previousWholePeriods(range).days);
   const [current, previous, rules] = await Promise.all([
@@ -62,7 +63,7 @@ export async function postureFromRollups(queries: RollupQueries, range: TimeRang
 }
 
 /** One window's figures, per framework name (null: all frameworks together). */
-async function periodFigures(queries: RollupQueries, days: DayWindow) {
+async function periodFigures(queries: RollupFigures, days: DayWindow) {
   const [counts, posture] = await Promise.all([queries.violationCounts(days), queries.postureFigures(days)]);
   const total = (c: SeverityCounts) => SEVERITIES.reduce((sum, s) => sum + c[s], 0);
   return {
@@ -81,7 +82,7 @@ async function periodFigures(queries: RollupQueries, days: DayWindow) {
 }
 
 /** Throughput, per-stage batch time, end-to-end latency and dead letters over an hour-aligned window. */
-export async function performanceFromRollups(queries: RollupQueries, window: TimeRange, bucket: EventBucket) {
+export async function performanceFromRollups(queries: RollupFigures, window: TimeRange, bucket: EventBucket) {
   const [stages, series, batches] = await Promise.all([
     queries.stageLatency(window),
     queries.throughputSeries(window, bucket),

@@ -7,12 +7,13 @@ import { AnalyticsService } from './analytics.service';
 import { AnalyticsController } from './api/analytics.controller';
 import { RollupQueries } from './persistence/rollup-queries';
 import { sqlOf } from './persistence/sql';
+import { ROLLUP_FIGURES } from './rollup-figures';
 import { RollupMaintainer } from './rollups/rollup-maintainer';
 import { RollupSchedule } from './rollups/rollup-schedule';
 
 /**
  * Rollups kept current by a scheduled maintainer (and rebuilt on demand), and the analytics API that
- * reads them through the cache. RollupQueries and AnalyticsService are exported for reports.
+ * reads them through the cache. Reports read them through ROLLUP_FIGURES; the rollup queries themselves stay inside.
  */
 @Module({
   imports: [DatabaseModule, SecurityModule, CacheModule],
@@ -23,10 +24,11 @@ import { RollupSchedule } from './rollups/rollup-schedule';
       inject: [DataSource],
       useFactory: (dataSource: DataSource) => new RollupQueries(sqlOf(dataSource)),
     },
+    { provide: ROLLUP_FIGURES, useExisting: RollupQueries },
     RollupMaintainer,
     RollupSchedule,
     AnalyticsService,
   ],
-  exports: [RollupQueries, AnalyticsService],
+  exports: [ROLLUP_FIGURES, AnalyticsService],
 })
 export class AnalyticsModule {}

@@ -1,12 +1,9 @@
-import { getQueueToken } from '@nestjs/bullmq';
 import { Inject, Injectable } from '@nestjs/common';
-import { ModuleRef } from '@nestjs/core';
-import { Queue } from 'bullmq';
 import { createHash } from 'node:crypto';
 import { ResilientCache } from '../cache/resilient-cache';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
-import { ALL_QUEUES } from '../pipeline/pipeline.constants';
+import { QueueDepths } from '../pipeline/queue-depths.service';
 import { AuditLog } from '../security/audit/audit-log.service';
 import { auditActor, RequestContext } from '../security/principal';
 import { performanceFromRollups, postureFromRollups } from './analytics-readers';
@@ -33,7 +30,7 @@ export class AnalyticsService {
     private readonly queries: RollupQueries,
     private readonly cache: ResilientCache,
     private readonly audit: AuditLog,
-    private readonly moduleRef: ModuleRef,
+    private readonly queueDepths: QueueDepths,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -126,16 +123,9 @@ export class AnalyticsService {
   async queueDepth(): Promise<Record<string, Record<string, number>> | { error: string }> {
     try {
       const entries = await Promise.all(
-        ALL_QUEUES.map(async (name) => {
-          const queue = this.moduleRef.get<Queue>(getQueueToken(name), { strict: false });
-          return [
-            name,
-            await withTimeout(
-              queue.getJobCounts('wait', 'active', 'delayed', 'prioritized', 'failed'),
-              QUEUE_TIMEOUT_MS,
-            ),
-          ] as const;
-        }),
+        this.queueDepths
+          .counts(['wait', 'active', 'delayed', 'prioritized', 'failed'])
+          .map(async ({ name, counts }) => [name, await withTimeout(counts, QUEUE_TIMEOUT_MS)] as const),
       );
       return Object.fromEntries(entries);
     } catch (error) {

@@ -13,7 +13,7 @@ import { DataSource } from 'typeorm';
 import { ResilientCache } from '../cache/resilient-cache';
 import { loadConfig } from '../config/app-config';
 import { typeormOptions } from '../database/typeorm-options';
-import { redisOptionsFromUrl } from '../pipeline/redis-connection';
+import { redisOptionsFromUrl } from '../database/redis-connection';
 import { RollupMaintainer } from './rollups/rollup-maintainer';
 
 async function main(): Promise<void> {

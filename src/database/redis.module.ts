@@ -2,7 +2,7 @@ import { Global, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
 import Redis from 'ioredis';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
-import { redisOptionsFromUrl } from '../pipeline/redis-connection';
+import { redisOptionsFromUrl } from './redis-connection';
 
 /** The app's own Redis connection (health, throttling, cache, rolling state); BullMQ keeps its own. */
 export const REDIS = Symbol('REDIS');

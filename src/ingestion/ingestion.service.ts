@@ -6,7 +6,7 @@ import { pipelineMetrics } from '../metrics/pipeline-metrics';
 import { StageQueues } from '../pipeline/stage-queues.service';
 import { Principal } from '../security/principal';
 import type { IngestedEvent } from './domain/event-payloads';
-import { groupProblemsByField } from '../common/field-error';
+import { groupProblemsByField } from '../common/domain/field-error';
 import type { AcceptResult, Rejection } from './domain/accept-result';
 import { EventValidator } from './dto/event-validator';
 import { PipelineBatchesRepository } from '../pipeline/pipeline-batches.repository';

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { HandlesStage, StageHandler } from '../pipeline/stage-handler';
-import { MemoCache } from '../common/memo-cache';
+import { MemoCache } from '../common/domain/memo-cache';
 import { pipelineMetrics } from '../metrics/pipeline-metrics';
 import { AttackMatch, AttackPatternDetector, sanitizeForDisplay } from '../security/domain/attack-patterns';
 import type { IngestedEvent } from './domain/event-payloads';

@@ -1,4 +1,6 @@
-export const MAINTENANCE_QUEUE = 'maintenance';
+import { BackgroundQueueName } from './pipeline.constants';
+
+export const MAINTENANCE_QUEUE = BackgroundQueueName.maintenance;
 
 export const MaintenanceTask = {
   partitions: 'partitions',

@@ -19,6 +19,20 @@ export const QueueName = {
 export type QueueName = (typeof QueueName)[keyof typeof QueueName];
 export const ALL_QUEUES: QueueName[] = Object.values(QueueName);
 
+/**
+ * Queues outside the stage chain, worked by the modules that own the jobs. Their names are listed here,
+ * beside the stage queues, so the pipeline's dashboard, metrics and operations can reach every queue
+ * without importing those modules (which already depend on the pipeline for scheduling).
+ */
+export const BackgroundQueueName = {
+  backtest: 'compliance-backtest',
+  alertDelivery: 'alert-delivery',
+  reports: 'reports',
+  mlTraining: 'ml-training',
+  maintenance: 'maintenance',
+} as const;
+export type BackgroundQueueName = (typeof BackgroundQueueName)[keyof typeof BackgroundQueueName];
+
 /** The stage → next-stage chain, derived from the order. `null` ends the pipeline. */
 export const NEXT_STAGE = Object.fromEntries(
   PIPELINE_STAGES.map((stage, i) => [stage, PIPELINE_STAGES[i + 1] ?? null]),

@@ -8,11 +8,12 @@ import { MAINTENANCE_QUEUE } from './maintenance.constants';
 import { MaintenanceProcessor, MaintenanceSchedules, PipelineUpkeep } from './maintenance.processor';
 import { ScheduledTasks } from './scheduled-tasks';
 import { QueueMetrics } from './queue-metrics';
+import { QueueDepths } from './queue-depths.service';
 import { QueueOperations } from './queue-operations.service';
 import { ScheduledTaskRuns } from './scheduled-task-runs.service';
 import { ALL_QUEUES, DEAD_LETTER_JOB_OPTIONS, QueueName, STAGE_JOB_OPTIONS } from './pipeline.constants';
 import { PipelineBatchesRepository } from './pipeline-batches.repository';
-import { redisOptionsFromUrl } from './redis-connection';
+import { redisOptionsFromUrl } from '../database/redis-connection';
 import { StageQueues } from './stage-queues.service';
 import { SecurityModule } from '../security/security.module';
 import { DeadLetters } from './dead-letters.service';
@@ -61,8 +62,8 @@ export class PipelineModule {
         ),
       ],
       controllers: [PipelineOpsController],
-      providers: [PipelineBatchesRepository, StageQueues, StageRunner, StageHandlers, ScheduledTasks, PipelineUpkeep, DeadLetters, QueueOperations, ScheduledTaskRuns, QueueMetrics, ...workers],
-      exports: [StageQueues, PipelineBatchesRepository, ScheduledTasks, ScheduledTaskRuns, BullModule],
+      providers: [PipelineBatchesRepository, StageQueues, StageRunner, StageHandlers, ScheduledTasks, PipelineUpkeep, DeadLetters, QueueOperations, QueueDepths, ScheduledTaskRuns, QueueMetrics, ...workers],
+      exports: [StageQueues, QueueDepths, PipelineBatchesRepository, ScheduledTasks, ScheduledTaskRuns, BullModule],
     };
   }
 }

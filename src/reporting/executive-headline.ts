@@ -1,8 +1,6 @@
-import { Client } from 'pg';
-import { Queryable, sqlOf } from '../analytics/persistence/sql';
 import { DAY_MS, hourWindow, isoDay, TimeRange, wholeDays } from '../analytics/domain/time-range';
-import { RollupQueries } from '../analytics/persistence/rollup-queries';
-import { ExecutiveReport, ReportBuilder } from './report-builder';
+import { Queryable, rollupFiguresOver } from '../analytics/rollup-figures';
+import { ExecutiveReport, ReportBuilder } from './content/report-builder';
 
 /**
  * The executive summary's headline numbers as printable lines, for scripts (the demo summary):
@@ -13,9 +11,7 @@ import { ExecutiveReport, ReportBuilder } from './report-builder';
  * `node dist/src/analytics/rebuild-rollups.js --fold` first).
  */
 export async function executiveHeadline(db: Queryable, from: Date, to: Date): Promise<string[]> {
-  const report = await new ReportBuilder(
-    new RollupQueries(sqlOf(db, { serial: db instanceof Client })),
-  ).executive({ from, to });
+  const report = await new ReportBuilder(rollupFiguresOver(db)).executive({ from, to });
   return headlineLines(report);
 }
 

@@ -1,18 +1,7 @@
 import { DefaultJobOptions } from 'bullmq';
+import { BackgroundQueueName } from '../pipeline/pipeline.constants';
 
-export const REPORTS_QUEUE = 'reports';
-
-export const REPORT_TYPES = ['executive', 'compliance', 'performance'] as const;
-export type ReportType = (typeof REPORT_TYPES)[number];
-
-export const REPORT_FORMATS = ['json', 'csv', 'pdf'] as const;
-export type ReportFormat = (typeof REPORT_FORMATS)[number];
-
-export const CONTENT_TYPES: Record<ReportFormat, string> = {
-  json: 'application/json',
-  csv: 'text/csv; charset=utf-8',
-  pdf: 'application/pdf',
-};
+export const REPORTS_QUEUE = BackgroundQueueName.reports;
 
 /** The job carries the report id only; the request (type, format, period) is the stored row. */
 export interface ReportJob {

@@ -1,14 +1,15 @@
 import { InjectQueue } from '@nestjs/bullmq';
-import { ConflictException, Injectable, Logger, NotFoundException } from '@nestjs/common';
+import { ConflictException, Inject, Injectable, Logger, NotFoundException } from '@nestjs/common';
 import { Queue } from 'bullmq';
 import { DataSource } from 'typeorm';
 import { DAY_MS } from '../analytics/domain/time-range';
-import { RollupQueries } from '../analytics/persistence/rollup-queries';
+import { ROLLUP_FIGURES, RollupFigures } from '../analytics/rollup-figures';
 import { AuditLog } from '../security/audit/audit-log.service';
 import { auditActor, RequestContext } from '../security/principal';
-import { ReportBuilder } from './report-builder';
+import { ReportBuilder } from './content/report-builder';
 import { renderReport, reportFileName } from './render/render';
-import { REPORTS_QUEUE, ReportFormat, ReportJob, ReportType } from './reports.constants';
+import { ReportFormat, ReportType } from './content/report-kinds';
+import { REPORTS_QUEUE, ReportJob } from './reports.constants';
 
 export const DAILY_EXECUTIVE_REQUESTER = 'schedule:daily-executive';
 /** A report queued or running this long without finishing has lost its job (Redis flushed, say). */
@@ -48,9 +49,9 @@ export class ReportsService {
     private readonly dataSource: DataSource,
     @InjectQueue(REPORTS_QUEUE) private readonly queue: Queue<ReportJob>,
     private readonly audit: AuditLog,
-    queries: RollupQueries,
+    @Inject(ROLLUP_FIGURES) figures: RollupFigures,
   ) {
-    this.builder = new ReportBuilder(queries);
+    this.builder = new ReportBuilder(figures);
   }
 
   async request(

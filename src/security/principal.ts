@@ -1,22 +1,9 @@
 import { createParamDecorator, ExecutionContext } from '@nestjs/common';
 import { Request } from 'express';
 import { requestIdOf } from '../common/http/request-id';
-import { Role } from './roles';
+import type { Principal } from './domain/principal';
 
-/** Who is calling: a user (JWT) or a service account's API key. */
-export interface Principal {
-  kind: 'user' | 'api_key';
-  /** users.id for both kinds (an API key belongs to a service-account user). */
-  userId: string;
-  /** api_keys.id when kind = api_key */
-  apiKeyId?: string;
-  /** the refresh-token family (session) of a user's access token */
-  sessionId?: string;
-  email?: string;
-  roles: Role[];
-  /** requests per minute allowed for this API key */
-  apiKeyQuotaPerMinute?: number;
-}
+export type { Principal };
 
 export interface RequestContext {
   principal?: Principal;

@@ -7,7 +7,7 @@ import Redis from 'ioredis';
 import { REDIS } from '../database/redis.module';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
-import { AdminBootstrap } from './admin-bootstrap.service';
+import { AdminBootstrap } from './users/admin-bootstrap.service';
 import { ApiKeys } from './api-keys/api-keys.service';
 import { AuditController } from './audit/audit.controller';
 import { AuditLog } from './audit/audit-log.service';
@@ -22,6 +22,7 @@ import { RefreshTokens } from './auth/refresh-tokens.repository';
 import { AttackPatternDetector } from './domain/attack-patterns';
 import { PasswordHasher } from './password-hasher';
 import { throttlerOptions } from './throttling/throttling';
+import { UserAccounts } from './accounts/user-accounts.service';
 import { UsersRepository } from './users/users.repository';
 
 @Module({
@@ -39,6 +40,7 @@ import { UsersRepository } from './users/users.repository';
     AdminBootstrap,
     UsersRepository,
     RefreshTokens,
+    UserAccounts,
     AccessTokens,
     AuthService,
     DashboardSessions,
@@ -49,6 +51,6 @@ import { UsersRepository } from './users/users.repository';
     // The attack-pattern library is plain code; one shared instance serves ingestion and any endpoint.
     { provide: AttackPatternDetector, useValue: new AttackPatternDetector() },
   ],
-  exports: [PasswordHasher, UsersRepository, RefreshTokens, ApiKeys, AuditLog, AttackPatternDetector, LiveSessions, DashboardSessions],
+  exports: [PasswordHasher, UserAccounts, ApiKeys, AuditLog, AttackPatternDetector, LiveSessions, DashboardSessions],
 })
 export class SecurityModule {}

@@ -5,7 +5,7 @@ import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { AlertSchedules } from '../../src/alerting/alert-schedules';
 import { AlertingStage } from '../../src/alerting/alerting.stage';
-import { ALERT_DELIVERY_QUEUE } from '../../src/alerting/delivery/delivery.constants';
+import { ALERT_DELIVERY_QUEUE } from '../../src/alerting/delivery.constants';
 import { Role } from '../../src/security/roles';
 import { ViolationStage } from '../../src/violations/violation.stage';
 import { bootTestApp, TestApp, waitFor } from '../support/test-app';

@@ -3,7 +3,7 @@ import Redis from 'ioredis';
 import { register } from 'prom-client';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
-import { ModuleRef } from '@nestjs/core';
+import { QueueDepths } from '../../src/pipeline/queue-depths.service';
 import { AnalyticsService } from '../../src/analytics/analytics.service';
 import { resolveRange } from '../../src/analytics/domain/time-range';
 import { RollupQueries } from '../../src/analytics/persistence/rollup-queries';
@@ -494,7 +494,7 @@ describe('analytics: rollups, endpoints, cache', () => {
         queries,
         cache,
         t.app.get(AuditLog),
-        t.app.get(ModuleRef),
+        t.app.get(QueueDepths),
         t.app.get(APP_CONFIG),
       );
       try {

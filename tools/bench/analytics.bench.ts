@@ -16,7 +16,7 @@ import { Client } from 'pg';
 import { loadConfig } from '../../src/config/app-config';
 import { RollupQueries } from '../../src/analytics/persistence/rollup-queries';
 import { sqlOf } from '../../src/analytics/persistence/sql';
-import { ReportBuilder } from '../../src/reporting/report-builder';
+import { ReportBuilder } from '../../src/reporting/content/report-builder';
 import { renderReport } from '../../src/reporting/render/render';
 import { argValue, summarise } from './bench-support';
 

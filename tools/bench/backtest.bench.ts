@@ -15,7 +15,8 @@
  */
 import { writeFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
-import { BacktestReplay, type BacktestReport } from '../../src/compliance/backtest/backtest-replay';
+import type { BacktestReport } from '../../src/compliance/domain/backtest-run';
+import { BacktestReplay } from '../../src/compliance/backtest/backtest-replay';
 import { prepareBacktest } from '../../src/compliance/backtest/backtest-request';
 import { syntheticEvents } from '../testing/compliance/synthetic-events';
 import { SEED_RULES } from '../../src/compliance/rule-packs';

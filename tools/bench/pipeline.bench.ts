@@ -11,7 +11,7 @@ import { Queue } from 'bullmq';
 import { Client } from 'pg';
 import { loadConfig } from '../../src/config/app-config';
 import { PIPELINE_STAGES } from '../../src/pipeline/pipeline.constants';
-import { redisOptionsFromUrl } from '../../src/pipeline/redis-connection';
+import { redisOptionsFromUrl } from '../../src/database/redis-connection';
 import { adminSession, argValue, attackEvent, benchEvent, peakRssMiB, summarise } from './bench-support';
 import { AlertReceiver, startAlertReceiver } from './webhook-receiver';
 

@@ -6,6 +6,7 @@
  * the EEA or Brazil with no safeguard, a sale after an opt-out, a staff read without a ticket. The
  * generator's clean viewers must produce none of these.
  */
+import { VALID_TRANSFER_SAFEGUARDS } from '../../src/compliance/rule-packs/common';
 import { parseTimestampMs } from '../../src/ingestion/domain/event-formats';
 import type { IngestedEvent } from '../../src/ingestion/domain/event-payloads';
 import { CONSENT_PURPOSES } from '../../src/ingestion/domain/event-vocabulary';
@@ -33,7 +34,8 @@ interface ViewerLedger {
 }
 
 const CONSENT_BASED: ReadonlySet<string> = new Set(CONSENT_PURPOSES);
-const VALID_SAFEGUARDS: ReadonlySet<string> = new Set(['scc', 'bcr', 'code', 'certification']);
+// The rules' own default list of lawful transfer tools, so the checker and the rules agree.
+const VALID_SAFEGUARDS: ReadonlySet<string> = new Set(VALID_TRANSFER_SAFEGUARDS.default as string[]);
 const VIDEO_PARAMS = ['content_name', 'content_id', 'contentId', 'title', 'video_title', 'content_ids'];
 const PERSON_PARAMS = ['external_id', 'user_id', 'userId', 'em', 'email', 'ph', 'fbp', 'uid'];
 

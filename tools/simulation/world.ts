@@ -3,6 +3,7 @@
  * watch on, what they watch, and who else touches their data (services, staff, processors, partners).
  * Plain data and a few pure helpers; nothing here draws random numbers.
  */
+import { ADEQ_2026_01, AGE_OF_CONSENT_2025_12, EEA_2025_01 } from '../../src/compliance/domain/reference-sets';
 import type { ConsentPurpose } from '../../src/ingestion/domain/event-vocabulary';
 
 export interface CountryProfile {
@@ -131,10 +132,8 @@ export const ATTACKER_NETWORKS: ReadonlyArray<{ country: string; ipv4: readonly 
   { country: 'PH', ipv4: ['112.198', '49.145'] },
 ];
 
-/** EU-27 plus Iceland, Liechtenstein and Norway. */
-export const EEA: ReadonlySet<string> = new Set(
-  'AT BE BG HR CY CZ DK EE FI FR DE GR HU IE IT LV LT LU MT NL PL PT RO SK SI ES SE IS LI NO'.split(' '),
-);
+/** EU-27 plus Iceland, Liechtenstein and Norway: the compliance rules' own EEA list. */
+export const EEA: ReadonlySet<string> = new Set(EEA_2025_01.members.map((m) => m.code));
 
 export function isEea(country: string): boolean {
   return EEA.has(country);
@@ -145,34 +144,10 @@ export function isEea(country: string): boolean {
  * DPF-certified recipients, Canada only under PIPEDA. The generator never relies on adequacy alone: its
  * clean transfers also carry SCCs.
  */
-export const EU_ADEQUATE: ReadonlySet<string> = new Set(
-  'AD AR CA FO GG IL IM JP JE NZ KR CH GB UY US BR'.split(' '),
-);
+export const EU_ADEQUATE: ReadonlySet<string> = new Set(ADEQ_2026_01.members.map((m) => m.code));
 
-/** GDPR Art. 8 national ages of digital consent (rule catalog §0); UK GDPR 13. */
-const AGE_OF_DIGITAL_CONSENT: Readonly<Record<string, number>> = {
-  BE: 13,
-  DK: 13,
-  FI: 13,
-  SE: 13,
-  EE: 13,
-  LV: 13,
-  MT: 13,
-  PT: 13,
-  NO: 13,
-  IS: 13,
-  AT: 14,
-  ES: 14,
-  IT: 14,
-  BG: 14,
-  CY: 14,
-  LT: 14,
-  CZ: 15,
-  FR: 15,
-  GR: 15,
-  SI: 15,
-  GB: 13,
-};
+/** GDPR Art. 8 national ages of digital consent, UK GDPR 13: the compliance rules' own table. */
+const AGE_OF_DIGITAL_CONSENT: Readonly<Record<string, number>> = AGE_OF_CONSENT_2025_12.ages;
 
 /**
  * Below this age a holder of parental responsibility must consent: the GDPR Art. 8 national age in the
@@ -180,7 +155,7 @@ const AGE_OF_DIGITAL_CONSENT: Readonly<Record<string, number>> = {
  * platform policy.
  */
 export function parentalConsentAge(country: string): number {
-  if (isEea(country)) return AGE_OF_DIGITAL_CONSENT[country] ?? 16;
+  if (isEea(country)) return AGE_OF_DIGITAL_CONSENT[country] ?? AGE_OF_CONSENT_2025_12.defaultAge;
   if (country === 'GB') return 13;
   if (country === 'BR') return 12;
   return 13;

@@ -2,7 +2,7 @@ import { Processor, WorkerHost } from '@nestjs/bullmq';
 import { BeforeApplicationShutdown } from '@nestjs/common';
 import { Job } from 'bullmq';
 import { AlertDeliveryService, DeliveryOutcome } from './alert-delivery.service';
-import { ALERT_DELIVERY_QUEUE, DeliveryJob } from './delivery.constants';
+import { ALERT_DELIVERY_QUEUE, DeliveryJob } from '../delivery.constants';
 
 /** Worker of the delivery queue: checks nothing itself, hands each job to the delivery service. */
 @Processor({ name: ALERT_DELIVERY_QUEUE }, { concurrency: 16, lockDuration: 60_000 })

@@ -4,7 +4,7 @@ import { AlertMetrics } from '../alert-metrics';
 import { ChannelSenders } from '../channels/channel-senders';
 import { DeliveryFailure } from '../channels/guarded-http';
 import { DeliveryLog } from '../persistence/delivery-log';
-import { DeliveryJob } from './delivery.constants';
+import { DeliveryJob } from '../delivery.constants';
 
 export type DeliveryOutcome = 'delivered' | 'already-delivered' | 'skipped';
 

@@ -15,8 +15,9 @@
  * "Overall" uses the same formula with V = viewers with an open case of any framework. Everything is
  * returned with the answer, so anyone can recompute it by hand.
  */
-export const SEVERITIES = ['low', 'medium', 'high', 'critical'] as const;
-export type Severity = (typeof SEVERITIES)[number];
+import { SEVERITIES, type Severity } from '../../common/domain/severity';
+
+export { SEVERITIES, type Severity };
 
 export const POSTURE_FORMULA =
   'share = 100 * (A - V) / A (null when A = 0); A = distinct viewers with at least one event in the window; ' +

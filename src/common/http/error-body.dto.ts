@@ -5,7 +5,7 @@ import {
   type OpenAPIObject,
   type OperationObject,
 } from '@nestjs/swagger';
-import type { FieldError } from '../field-error';
+import type { FieldError } from '../domain/field-error';
 import type { ErrorBody } from './error-body';
 
 /** Swagger's view of FieldError (the type the code uses). */

@@ -1,6 +1,6 @@
-import type { FieldError } from '../field-error';
+import type { FieldError } from '../domain/field-error';
 
-export type { FieldError } from '../field-error';
+export type { FieldError } from '../domain/field-error';
 
 /** The one error body of the API, for every 4xx and 5xx. */
 export interface ErrorBody {

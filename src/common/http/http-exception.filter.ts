@@ -1,9 +1,11 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import { STATUS_CODES } from 'node:http';
 import { Request, Response } from 'express';
+import { InvalidInputError } from '../domain/invalid-input';
 import { ErrorBody, FieldError } from './error-body';
 import { JsonTooDeepError } from './json-depth';
 import { requestIdOf } from './request-id';
+import { validationException } from './validation';
 
 /**
  * Turns every error into the one body shape. Unknown errors become a 500 whose message says
@@ -27,6 +29,8 @@ export class HttpExceptionFilter implements ExceptionFilter {
 }
 
 export function toErrorBody(exception: unknown, requestId: string): ErrorBody {
+  // Services refuse input without knowing HTTP; here it becomes the validation pipe's 400.
+  if (exception instanceof InvalidInputError) exception = validationException(exception.details);
   const bodyParserStatus = parserErrorStatus(exception);
   if (bodyParserStatus) {
     const message =

@@ -14,9 +14,9 @@
  * not part of the rebuilt state.
  */
 import { RuleBacktest, type BacktestResult } from '../domain/backtest';
+import type { BacktestInput, BacktestReport, SampleEvent } from '../domain/backtest-run';
 import { evaluateEventInto, StateWorkspace } from '../domain/compliance-evaluator';
 import type { ComplianceEvent } from '../domain/compliance-event';
-import type { RuleDefinition } from '../domain/rule';
 import type { RuleLanguage } from '../domain/rule-language';
 import type { RuleEvaluationError } from '../domain/rule-set';
 import { ACTOR_ACCESS_HORIZON_MS } from '../domain/viewer-state';
@@ -38,38 +38,6 @@ export interface ReplayConnection {
 }
 
 /** A checked back-test: the draft (its version set), the version it is compared with, the range. */
-export interface BacktestInput {
-  draft: RuleDefinition;
-  baseline: RuleDefinition | null;
-  from: string;
-  to: string;
-  sampleSize?: number;
-}
-
-export interface SampleEvent {
-  eventId: string;
-  type: string;
-  occurredAt: string;
-  userId: string | null;
-  actorType: string;
-  actorId: string | null;
-  country: string | null;
-  data: Record<string, unknown>;
-}
-
-export interface BacktestReport extends BacktestResult {
-  rule: { ruleId: string; draftVersion: number; comparedWithVersion: number | null };
-  range: { from: string; to: string };
-  warmUp: { events: number; viewers: number; semantics: string };
-  /** The stored events behind the sampled findings. */
-  sampleEvents: SampleEvent[];
-  /**
-   * Events read: the triggers and the types that write the state the rules read, plus any event carrying
-   * a GPC signal when the rules read it ('all' when every event matters).
-   */
-  eventsReplayedFilter: { types: string[]; gpcSignals: boolean } | 'all';
-}
-
 export class BacktestReplay {
   constructor(private readonly language: RuleLanguage) {}
 

@@ -4,12 +4,12 @@
  * save-time bounds), and that it is an event rule. The version it would get, and the current version
  * it is compared with, are fixed here.
  */
-import { validationException } from '../../common/http/validation';
+import { InvalidInputError } from '../../common/domain/invalid-input';
 import type { RuleDefinition } from '../domain/rule';
 import type { ActiveRules } from '../rules/active-rules';
 import type { RuleStore } from '../rules/rule-store';
 import { ruleValidationException } from '../rules/rules.service';
-import type { BacktestInput } from './backtest-replay';
+import type { BacktestInput } from '../domain/backtest-run';
 
 export const MAX_RANGE_DAYS = 400;
 
@@ -27,10 +27,10 @@ export async function prepareBacktest(
 ): Promise<BacktestInput> {
   const { from, to } = request;
   if (!(from.getTime() < to.getTime())) {
-    throw validationException([{ field: 'to', problems: ['to must be after from'] }]);
+    throw new InvalidInputError([{ field: 'to', problems: ['to must be after from'] }]);
   }
   if (to.getTime() - from.getTime() > MAX_RANGE_DAYS * 86_400_000) {
-    throw validationException([{ field: 'to', problems: [`the range may span at most ${MAX_RANGE_DAYS} days`] }]);
+    throw new InvalidInputError([{ field: 'to', problems: [`the range may span at most ${MAX_RANGE_DAYS} days`] }]);
   }
   await rules.ensureSeeded();
   const ruleId = String(request.draft.id);
@@ -40,7 +40,7 @@ export async function prepareBacktest(
   if (!checked.ok) throw ruleValidationException(checked.errors, 'draft.');
   const def = draft as unknown as RuleDefinition;
   if (rules.compile(def).kind !== 'event') {
-    throw validationException([
+    throw new InvalidInputError([
       {
         field: 'draft.triggers',
         problems: [

@@ -17,10 +17,10 @@ import { complianceMetrics } from '../compliance-metrics';
 import { BacktestRunsStore, type BacktestRun } from '../persistence/backtest-runs.store';
 import { ActiveRules } from '../rules/active-rules';
 import { RuleStore } from '../rules/rule-store';
-import type { BacktestReport } from './backtest-replay';
+import type { BacktestReport, BacktestState } from '../domain/backtest-run';
 import { prepareBacktest, type BacktestRequest } from './backtest-request';
 import type { BacktestThreadData } from './backtest-thread';
-import { BACKTEST_QUEUE, type BacktestJob, type BacktestState } from './backtest.constants';
+import { BACKTEST_QUEUE, type BacktestJob } from './backtest.constants';
 import { runInThread, ThreadBudgetExceeded } from './thread-runner';
 
 export interface BacktestRunView {

@@ -6,7 +6,8 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { Client } from 'pg';
 import { seedRuleLanguage } from '../rule-packs';
-import { BacktestReplay, type BacktestInput } from './backtest-replay';
+import type { BacktestInput } from '../domain/backtest-run';
+import { BacktestReplay } from './backtest-replay';
 
 export interface BacktestThreadData {
   databaseUrl: string;

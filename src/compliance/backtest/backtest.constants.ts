@@ -1,7 +1,8 @@
 import type { DefaultJobOptions } from 'bullmq';
+import { BackgroundQueueName } from '../../pipeline/pipeline.constants';
 
 /** Back-tests run on this queue, worked only where APP_ROLE runs workers (never in the API process). */
-export const BACKTEST_QUEUE = 'compliance-backtest';
+export const BACKTEST_QUEUE = BackgroundQueueName.backtest;
 
 /** The job carries the run id only; the request (draft, range) is the stored run. */
 export interface BacktestJob {
@@ -17,6 +18,3 @@ export const BACKTEST_JOB_OPTIONS: DefaultJobOptions = {
   removeOnComplete: { age: 86_400, count: 1000 },
   removeOnFail: { age: 7 * 86_400, count: 1000 },
 };
-
-export const BACKTEST_STATES = ['queued', 'running', 'succeeded', 'failed'] as const;
-export type BacktestState = (typeof BACKTEST_STATES)[number];

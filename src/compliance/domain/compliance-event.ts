@@ -2,69 +2,20 @@
  * The compliance stage's own view of a normalised event. The reception stage's DTOs are mapped onto
  * this shape by the service; the domain never sees HTTP or ORM types.
  */
+import { EVENT_TYPES, type EventType } from '../../ingestion/domain/event-types';
+import {
+  CONSENT_PURPOSES,
+  type ActorType,
+  type ConsentPurpose,
+  type DsrType,
+  type TransferSafeguard,
+} from '../../ingestion/domain/event-vocabulary';
 
-export const EVENT_TYPES = [
-  'auth.login.succeeded',
-  'auth.login.failed',
-  'auth.logout',
-  'auth.password_reset',
-  'account.created',
-  'account.age_verified',
-  'account.parental_consent_given',
-  'account.closed',
-  'playback.started',
-  'playback.stopped',
-  'consent.granted',
-  'consent.withdrawn',
-  'tracking.fired',
-  'ad.served',
-  'data.accessed',
-  'data.shared',
-  'data.exported',
-  'data.deleted',
-  'dsr.opened',
-  'dsr.extended',
-  'dsr.paused',
-  'dsr.resumed',
-  'dsr.completed',
-  'dsr.refused',
-  'dsr.recipient_notified',
-  'security.breach.confirmed',
-  'breach.authority_notified',
-  'api.error',
-  'client.error',
-] as const;
+// Event types, actor types, consent purposes, DSR types and transfer safeguards belong to the event
+// contract (ingestion/domain); the compliance view re-exports them rather than keep a copy that drifts.
+export { CONSENT_PURPOSES, EVENT_TYPES, type ActorType, type ConsentPurpose, type DsrType, type TransferSafeguard };
 
-export type ComplianceEventType = (typeof EVENT_TYPES)[number];
-
-export type ActorType = 'viewer' | 'staff' | 'service' | 'partner';
-
-export const CONSENT_PURPOSES = [
-  'analytics',
-  'marketing',
-  'personalisation',
-  'ads_targeting',
-  'third_party_sharing',
-  'sale_share',
-  'viewing_history_disclosure',
-  'cross_border_transfer',
-] as const;
-
-export type ConsentPurpose = (typeof CONSENT_PURPOSES)[number];
-
-export type DsrType =
-  | 'access'
-  | 'erasure'
-  | 'portability'
-  | 'rectification'
-  | 'objection'
-  | 'opt_out_sale'
-  | 'limit_spi'
-  | 'know'
-  | 'delete'
-  | 'correct';
-
-export type TransferSafeguard = 'scc' | 'bcr' | 'code' | 'certification' | 'derogation' | 'none';
+export type ComplianceEventType = EventType;
 
 export interface ComplianceEvent {
   eventId: string;

@@ -3,10 +3,10 @@
  * over the event, the viewer's state and windowed counts), how bad it is, how to explain and fix it.
  * Rules are stored, versioned and validated before they are saved; code never branches on a rule id.
  */
+import { SEVERITIES, type Severity } from '../../common/domain/severity';
 import type { ComplianceEventType } from './compliance-event';
 
-export type Severity = 'low' | 'medium' | 'high' | 'critical';
-export const SEVERITIES: readonly Severity[] = ['low', 'medium', 'high', 'critical'];
+export { SEVERITIES, type Severity };
 
 export type Framework =
   | 'GDPR'

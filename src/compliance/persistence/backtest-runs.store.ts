@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import type { BacktestInput, BacktestReport } from '../backtest/backtest-replay';
-import type { BacktestState } from '../backtest/backtest.constants';
+import type { BacktestInput, BacktestReport, BacktestState } from '../domain/backtest-run';
 
 export interface BacktestRun {
   runId: string;

@@ -2,20 +2,12 @@
  * Expression fragments and parameter declarations several packs share. They are pasted into each rule's
  * condition text when the seed is built, so each stored rule stays self-contained data.
  */
+import { CONSENT_PURPOSES } from '../domain/compliance-event';
 import type { RuleParameter } from '../domain/rule';
 
 export const CONSENT_BASED_PURPOSES: RuleParameter = {
   type: 'list',
-  default: [
-    'analytics',
-    'marketing',
-    'personalisation',
-    'ads_targeting',
-    'third_party_sharing',
-    'sale_share',
-    'viewing_history_disclosure',
-    'cross_border_transfer',
-  ],
+  default: [...CONSENT_PURPOSES],
   description: 'Purposes this service bases on consent (the others rely on another legal basis).',
 };
 

@@ -10,10 +10,10 @@ import { CCPA_PACK } from './ccpa.pack';
 import { DSA_LGPD_PIPEDA_PACK } from './dsa-lgpd-pipeda.pack';
 import { EPRIVACY_UK_PACK } from './eprivacy-uk.pack';
 import { GDPR_PACK } from './gdpr.pack';
-import { REFERENCE_BUNDLE } from './reference-sets';
+import { REFERENCE_BUNDLE } from '../domain/reference-sets';
 import { COPPA_VPPA_PACK } from './us-video-children.pack';
 
-export { REFERENCE_BUNDLE } from './reference-sets';
+export { REFERENCE_BUNDLE } from '../domain/reference-sets';
 
 export const SEED_RULES: readonly RuleDefinition[] = [
   ...GDPR_PACK,

@@ -1,6 +1,6 @@
 import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
-import { validationException } from '../../common/http/validation';
+import { InvalidInputError } from '../../common/domain/invalid-input';
 import { AuditLog } from '../../security/audit/audit-log.service';
 import { auditActor, RequestContext } from '../../security/principal';
 import type { RuleDefinition, RuleValidationError } from '../domain/rule';
@@ -34,7 +34,7 @@ export function plainDraft(dto: object): Record<string, unknown> {
 
 /** 400 naming each field the rule language refused, with `prefix` for nested drafts ("draft."). */
 export function ruleValidationException(errors: RuleValidationError[], prefix = '') {
-  return validationException(
+  return new InvalidInputError(
     errors.map((e) => ({
       field: e.field ? `${prefix}${e.field}` : prefix.replace(/\.$/, '') || 'rule',
       problems: [e.message],
@@ -139,7 +139,7 @@ export class RulesService {
 
   async addVersion(ruleId: string, draft: Record<string, unknown>, ctx: RequestContext): Promise<RuleView> {
     if (draft.id !== undefined && draft.id !== ruleId) {
-      throw validationException([
+      throw new InvalidInputError([
         { field: 'id', problems: [`id ${String(draft.id)} does not match the rule in the path (${ruleId})`] },
       ]);
     }

@@ -1,4 +1,4 @@
-import type { FieldError } from '../../common/field-error';
+import type { FieldError } from '../../common/domain/field-error';
 
 /** An event of a batch that was not taken: its place in the batch, its id if it had one, and why. */
 export interface Rejection {

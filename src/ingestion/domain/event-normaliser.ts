@@ -5,7 +5,7 @@
  */
 import ipaddr from 'ipaddr.js';
 import { UAParser } from 'ua-parser-js';
-import { MemoCache } from '../../common/memo-cache';
+import { MemoCache } from '../../common/domain/memo-cache';
 import { parseTimestampMs } from './event-formats';
 import type { EventPayloadMap, IngestedEvent } from './event-payloads';
 import type { EventType } from './event-types';

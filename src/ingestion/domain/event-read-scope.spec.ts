@@ -1,4 +1,4 @@
-import { Role } from '../../security/roles';
+import { Role } from '../../security/domain/roles';
 import { eventReadScope } from './event-read-scope';
 
 describe('eventReadScope', () => {

@@ -1,5 +1,5 @@
-import type { Principal } from '../../security/principal';
-import { Role } from '../../security/roles';
+import type { Principal } from '../../security/domain/principal';
+import { Role } from '../../security/domain/roles';
 
 /** Roles that oversee the pipeline and may read any event's status. */
 export const EVENT_OVERSEER_ROLES: readonly Role[] = [Role.Admin, Role.Operator, Role.ComplianceOfficer];

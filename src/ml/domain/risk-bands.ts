@@ -1,7 +1,10 @@
+import { SEVERITIES, type Severity } from '../../common/domain/severity';
 import type { FactorContribution } from './anomaly-ensemble';
 import type { FactorName } from './risk-factors';
 
-export type RiskTier = 'low' | 'medium' | 'high' | 'critical';
+/** Risk tiers are named on the shared severity scale, so a tier and a severity compare directly. */
+export type RiskTier = Severity;
+export const RISK_TIERS: readonly RiskTier[] = SEVERITIES;
 export type FindingSeverity = 'medium' | 'high' | 'critical';
 
 /** Where the tiers start. `high` starts at the alerting threshold, so "high or worse" = "alerted". */

@@ -5,6 +5,7 @@ import { APP_CONFIG } from '../../config/config.module';
 import { AuditLog } from '../../security/audit/audit-log.service';
 import { auditActor, RequestContext } from '../../security/principal';
 import { driftLevel, populationStabilityIndex, ReferenceBins } from '../domain/factor-drift';
+import { RISK_TIERS } from '../domain/risk-bands';
 import { FACTOR_NAMES, FactorName } from '../domain/risk-factors';
 
 const HISTOGRAM_BINS = 20;
@@ -85,7 +86,7 @@ export class RiskInsights {
     const counts = new Map<number, number>(
       histogram.map((row: { bin: number; viewers: number }) => [row.bin, row.viewers]),
     );
-    const tierCounts = Object.fromEntries(['low', 'medium', 'high', 'critical'].map((tier) => [tier, 0]));
+    const tierCounts = Object.fromEntries(RISK_TIERS.map((tier) => [tier, 0]));
     for (const row of tiers) tierCounts[row.tier] = row.viewers;
     return {
       alertThreshold: threshold,

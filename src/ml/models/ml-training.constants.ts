@@ -1,7 +1,8 @@
 import { DefaultJobOptions } from 'bullmq';
+import { BackgroundQueueName } from '../../pipeline/pipeline.constants';
 
 /** The queue of training jobs: one job per requested training, its id the ml_training_runs id. */
-export const ML_TRAINING_QUEUE = 'ml-training';
+export const ML_TRAINING_QUEUE = BackgroundQueueName.mlTraining;
 
 export interface TrainingJob {
   runId: string;

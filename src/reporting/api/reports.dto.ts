@@ -3,7 +3,7 @@ import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsISO8601, IsOptional, IsUUID, Max, Min } from 'class-validator';
 import { IsValidRange } from '../../analytics/api/analytics.dto';
 import { MAX_RANGE_DAYS } from '../../analytics/domain/time-range';
-import { REPORT_FORMATS, REPORT_TYPES, ReportFormat, ReportType } from '../reports.constants';
+import { REPORT_FORMATS, REPORT_TYPES, ReportFormat, ReportType } from '../content/report-kinds';
 
 const ISO = { strict: true, strictSeparator: true };
 const STATUSES = ['queued', 'running', 'done', 'failed'];

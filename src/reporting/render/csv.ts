@@ -1,5 +1,5 @@
 import { SEVERITIES } from '../../analytics/domain/posture';
-import { ComplianceReport, ExecutiveReport, PerformanceReport, Report } from '../report-builder';
+import { ComplianceReport, ExecutiveReport, PerformanceReport, Report } from '../content/report-builder';
 
 type Cell = string | number | null;
 type Row = [section: string, key: Cell, subkey: Cell, metric: string, value: Cell];

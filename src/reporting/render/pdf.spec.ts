@@ -1,5 +1,5 @@
 import { emptyCounts, emptyFigures, postureTrend } from '../../analytics/domain/posture';
-import { ComplianceReport, ExecutiveReport, PerformanceReport } from '../report-builder';
+import { ComplianceReport, ExecutiveReport, PerformanceReport } from '../content/report-builder';
 import { readPdfContent } from '../../../tools/testing/reporting/pdf-content';
 import { renderCsv } from './csv';
 import { niceScale } from './pdf-charts';

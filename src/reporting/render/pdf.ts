@@ -1,6 +1,6 @@
 import PDFDocument from 'pdfkit';
 import { SEVERITIES } from '../../analytics/domain/posture';
-import { ComplianceReport, ExecutiveReport, PerformanceReport, Report } from '../report-builder';
+import { ComplianceReport, ExecutiveReport, PerformanceReport, Report } from '../content/report-builder';
 import { barChart, Box, formatNumber, horizontalBarChart, lineChart, PALETTE } from './pdf-charts';
 
 type Doc = PDFKit.PDFDocument;

@@ -1,5 +1,5 @@
-import { Report } from '../report-builder';
-import { CONTENT_TYPES, ReportFormat } from '../reports.constants';
+import { Report } from '../content/report-builder';
+import { CONTENT_TYPES, ReportFormat } from '../content/report-kinds';
 import { renderCsv } from './csv';
 import { renderPdf } from './pdf';
 

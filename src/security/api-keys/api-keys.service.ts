@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
-import { TtlCache } from '../auth/principal-cache';
+import { TtlCache } from '../principal-cache';
 import { Principal } from '../principal';
 import { Role } from '../roles';
 

@@ -5,7 +5,7 @@ import { AppConfig } from '../../config/app-config';
 import { APP_CONFIG } from '../../config/config.module';
 import { Principal } from '../principal';
 import { AccessTokenClaims } from './access-tokens';
-import { TtlCache } from './principal-cache';
+import { TtlCache } from '../principal-cache';
 import { RefreshTokens, SessionState } from './refresh-tokens.repository';
 
 /** The one answer for every token that does not verify: it names no claim the server expects. */

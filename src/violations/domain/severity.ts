@@ -1,22 +1,7 @@
-/** Severities in rising order; comparisons go through their rank. */
-export const SEVERITIES = ['low', 'medium', 'high', 'critical'] as const;
-export type Severity = (typeof SEVERITIES)[number];
+import { maxSeverity, SEVERITIES, severityRank, type Severity } from '../../common/domain/severity';
 
-export function severityRank(severity: Severity): number {
-  return SEVERITIES.indexOf(severity);
-}
-
-export function isSeverity(value: unknown): value is Severity {
-  return typeof value === 'string' && (SEVERITIES as readonly string[]).includes(value);
-}
-
-export function maxSeverity(a: Severity, b: Severity): Severity {
-  return severityRank(a) >= severityRank(b) ? a : b;
-}
-
-export function atLeast(severity: Severity, floor: Severity): boolean {
-  return severityRank(severity) >= severityRank(floor);
-}
+// The scale itself is shared (common/domain/severity); violations add how a case escalates on it.
+export { atLeast, isSeverity, maxSeverity, SEVERITIES, severityRank, type Severity } from '../../common/domain/severity';
 
 export interface SeverityPolicy {
   /** each threshold of occurrences reached raises the severity one level */

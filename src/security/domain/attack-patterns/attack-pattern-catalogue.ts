@@ -1,5 +1,7 @@
 import { AttackPattern } from './attack-pattern';
 
+// architecture-check: sql-shaped literals here are data, not queries (SQL-injection samples in `examples`).
+
 /*
  * The rules, grouped by category. They see normalised text (lower case, decoded, single spaces), so
  * they are written in lower case with `\s?` for "optional whitespace".

@@ -10,10 +10,10 @@ export const ATTACK_CATEGORIES = [
 
 export type AttackCategory = (typeof ATTACK_CATEGORIES)[number];
 
-/** Ordered from least to most urgent, so severities can be compared by index. */
-export const SEVERITIES = ['low', 'medium', 'high', 'critical'] as const;
+// Ordered from least to most urgent, so severities can be compared by index: the shared scale.
+import { SEVERITIES, type Severity } from '../../../common/domain/severity';
 
-export type Severity = (typeof SEVERITIES)[number];
+export { SEVERITIES, type Severity };
 
 /**
  * One detection rule. `id` is stable: findings are stored with it, so a rule that changes meaning gets a

@@ -4,6 +4,10 @@ import { register } from 'prom-client';
 import { MetricsController } from './metrics.controller';
 
 /**
+ * The /metrics endpoint, beside the other operational endpoint (health). src/metrics keeps only the
+ * registries every module records into, so recording a metric never depends on the endpoint's guards
+ * (security records metrics; the endpoint uses security's @Public).
+ *
  * prom-client's default metrics include three gauges named like counters (…_total), which
  * Prometheus' own linter rejects; the same values are exported without the suffix too.
  */

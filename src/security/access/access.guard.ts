@@ -1,11 +1,11 @@
 import { ExecutionContext, ForbiddenException, Injectable, UnauthorizedException } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { AuthGuard } from '@nestjs/passport';
-import { ApiKeys } from './api-keys/api-keys.service';
-import { IS_PUBLIC, REQUIRED_ROLES } from './auth.decorators';
-import { AuthenticatedRequest, Principal } from './principal';
-import { Role } from './roles';
-import { INVALID_TOKEN } from './auth/jwt.strategy';
+import { ApiKeys } from '../api-keys/api-keys.service';
+import { IS_PUBLIC, REQUIRED_ROLES } from '../auth.decorators';
+import { AuthenticatedRequest, Principal } from '../principal';
+import { Role } from '../roles';
+import { INVALID_TOKEN } from '../auth/jwt.strategy';
 
 /**
  * Deny by default: an endpoint is reachable only if it is @Public() or declares @Roles(),

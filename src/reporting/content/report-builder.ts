@@ -3,11 +3,11 @@ import {
   performanceFromRollups,
   PostureAnswer,
   postureFromRollups,
-} from '../analytics/analytics-readers';
-import { emptyCounts, SEVERITIES, Severity, SeverityCounts } from '../analytics/domain/posture';
-import { DAY_MS, dayWindow, hourWindow, previousWholePeriods, TimeRange } from '../analytics/domain/time-range';
-import { RollupQueries, TopRiskRow } from '../analytics/persistence/rollup-queries';
-import { ReportType } from './reports.constants';
+} from '../../analytics/analytics-readers';
+import { emptyCounts, SEVERITIES, Severity, SeverityCounts } from '../../analytics/domain/posture';
+import { DAY_MS, dayWindow, hourWindow, previousWholePeriods, TimeRange } from '../../analytics/domain/time-range';
+import { RollupFigures, TopRiskRow } from '../../analytics/rollup-figures';
+import { ReportType } from './report-kinds';
 
 interface ReportBase {
   title: string;
@@ -62,7 +62,7 @@ export interface ComplianceReport extends ReportBase {
     topRules: { ruleId: string; title: string | null; opened: number; openNow: number }[];
   }[];
   dsr: {
-    byType: Awaited<ReturnType<RollupQueries['dsrStats']>>;
+    byType: Awaited<ReturnType<RollupFigures['dsrStats']>>;
     totals: {
       opened: number;
       completed: number;
@@ -89,10 +89,10 @@ export type Report = ExecutiveReport | ComplianceReport | PerformanceReport;
 const TOP_RULES = 5;
 const TOP_RISKS = 10;
 
-/** Builds a report's content from the rollups (RollupQueries): the same figures as the analytics API. */
+/** Builds a report's content from the rollups (analytics' RollupFigures): the same figures as the analytics API. */
 export class ReportBuilder {
   constructor(
-    private readonly queries: RollupQueries,
+    private readonly queries: RollupFigures,
     private readonly now: () => Date = () => new Date(),
   ) {}
 

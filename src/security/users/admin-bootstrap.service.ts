@@ -1,10 +1,10 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { AppConfig } from '../config/app-config';
-import { APP_CONFIG } from '../config/config.module';
-import { AuditLog } from './audit/audit-log.service';
-import { PasswordHasher } from './password-hasher';
-import { Role } from './roles';
+import { AppConfig } from '../../config/app-config';
+import { APP_CONFIG } from '../../config/config.module';
+import { AuditLog } from '../audit/audit-log.service';
+import { PasswordHasher } from '../password-hasher';
+import { Role } from '../roles';
 
 /** Advisory-lock key: several processes starting at once create the first admin only once. */
 const BOOTSTRAP_LOCK = 7_310_001;

@@ -1,5 +1,7 @@
+import { BackgroundQueueName } from '../pipeline/pipeline.constants';
+
 /** The queue of channel deliveries: one job per (alert, channel), retried with exponential backoff. */
-export const ALERT_DELIVERY_QUEUE = 'alert-delivery';
+export const ALERT_DELIVERY_QUEUE = BackgroundQueueName.alertDelivery;
 
 export interface DeliveryJob {
   alertId: string;

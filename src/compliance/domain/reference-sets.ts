@@ -3,7 +3,7 @@
  * new version of the list, never an edit of an old one, so findings that cite `ADEQ@2025-12` stay
  * reproducible. Sources: see shared/reference/rule-catalog.md §3.
  */
-import type { AgeTable, ReferenceBundle, ReferenceSet, SetMember } from '../domain/reference-data';
+import type { AgeTable, ReferenceBundle, ReferenceSet, SetMember } from './reference-data';
 
 const EEA_CODES = [
   'AT',
