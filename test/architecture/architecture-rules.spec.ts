@@ -207,11 +207,13 @@ describe('src imports no test or tool code', () => {
       {
         'src/a.ts':
           "import { x } from '../test/support/x';\nimport { y } from '../tools/sim/y';\nimport { z } from 'bench/z';",
-        'src/b.spec.ts': "import { w } from '../scripts/w';",
+        'src/b.spec.ts': "import { w } from '../scripts/w';\nimport { h } from '../tools/testing/h';",
+        'src/c.ts': "import { h } from '../tools/testing/h';",
       },
       'src-imports-non-product',
     );
-    expect(found.map((v) => v.key)).toEqual(['test/support/x', 'tools/sim/y', 'bench/z', 'scripts/w']);
+    // A spec may use the shared test helpers; product code may not.
+    expect(found.map((v) => v.key)).toEqual(['test/support/x', 'tools/sim/y', 'bench/z', 'scripts/w', 'tools/testing/h']);
   });
 });
 

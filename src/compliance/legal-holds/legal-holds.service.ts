@@ -1,6 +1,6 @@
 import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { validationException } from '../../common/http/validation';
+import { InvalidInputError } from '../../common/domain/invalid-input';
 import { AuditLog } from '../../security/audit/audit-log.service';
 import { auditActor, RequestContext } from '../../security/principal';
 import { holdStatus, type HoldRecordType, type LegalHold } from '../domain/legal-holds';
@@ -38,7 +38,7 @@ export class LegalHoldsService {
     now = new Date(),
   ): Promise<LegalHoldView> {
     if (input.endsAt && input.endsAt.getTime() <= now.getTime()) {
-      throw validationException([{ field: 'endsAt', problems: ['endsAt must be in the future'] }]);
+      throw new InvalidInputError([{ field: 'endsAt', problems: ['endsAt must be in the future'] }]);
     }
     const by = actorOf(ctx);
     const hold = await this.dataSource.transaction(async (tx) => {
@@ -98,7 +98,7 @@ export class LegalHoldsService {
     const released = await this.dataSource.transaction(async (tx) => {
       const hold = await this.holds.get(id, tx, true);
       if (!hold) throw new NotFoundException(`no legal hold ${id}`);
-      const [{ now }]: { now: Date }[] = await tx.query(`SELECT now() AS now`);
+      const now = await this.holds.transactionNow(tx);
       const status = holdStatus(hold, now.getTime());
       if (status !== 'active') throw new ConflictException(`legal hold ${id} is already ${status}`);
       const done = await this.holds.release(tx, id, by);

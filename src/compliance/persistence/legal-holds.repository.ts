@@ -104,6 +104,12 @@ export class LegalHoldsRepository {
     );
     return rows.map(toHold);
   }
+
+  /** The database's clock inside the transaction, so a hold's status is judged by the time it is written at. */
+  async transactionNow(tx: Pick<EntityManager, 'query'>): Promise<Date> {
+    const [{ now }]: { now: Date }[] = await tx.query(`SELECT now() AS now`);
+    return now;
+  }
 }
 
 function toHold(r: Row): LegalHoldRow {

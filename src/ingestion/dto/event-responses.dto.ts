@@ -6,6 +6,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { FieldErrorDto } from '../../common/http/error-body.dto';
 import type { EventFinding, EventStatus } from '../domain/event-status';
 import type { AcceptResult, Rejection } from '../domain/accept-result';
+import { SEVERITIES } from '../../common/domain/severity';
 
 const EVENT_ID_EXAMPLE = '5d952270-b7b6-40a5-a8f9-274e20e6a95f';
 
@@ -61,7 +62,7 @@ export class EventFindingDto implements EventFinding {
   @ApiProperty({ ...nullableText, example: 'GDPR Art. 7(3), 6(1)(a)' })
   reference!: string | null;
 
-  @ApiProperty({ enum: ['low', 'medium', 'high', 'critical'] })
+  @ApiProperty({ enum: SEVERITIES })
   severity!: string;
 
   @ApiProperty()
