@@ -1,56 +1,11 @@
-import http from 'node:http';
 import { AddressInfo } from 'node:net';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { Role } from '../../src/security/roles';
+import { openStream } from '../support/sse';
 import { bootTestApp, TestApp, waitFor } from '../support/test-app';
 import { tokenFor } from '../support/users';
 import { attackEvent, ingestKey, STACKED_ATTACK, startSmtpSink, viewerId } from './support/receivers';
-
-interface SseEvent {
-  event: string;
-  id?: string;
-  data: any;
-}
-
-/** A real SSE client over HTTP (EventSource cannot send an Authorization header). */
-function openStream(
-  port: number,
-  path: string,
-  token?: string,
-): Promise<{ status: number; events: SseEvent[]; close(): void }> {
-  return new Promise((resolve, reject) => {
-    const req = http.get(
-      { host: '127.0.0.1', port, path, headers: token ? { Authorization: `Bearer ${token}` } : {} },
-      (res) => {
-        const events: SseEvent[] = [];
-        let buffer = '';
-        res.setEncoding('utf8');
-        res.on('data', (chunk: string) => {
-          buffer += chunk;
-          let end: number;
-          while ((end = buffer.indexOf('\n\n')) >= 0) {
-            const frame = buffer.slice(0, end);
-            buffer = buffer.slice(end + 2);
-            const fields = Object.fromEntries(
-              frame
-                .split('\n')
-                .filter((line) => line && !line.startsWith(':'))
-                .map((line) => [
-                  line.slice(0, line.indexOf(':')),
-                  line.slice(line.indexOf(':') + 1).trimStart(),
-                ]),
-            );
-            if (fields.data !== undefined)
-              events.push({ event: fields.event ?? 'message', id: fields.id, data: JSON.parse(fields.data) });
-          }
-        });
-        resolve({ status: res.statusCode ?? 0, events, close: () => req.destroy() });
-      },
-    );
-    req.on('error', reject);
-  });
-}
 
 describe('alerting: e-mail through SMTP and the live SSE stream', () => {
   let t: TestApp;

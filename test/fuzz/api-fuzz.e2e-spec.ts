@@ -1,11 +1,10 @@
 import fc from 'fast-check';
 import http from 'node:http';
-import { Client } from 'pg';
 import { AddressInfo } from 'node:net';
 import { createHash, randomUUID } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { ALL_ROLES, Role } from '../../src/security/roles';
-import { migrate, recreateDatabase, TEST_DATABASE_URL } from '../support/test-database';
+import { dropDatabase, migrate, recreateDatabase, TEST_DATABASE_URL } from '../support/test-database';
 import { bootTestApp, TestApp } from '../support/test-app';
 import { createUser, login } from '../support/users';
 import { HealthRecord, Outcome, pollHealth, runBounded, send, Target } from './http-runner';
@@ -474,15 +473,3 @@ function eventTypesOf(doc: OpenApiDoc): string[] {
   return [...types];
 }
 
-async function dropDatabase(databaseUrl: string): Promise<void> {
-  const url = new URL(databaseUrl);
-  const name = url.pathname.replace(/^\//, '');
-  url.pathname = '/postgres';
-  const admin = new Client({ connectionString: url.toString() });
-  await admin.connect();
-  try {
-    await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-  } finally {
-    await admin.end();
-  }
-}

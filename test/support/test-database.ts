@@ -7,14 +7,24 @@ export const TEST_DATABASE_URL =
 
 /** Drops and re-creates a database, so a run starts from an empty schema. */
 export async function recreateDatabase(databaseUrl: string): Promise<void> {
+  await onServer(databaseUrl, (admin, name) => admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`));
+  await onServer(databaseUrl, (admin, name) => admin.query(`CREATE DATABASE "${name}"`));
+}
+
+/** Drops a database a test created for itself (never one it did not create). */
+export async function dropDatabase(databaseUrl: string): Promise<void> {
+  await onServer(databaseUrl, (admin, name) => admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`));
+}
+
+/** Runs a statement about the URL's database from the server's `postgres` database. */
+async function onServer(databaseUrl: string, work: (admin: Client, name: string) => Promise<unknown>): Promise<void> {
   const url = new URL(databaseUrl);
   const name = url.pathname.replace(/^\//, '');
   url.pathname = '/postgres';
   const admin = new Client({ connectionString: url.toString() });
   await admin.connect();
   try {
-    await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-    await admin.query(`CREATE DATABASE "${name}"`);
+    await work(admin, name);
   } finally {
     await admin.end();
   }
