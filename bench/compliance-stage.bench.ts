@@ -30,6 +30,7 @@ import {
 } from '../src/compliance/testing/stored-event-seed';
 import { cpuBetween, cpuSeconds, loadAverage } from '../src/compliance/testing/cpu-usage';
 import { loadConfig } from '../src/config/app-config';
+import { Transactions } from '../src/database/transactions';
 
 interface Options {
   events: number;
@@ -78,7 +79,7 @@ async function main(): Promise<void> {
     await ds.query('VACUUM ANALYZE');
 
     const rules = new ActiveRules(new RuleStore(ds));
-    const stage = new ComplianceStage(new ComplianceStateStore(ds), rules, { rules: loadConfig({}).rules });
+    const stage = new ComplianceStage(new ComplianceStateStore(ds), new Transactions(ds), rules, { rules: loadConfig({}).rules });
     const active = await rules.get();
     console.log(`rules: ${active.rules.rules.length} enabled`);
 

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { Transactions } from '../database/transactions';
 import { HandlesStage, StageHandler } from '../pipeline/stage-handler';
 import { ViolationStore } from './persistence/violation-store';
 import { ViolationRecorder } from './violation-recorder';
@@ -14,13 +14,13 @@ import { ViolationRecorder } from './violation-recorder';
 export class ViolationStage implements StageHandler {
 
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly transactions: Transactions,
     private readonly store: ViolationStore,
     private readonly recorder: ViolationRecorder,
   ) {}
 
   async handle(batchId: string): Promise<void> {
-    await this.dataSource.transaction(async (tx) => {
+    await this.transactions.run(async (tx) => {
       const findings = await this.store.batchFindings(tx, batchId);
       await this.recorder.record(tx, findings, batchId, 'system:violation-stage');
     });

@@ -1,10 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, EntityManager } from 'typeorm';
+import { DataSource } from 'typeorm';
+import type { Sql } from '../../database/sql';
 import type { Severity } from '../../violations/domain/severity';
 import type { AlertViolationSummary } from '../domain/alert-message';
 import type { AlertReason, AlertRoute, OpenAlert } from '../domain/alert-planner';
-
-type Sql = Pick<EntityManager, 'query'>;
 
 /** Advisory-lock class of per-violation alert decisions (two-key form, apart from the violation groups). */
 const ALERT_LOCK_CLASS = 7_310_004;

@@ -1,9 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, EntityManager } from 'typeorm';
+import { DataSource } from 'typeorm';
+import type { Sql } from '../../database/sql';
 import type { Severity } from '../../violations/domain/severity';
 import type { ChannelType } from '../channels/channel-senders';
-
-type Sql = Pick<EntityManager, 'query'>;
 
 export interface ChannelView {
   id: string;

@@ -4,10 +4,9 @@
  * rules' revision in the same transaction, which is how every worker learns to recompile.
  */
 import { Injectable } from '@nestjs/common';
-import { DataSource, EntityManager } from 'typeorm';
+import { DataSource } from 'typeorm';
+import type { Sql } from '../../database/sql';
 import type { RuleDefinition } from '../domain/rule';
-
-type Sql = Pick<EntityManager, 'query'>;
 
 export interface StoredRule {
   definition: RuleDefinition;

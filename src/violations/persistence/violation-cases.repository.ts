@@ -1,9 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, EntityManager } from 'typeorm';
+import { DataSource } from 'typeorm';
+import type { Sql } from '../../database/sql';
 import { Severity } from '../domain/severity';
 import { ViolationStatus } from '../domain/violation-planner';
-
-type Sql = Pick<EntityManager, 'query'>;
 
 export interface ViolationFilter {
   framework?: string;

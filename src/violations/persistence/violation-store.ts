@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { EntityManager } from 'typeorm';
+import type { Sql } from '../../database/sql';
 import { isSeverity, Severity } from '../domain/severity';
 import {
   ExistingViolation,
@@ -8,8 +8,6 @@ import {
   ViolationPlan,
   ViolationStatus,
 } from '../domain/violation-planner';
-
-type Sql = Pick<EntityManager, 'query'>;
 
 /** Advisory-lock class of violation groups (the two-key form keeps it apart from other locks). */
 const GROUP_LOCK_CLASS = 7_310_003;
