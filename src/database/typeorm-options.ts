@@ -12,6 +12,10 @@ export function typeormOptions(databaseUrl: string, poolSize = 20): DataSourceOp
     migrationsTableName: 'schema_migrations',
     migrationsTransactionMode: 'each',
     synchronize: false,
+    // The migrations own the schema, extensions included (pgcrypto); TypeORM installs nothing at
+    // connect, and generated uuids are gen_random_uuid(), as the migrations' defaults are.
+    installExtensions: false,
+    uuidExtension: 'pgcrypto',
     logging: ['error'],
     extra: { max: poolSize, connectionTimeoutMillis: 5000 },
   };
