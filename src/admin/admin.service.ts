@@ -1,17 +1,14 @@
 import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { Transactions } from '../database/transactions';
 import { ApiKeys, ApiKeyRecord } from '../security/api-keys/api-keys.service';
 import { AuditLog } from '../security/audit/audit-log.service';
-import { RefreshTokens } from '../security/auth/refresh-tokens.repository';
+import { RefreshTokens } from '../security/auth/refresh-tokens.service';
 import { PasswordHasher } from '../security/password-hasher';
 import { auditActor, RequestContext } from '../security/principal';
 import { Role, SERVICE_ACCOUNT_ROLES } from '../security/roles';
 import { validationException } from '../common/http/validation';
-import { UserRecord, UsersRepository } from '../security/users/users.repository';
+import { UserRecord, Users } from '../security/users/users.service';
 import { CreateApiKeyDto, CreateUserDto } from './admin.dto';
-
-/** Serialises changes that could leave the platform without an active admin. */
-const ADMIN_GUARD_LOCK = 7_310_003;
 
 export type PublicUser = Omit<UserRecord, 'passwordHash'>;
 
@@ -19,8 +16,8 @@ export type PublicUser = Omit<UserRecord, 'passwordHash'>;
 @Injectable()
 export class AdminService {
   constructor(
-    private readonly dataSource: DataSource,
-    private readonly users: UsersRepository,
+    private readonly transactions: Transactions,
+    private readonly users: Users,
     private readonly hasher: PasswordHasher,
     private readonly apiKeys: ApiKeys,
     private readonly refreshTokens: RefreshTokens,
@@ -29,7 +26,7 @@ export class AdminService {
 
   async createUser(dto: CreateUserDto, ctx: RequestContext): Promise<PublicUser> {
     const passwordHash = await this.hasher.hash(dto.password);
-    const id = await this.dataSource.transaction(async (tx) => {
+    const id = await this.transactions.run(async (tx) => {
       const created = await this.users.create(tx, {
         email: dto.email,
         displayName: dto.displayName,
@@ -57,8 +54,8 @@ export class AdminService {
   }
 
   async setDisabled(id: string, disabled: boolean, ctx: RequestContext): Promise<PublicUser> {
-    await this.dataSource.transaction(async (tx) => {
-      await tx.query('SELECT pg_advisory_xact_lock($1)', [ADMIN_GUARD_LOCK]);
+    await this.transactions.run(async (tx) => {
+      await this.users.lockAdminChanges(tx);
       const user = await this.users.findById(id, tx);
       if (!user) throw new NotFoundException(`user ${id} does not exist`);
       if (disabled && user.id === ctx.principal?.userId) throw new ConflictException('you cannot disable your own account');
@@ -74,8 +71,8 @@ export class AdminService {
 
   async changeRole(id: string, role: Role, grant: boolean, ctx: RequestContext): Promise<PublicUser> {
     if (id === ctx.principal?.userId) throw new ConflictException('you cannot change your own roles');
-    await this.dataSource.transaction(async (tx) => {
-      await tx.query('SELECT pg_advisory_xact_lock($1)', [ADMIN_GUARD_LOCK]);
+    await this.transactions.run(async (tx) => {
+      await this.users.lockAdminChanges(tx);
       const user = await this.users.findById(id, tx);
       if (!user) throw new NotFoundException(`user ${id} does not exist`);
       if (grant && user.isServiceAccount && !SERVICE_ACCOUNT_ROLES.includes(role)) {
@@ -95,7 +92,7 @@ export class AdminService {
 
   /** A key belongs to a service account of its own, holding only the ingest role. */
   async createApiKey(dto: CreateApiKeyDto, ctx: RequestContext): Promise<{ key: string; apiKey: ApiKeyRecord }> {
-    return this.dataSource.transaction(async (tx) => {
+    return this.transactions.run(async (tx) => {
       const slug = dto.name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 60) || 'service';
       const email = `svc-${slug}-${Date.now().toString(36)}@service-accounts.invalid`;
       const userId = await this.users.create(tx, {
@@ -123,7 +120,7 @@ export class AdminService {
   }
 
   async revokeApiKey(id: string, ctx: RequestContext): Promise<ApiKeyRecord> {
-    return this.dataSource.transaction(async (tx) => {
+    return this.transactions.run(async (tx) => {
       const record = await this.apiKeys.revoke(tx, id);
       if (!record) throw new NotFoundException(`API key ${id} does not exist`);
       await this.audit.append({ ...auditActor(ctx), action: 'admin.api_key.revoked', targetType: 'api_key', targetId: id }, tx);

@@ -29,3 +29,11 @@ export async function preparedQuery<T>(sql: Sql, name: string, text: string, val
   };
   return (await client.query({ name, text, values })).rows;
 }
+
+/**
+ * Takes a transaction-scoped advisory lock: concurrent transactions asking for the same key wait
+ * for each other until commit (used to serialise rare, global changes such as the first admin).
+ */
+export async function advisoryXactLock(sql: Sql, key: number): Promise<void> {
+  await sql.query('SELECT pg_advisory_xact_lock($1)', [key]);
+}

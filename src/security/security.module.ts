@@ -4,6 +4,7 @@ import { JwtModule } from '@nestjs/jwt';
 import { PassportModule } from '@nestjs/passport';
 import { ThrottlerModule } from '@nestjs/throttler';
 import Redis from 'ioredis';
+import { DatabaseModule } from '../database/database.module';
 import { REDIS } from '../database/redis.module';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
@@ -16,14 +17,19 @@ import { AuthController } from './auth/auth.controller';
 import { AuthService } from './auth/auth.service';
 import { JwtStrategy } from './auth/jwt.strategy';
 import { LiveSessions } from './auth/live-sessions';
-import { RefreshTokens } from './auth/refresh-tokens.repository';
+import { RefreshTokens } from './auth/refresh-tokens.service';
 import { AttackPatternDetector } from './domain/attack-patterns';
 import { PasswordHasher } from './password-hasher';
 import { throttlerOptions } from './throttling/throttling';
-import { UsersRepository } from './users/users.repository';
+import { ApiKeysRepository } from './persistence/api-keys.repository';
+import { AuditLogRepository } from './persistence/audit-log.repository';
+import { RefreshTokensRepository } from './persistence/refresh-tokens.repository';
+import { UsersRepository } from './persistence/users.repository';
+import { Users } from './users/users.service';
 
 @Module({
   imports: [
+    DatabaseModule,
     PassportModule,
     JwtModule.register({}),
     ThrottlerModule.forRootAsync({
@@ -36,6 +42,10 @@ import { UsersRepository } from './users/users.repository';
     PasswordHasher,
     AdminBootstrap,
     UsersRepository,
+    RefreshTokensRepository,
+    ApiKeysRepository,
+    AuditLogRepository,
+    Users,
     RefreshTokens,
     AccessTokens,
     AuthService,
@@ -46,6 +56,6 @@ import { UsersRepository } from './users/users.repository';
     // The attack-pattern library is plain code; one shared instance serves ingestion and any endpoint.
     { provide: AttackPatternDetector, useValue: new AttackPatternDetector() },
   ],
-  exports: [PasswordHasher, UsersRepository, RefreshTokens, ApiKeys, AuditLog, AttackPatternDetector, LiveSessions],
+  exports: [PasswordHasher, Users, RefreshTokens, ApiKeys, AuditLog, AttackPatternDetector, LiveSessions],
 })
 export class SecurityModule {}
