@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import { DatabaseModule } from '../database/database.module';
 import { SecurityModule } from '../security/security.module';
-import { EventStore } from './event-store.repository';
+import { EventStore } from './persistence/event-store.repository';
 import { EventsController } from './events.controller';
 import { IngestionService } from './ingestion.service';
 import { ReceptionStage } from './reception.stage';

@@ -8,9 +8,9 @@ import { Principal } from '../security/principal';
 import type { IngestedEvent } from './domain/event-payloads';
 import type { FieldError } from './dto/event-validation';
 import { EventValidator } from './dto/event-validator';
-import { PipelineBatchesRepository } from '../pipeline/pipeline-batches.repository';
+import { PipelineBatchesRepository } from '../pipeline/persistence/pipeline-batches.repository';
 import { BatchFormer } from './batch-former';
-import { AcceptItem, BatchNoLongerOpen, EventStore } from './event-store.repository';
+import { AcceptItem, BatchNoLongerOpen, EventStore } from './persistence/event-store.repository';
 import { GroupCommitter } from './group-commit';
 
 export interface Rejection {

@@ -5,7 +5,7 @@ import { DataSource } from 'typeorm';
 import { AuditLog } from '../security/audit/audit-log.service';
 import { auditActor, RequestContext } from '../security/principal';
 import { DeadLetterJob, PipelineStage, QueueName, stageJobId } from './pipeline.constants';
-import { PipelineBatchesRepository } from './pipeline-batches.repository';
+import { PipelineBatchesRepository } from './persistence/pipeline-batches.repository';
 import { StageQueues } from './stage-queues.service';
 
 export interface DeadBatch {

@@ -11,7 +11,7 @@ import { QueueMetrics } from './queue-metrics';
 import { QueueOperations } from './queue-operations.service';
 import { ScheduledTaskRuns } from './scheduled-task-runs.service';
 import { ALL_QUEUES, DEAD_LETTER_JOB_OPTIONS, QueueName, STAGE_JOB_OPTIONS } from './pipeline.constants';
-import { PipelineBatchesRepository } from './pipeline-batches.repository';
+import { PipelineBatchesRepository } from './persistence/pipeline-batches.repository';
 import { redisOptionsFromUrl } from './redis-connection';
 import { StageQueues } from './stage-queues.service';
 import { SecurityModule } from '../security/security.module';

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { PipelineStage } from './pipeline.constants';
+import { PipelineStage } from '../pipeline.constants';
 
 export type BatchStage = PipelineStage | 'done';
 

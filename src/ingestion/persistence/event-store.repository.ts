@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import type { IngestedEvent } from './domain/event-payloads';
+import type { IngestedEvent } from '../domain/event-payloads';
 
 export interface AcceptItem {
   event: IngestedEvent;
