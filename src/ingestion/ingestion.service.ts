@@ -8,7 +8,7 @@ import { Principal } from '../security/principal';
 import type { IngestedEvent } from './domain/event-payloads';
 import type { FieldError } from './dto/event-validation';
 import { EventValidator } from './dto/event-validator';
-import { PipelineBatchesRepository } from '../pipeline/persistence/pipeline-batches.repository';
+import { PipelineBatches } from '../pipeline/pipeline-batches.service';
 import { BatchFormer } from './batch-former';
 import { AcceptItem, BatchNoLongerOpen, EventStore } from './persistence/event-store.repository';
 import { GroupCommitter } from './group-commit';
@@ -42,7 +42,7 @@ export class IngestionService implements OnApplicationShutdown {
     private readonly store: EventStore,
     private readonly partitions: RawEventPartitions,
     private readonly stageQueues: StageQueues,
-    private readonly pipelineBatches: PipelineBatchesRepository,
+    private readonly pipelineBatches: PipelineBatches,
   ) {
     this.batches = new BatchFormer((batchId) => this.startBatch(batchId), {
       targetEvents: config.ingest.batchTargetEvents,

@@ -7,6 +7,7 @@ import { DatabaseModule } from '../database/database.module';
 import { MAINTENANCE_QUEUE } from './maintenance.constants';
 import { MaintenanceProcessor, MaintenanceSchedules, PipelineUpkeep } from './maintenance.processor';
 import { ScheduledTasks } from './scheduled-tasks';
+import { PipelineBatches } from './pipeline-batches.service';
 import { QueueMetrics } from './queue-metrics';
 import { QueueOperations } from './queue-operations.service';
 import { ScheduledTaskRuns } from './scheduled-task-runs.service';
@@ -61,8 +62,8 @@ export class PipelineModule {
         ),
       ],
       controllers: [PipelineOpsController],
-      providers: [PipelineBatchesRepository, StageQueues, StageRunner, StageHandlers, ScheduledTasks, PipelineUpkeep, DeadLetters, QueueOperations, ScheduledTaskRuns, QueueMetrics, ...workers],
-      exports: [StageQueues, PipelineBatchesRepository, ScheduledTasks, BullModule],
+      providers: [PipelineBatchesRepository, PipelineBatches, StageQueues, StageRunner, StageHandlers, ScheduledTasks, PipelineUpkeep, DeadLetters, QueueOperations, ScheduledTaskRuns, QueueMetrics, ...workers],
+      exports: [StageQueues, PipelineBatches, ScheduledTasks, BullModule],
     };
   }
 }

@@ -2,11 +2,11 @@ import { getQueueToken } from '@nestjs/bullmq';
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import { Queue } from 'bullmq';
-import { DataSource } from 'typeorm';
 import { pipelineMetrics } from '../metrics/pipeline-metrics';
 import { BACKTEST_QUEUE } from '../compliance/backtest/backtest.constants';
 import { MAINTENANCE_QUEUE } from './maintenance.constants';
 import { ALL_QUEUES } from './pipeline.constants';
+import { PipelineBatchesRepository } from './persistence/pipeline-batches.repository';
 
 const STATES = ['wait', 'active', 'delayed', 'failed', 'completed', 'prioritized'] as const;
 
@@ -15,7 +15,7 @@ const STATES = ['wait', 'active', 'delayed', 'failed', 'completed', 'prioritized
 export class QueueMetrics implements OnModuleInit {
   constructor(
     private readonly moduleRef: ModuleRef,
-    private readonly dataSource: DataSource,
+    private readonly batches: PipelineBatchesRepository,
   ) {}
 
   onModuleInit(): void {
@@ -27,9 +27,6 @@ export class QueueMetrics implements OnModuleInit {
         for (const state of STATES) gauge.set({ queue: queues[i].name, state }, count[state] ?? 0);
       });
     });
-    pipelineMetrics.deadLetterSize(async () => {
-      const [{ n }] = await this.dataSource.query(`SELECT count(*)::int AS n FROM pipeline_batches WHERE status = 'dead'`);
-      return n;
-    });
+    pipelineMetrics.deadLetterSize(() => this.batches.countDead());
   }
 }

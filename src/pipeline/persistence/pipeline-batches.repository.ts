@@ -12,6 +12,7 @@ export interface PipelineBatchRow {
   stageEnteredAt: Date;
   redriveCount: number;
   lastError: string | null;
+  createdAt: Date;
 }
 
 /** Where each batch is in the pipeline: the durable truth the recovery sweeper works from. */
@@ -120,6 +121,30 @@ export class PipelineBatchesRepository {
     );
     return rows[0].map(toRow);
   }
+
+  /** Dead batches, newest first, and how many there are. */
+  async listDead(limit: number, offset: number): Promise<{ rows: PipelineBatchRow[]; total: number }> {
+    const rows: Record<string, unknown>[] = await this.dataSource.query(
+      `SELECT * FROM pipeline_batches WHERE status = 'dead' ORDER BY created_at DESC LIMIT $1 OFFSET $2`,
+      [limit, offset],
+    );
+    return { rows: rows.map(toRow), total: await this.countDead() };
+  }
+
+  async countDead(): Promise<number> {
+    const [{ n }] = await this.dataSource.query(`SELECT count(*)::int AS n FROM pipeline_batches WHERE status = 'dead'`);
+    return n;
+  }
+
+  /** Marks a dead batch discarded by `by`; returns its stage, or null when it was not dead. */
+  async discardDead(batchId: string, by: string): Promise<PipelineStage | null> {
+    const rows = await this.dataSource.query(
+      `UPDATE pipeline_batches SET status = 'discarded', discarded_by = $2, discarded_at = now()
+        WHERE batch_id = $1 AND status = 'dead' RETURNING stage`,
+      [batchId, by],
+    );
+    return rows[0]?.[0]?.stage ?? null;
+  }
 }
 
 function toRow(row: Record<string, unknown>): PipelineBatchRow {
@@ -131,5 +156,6 @@ function toRow(row: Record<string, unknown>): PipelineBatchRow {
     stageEnteredAt: row.stage_entered_at as Date,
     redriveCount: Number(row.redrive_count),
     lastError: (row.last_error as string | null) ?? null,
+    createdAt: row.created_at as Date,
   };
 }
