@@ -8,13 +8,13 @@ import { MlController } from './api/ml.controller';
 import { RiskInsights } from './insights/risk-insights.service';
 import { ActiveModel } from './models/active-model';
 import { ML_TRAINING_QUEUE, TRAINING_JOB_OPTIONS } from './models/ml-training.constants';
-import { ModelRegistry } from './models/model-registry';
+import { MlModelsRepository } from './persistence/ml-models.repository';
 import { ModelsService } from './models/models.service';
 import { MlFeedback } from './models/training-labels';
 import { TrainingProcessor } from './models/training.processor';
 import { TrainingService } from './models/training.service';
 import { MlStage } from './stage/ml.stage';
-import { RiskRecords } from './stage/risk-records.repository';
+import { RiskRecordsRepository } from './persistence/risk-records.repository';
 import { RiskFactorStore } from './state/risk-factor-store';
 
 /**
@@ -37,8 +37,8 @@ export class MlModule {
       controllers: [MlController],
       providers: [
         RiskFactorStore,
-        RiskRecords,
-        ModelRegistry,
+        RiskRecordsRepository,
+        MlModelsRepository,
         ActiveModel,
         MlStage,
         MlFeedback,

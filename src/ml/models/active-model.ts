@@ -8,7 +8,7 @@ import { runsWorkers } from '../../pipeline/pipeline.module';
 import { FACTOR_NAMES, RiskFactors } from '../domain/risk-factors';
 import { MIN_EVIDENCE_EVENTS } from '../domain/viewer-assessment';
 import { EnsembleViewerScorer, StatisticalViewerScorer, ViewerScorer } from '../domain/viewer-scorer';
-import { ModelRegistry } from './model-registry';
+import { MlModelsRepository } from '../persistence/ml-models.repository';
 
 /** A model that failed to load is tried again after this long (meanwhile: statistical scoring, logged). */
 const RETRY_FAILED_LOAD_MS = 60_000;
@@ -34,7 +34,7 @@ export class ActiveModel implements OnApplicationBootstrap, OnApplicationShutdow
   readonly channel: string;
 
   constructor(
-    private readonly registry: ModelRegistry,
+    private readonly registry: MlModelsRepository,
     private readonly dataSource: DataSource,
     @Inject(REDIS) private readonly redis: Redis,
     @Inject(APP_CONFIG) private readonly config: AppConfig,

@@ -3,7 +3,7 @@ import { DataSource } from 'typeorm';
 import { AuditLog } from '../../security/audit/audit-log.service';
 import { auditActor, RequestContext } from '../../security/principal';
 import { ActiveModel } from './active-model';
-import { ModelRegistry, ModelSummary } from './model-registry';
+import { MlModelsRepository, ModelSummary } from '../persistence/ml-models.repository';
 
 /** The model registry as the API sees it: list, inspect, activate. */
 @Injectable()
@@ -12,7 +12,7 @@ export class ModelsService {
 
   constructor(
     private readonly dataSource: DataSource,
-    private readonly registry: ModelRegistry,
+    private readonly registry: MlModelsRepository,
     private readonly active: ActiveModel,
     private readonly audit: AuditLog,
   ) {}

@@ -26,7 +26,7 @@ import {
 } from '../domain/model-training';
 import { FACTOR_NAMES, HALF_LIFE_MS } from '../domain/risk-factors';
 import { ML_TRAINING_QUEUE, SCHEDULED_TRAINING_TASK, TrainingJob } from './ml-training.constants';
-import { ModelRegistry } from './model-registry';
+import { MlModelsRepository } from '../persistence/ml-models.repository';
 import { MlFeedback } from './training-labels';
 
 const DAY_MS = 86_400_000;
@@ -75,7 +75,7 @@ export class TrainingService implements OnModuleInit {
 
   constructor(
     private readonly dataSource: DataSource,
-    private readonly registry: ModelRegistry,
+    private readonly registry: MlModelsRepository,
     private readonly feedback: MlFeedback,
     private readonly audit: AuditLog,
     private readonly tasks: ScheduledTasks,

@@ -35,7 +35,7 @@ const SUMMARY_COLUMNS = `version, algorithm, parameters, training_window_start, 
 
 /** ml_models: the versioned models, at most one of them active. */
 @Injectable()
-export class ModelRegistry {
+export class MlModelsRepository {
   constructor(private readonly dataSource: DataSource) {}
 
   /** One indexed lookup (the partial unique index on active): cheap enough for every batch. */

@@ -11,7 +11,7 @@ export interface WriteOutcome {
 
 /** The ML stage's reads and writes in PostgreSQL: one query to read a batch, one statement to write it. */
 @Injectable()
-export class RiskRecords {
+export class RiskRecordsRepository {
   constructor(private readonly dataSource: DataSource) {}
 
   /**
