@@ -238,7 +238,7 @@ async function stageFigures(training: ReturnType<typeof trainRiskModel>): Promis
   const config = loadConfig({ ...process.env, QUEUE_PREFIX: prefix, DATABASE_URL: url.toString() });
   const redis = new Redis(config.redisUrl);
   const registry = new MlModelsRepository(ds);
-  const active = new ActiveModel(registry, ds, redis, config);
+  const active = new ActiveModel(registry, new RiskRecordsRepository(ds), redis, config);
   const stage = new MlStage(
     new RiskRecordsRepository(ds),
     new RiskFactorStore(redis, config),

@@ -8,6 +8,7 @@ import { MlController } from './api/ml.controller';
 import { RiskInsights } from './insights/risk-insights.service';
 import { ActiveModel } from './models/active-model';
 import { ML_TRAINING_QUEUE, TRAINING_JOB_OPTIONS } from './models/ml-training.constants';
+import { MlLabelsRepository } from './persistence/ml-labels.repository';
 import { MlModelsRepository } from './persistence/ml-models.repository';
 import { ModelsService } from './models/models.service';
 import { MlFeedback } from './models/training-labels';
@@ -15,6 +16,7 @@ import { TrainingProcessor } from './models/training.processor';
 import { TrainingService } from './models/training.service';
 import { MlStage } from './stage/ml.stage';
 import { RiskRecordsRepository } from './persistence/risk-records.repository';
+import { TrainingRunsRepository } from './persistence/training-runs.repository';
 import { RiskFactorStore } from './state/risk-factor-store';
 
 /**
@@ -39,6 +41,8 @@ export class MlModule {
         RiskFactorStore,
         RiskRecordsRepository,
         MlModelsRepository,
+        MlLabelsRepository,
+        TrainingRunsRepository,
         ActiveModel,
         MlStage,
         MlFeedback,
