@@ -5,6 +5,8 @@ import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { alertPayload } from './domain/alert-message';
 import { AlertCandidate, planAlerts } from './domain/alert-planner';
+import { AlertChannelsRepository } from './persistence/alert-channels.repository';
+import { AlertRoutesRepository } from './persistence/alert-routes.repository';
 import { AlertInsert, AlertStore } from './persistence/alert-store';
 import { AlertMetrics } from './alert-metrics';
 
@@ -21,6 +23,8 @@ export class AlertRaiser {
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly store: AlertStore,
+    private readonly routes: AlertRoutesRepository,
+    private readonly channels: AlertChannelsRepository,
     private readonly metrics: AlertMetrics,
   ) {}
 
@@ -42,7 +46,7 @@ export class AlertRaiser {
         : [];
     });
     if (live.length === 0) return [];
-    const routes = await this.store.enabledRoutes(tx);
+    const routes = await this.routes.enabledRoutes(tx);
     const open = await this.store.openAlerts(tx, violationIds, now);
     const alertedBefore = await this.store.alertedViolations(tx, violationIds);
     const plan = planAlerts(live, open, routes, {
@@ -51,7 +55,7 @@ export class AlertRaiser {
       defaultWindowMs: this.config.alerting.defaultSuppressionSeconds * 1000,
       newId: randomUUID,
     });
-    const usable = await this.store.usableChannels(tx, [
+    const usable = await this.channels.usableChannels(tx, [
       ...new Set(plan.created.flatMap((a) => a.channelIds)),
     ]);
     const inserts: AlertInsert[] = plan.created.map((alert) => {

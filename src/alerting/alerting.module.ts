@@ -21,7 +21,8 @@ import { AlertDeliveryService } from './delivery/alert-delivery.service';
 import { ALERT_DELIVERY_QUEUE } from './delivery/delivery.constants';
 import { AlertQueries } from './persistence/alert-queries';
 import { AlertStore } from './persistence/alert-store';
-import { AlertingConfigStore } from './persistence/alerting-config.store';
+import { AlertChannelsRepository } from './persistence/alert-channels.repository';
+import { AlertRoutesRepository } from './persistence/alert-routes.repository';
 import { DeliveryLog } from './persistence/delivery-log';
 
 /**
@@ -55,7 +56,8 @@ export class AlertingModule {
         { provide: AlertMetrics, useValue: new AlertMetrics() },
         AlertStore,
         AlertQueries,
-        AlertingConfigStore,
+        AlertChannelsRepository,
+        AlertRoutesRepository,
         DeliveryLog,
         AlertRaiser,
         AlertDispatcher,

@@ -5,7 +5,7 @@ import { auditActor, Principal, RequestContext } from '../security/principal';
 import { Role } from '../security/roles';
 import { AlertDispatcher } from './alert-dispatcher';
 import { alertPayload } from './domain/alert-message';
-import { AlertingConfigStore } from './persistence/alerting-config.store';
+import { AlertChannelsRepository } from './persistence/alert-channels.repository';
 import { AlertFilter, AlertQueries, DeliveryVisibility } from './persistence/alert-queries';
 import { AlertStore } from './persistence/alert-store';
 
@@ -25,7 +25,7 @@ export class AlertsService {
   constructor(
     private readonly queries: AlertQueries,
     private readonly store: AlertStore,
-    private readonly config: AlertingConfigStore,
+    private readonly channels: AlertChannelsRepository,
     private readonly dispatcher: AlertDispatcher,
     private readonly audit: AuditLog,
   ) {}
@@ -67,7 +67,7 @@ export class AlertsService {
 
   /** A 'test' alert (no violation) to one channel, through the real delivery path. */
   async testChannel(channelId: string, ctx: RequestContext) {
-    const channel = await this.config.findChannel(channelId);
+    const channel = await this.channels.findChannel(channelId);
     if (!channel) throw new NotFoundException(`no channel ${channelId}`);
     const id = randomUUID();
     const now = new Date();

@@ -3,7 +3,7 @@ import { DataSource } from 'typeorm';
 import type { Sql } from '../../database/sql';
 import type { Severity } from '../../violations/domain/severity';
 import type { AlertViolationSummary } from '../domain/alert-message';
-import type { AlertReason, AlertRoute, OpenAlert } from '../domain/alert-planner';
+import type { AlertReason, OpenAlert } from '../domain/alert-planner';
 
 /** Advisory-lock class of per-violation alert decisions (two-key form, apart from the violation groups). */
 const ALERT_LOCK_CLASS = 7_310_004;
@@ -117,34 +117,6 @@ export class AlertStore {
         },
       ]),
     );
-  }
-
-  async enabledRoutes(tx: Sql): Promise<AlertRoute[]> {
-    const rows: Record<string, unknown>[] = await tx.query(
-      `SELECT id, name, min_severity, frameworks, rule_ids, reasons, channel_ids::text[] AS channel_ids, suppression_window_seconds, enabled
-         FROM alert_routes WHERE enabled`,
-    );
-    return rows.map((r) => ({
-      id: r.id as string,
-      name: r.name as string,
-      minSeverity: r.min_severity as Severity,
-      frameworks: r.frameworks as string[],
-      ruleIds: r.rule_ids as string[],
-      reasons: r.reasons as string[],
-      channelIds: r.channel_ids as string[],
-      suppressionWindowSeconds: Number(r.suppression_window_seconds),
-      enabled: r.enabled as boolean,
-    }));
-  }
-
-  /** Channel ids that can receive (exist, enabled, not deleted), out of `ids`. */
-  async usableChannels(tx: Sql, ids: string[]): Promise<Set<string>> {
-    if (ids.length === 0) return new Set();
-    const rows: { id: string }[] = await tx.query(
-      `SELECT id FROM alert_channels WHERE id = ANY($1::uuid[]) AND enabled AND deleted_at IS NULL`,
-      [ids],
-    );
-    return new Set(rows.map((r) => r.id));
   }
 
   async alertedViolations(tx: Sql, violationIds: string[]): Promise<Set<string>> {
