@@ -5,14 +5,14 @@ import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { pipelineMetrics } from '../metrics/pipeline-metrics';
 import { FindingInput, groupKeyOf, planViolations, ViolationPlan } from './domain/violation-planner';
-import { ViolationStore } from './persistence/violation-store';
+import { ViolationsRepository } from './persistence/violations.repository';
 
 /** Folds findings into violations inside the caller's transaction (the one that also marks the findings). */
 @Injectable()
 export class ViolationRecorder {
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-    private readonly store: ViolationStore,
+    private readonly store: ViolationsRepository,
   ) {}
 
   async record(

@@ -1,7 +1,7 @@
 import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { Transactions } from '../database/transactions';
 import { ScheduledTasks } from '../pipeline/scheduled-tasks';
-import { ViolationStore } from './persistence/violation-store';
+import { ViolationsRepository } from './persistence/violations.repository';
 import { ViolationRecorder } from './violation-recorder';
 
 export const VIOLATION_SWEEP_TASK = 'violation-sweep';
@@ -21,7 +21,7 @@ export class ViolationSweeper implements OnModuleInit {
 
   constructor(
     private readonly transactions: Transactions,
-    private readonly store: ViolationStore,
+    private readonly store: ViolationsRepository,
     private readonly recorder: ViolationRecorder,
     private readonly tasks: ScheduledTasks,
   ) {}

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { Transactions } from '../database/transactions';
 import { HandlesStage, StageHandler } from '../pipeline/stage-handler';
-import { ViolationStore } from './persistence/violation-store';
+import { ViolationsRepository } from './persistence/violations.repository';
 import { ViolationRecorder } from './violation-recorder';
 
 /**
@@ -15,7 +15,7 @@ export class ViolationStage implements StageHandler {
 
   constructor(
     private readonly transactions: Transactions,
-    private readonly store: ViolationStore,
+    private readonly store: ViolationsRepository,
     private readonly recorder: ViolationRecorder,
   ) {}
 
