@@ -7,7 +7,7 @@ import { alertPayload } from './domain/alert-message';
 import { AlertCandidate, planAlerts } from './domain/alert-planner';
 import { AlertChannelsRepository } from './persistence/alert-channels.repository';
 import { AlertRoutesRepository } from './persistence/alert-routes.repository';
-import { AlertInsert, AlertStore } from './persistence/alert-store';
+import { AlertInsert, AlertsRepository } from './persistence/alerts.repository';
 import { AlertMetrics } from './alert-metrics';
 
 /** Something alert-worthy about a violation; routing facts are read from the violation itself. */
@@ -22,7 +22,7 @@ export type AlertRequest = Omit<AlertCandidate, 'framework' | 'ruleId'>;
 export class AlertRaiser {
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-    private readonly store: AlertStore,
+    private readonly store: AlertsRepository,
     private readonly routes: AlertRoutesRepository,
     private readonly channels: AlertChannelsRepository,
     private readonly metrics: AlertMetrics,

@@ -5,7 +5,7 @@ import { APP_CONFIG } from '../config/config.module';
 import { ScheduledTasks } from '../pipeline/scheduled-tasks';
 import { AlertDispatcher } from './alert-dispatcher';
 import { AlertRaiser } from './alert-raiser';
-import { AlertStore } from './persistence/alert-store';
+import { AlertsRepository } from './persistence/alerts.repository';
 
 export const ALERTING_TASKS = {
   /** critical violations nobody acknowledged in time */
@@ -30,7 +30,7 @@ export class AlertSchedules implements OnModuleInit {
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly transactions: Transactions,
-    private readonly store: AlertStore,
+    private readonly store: AlertsRepository,
     private readonly raiser: AlertRaiser,
     private readonly dispatcher: AlertDispatcher,
     private readonly tasks: ScheduledTasks,

@@ -3,7 +3,7 @@ import { Transactions } from '../database/transactions';
 import { HandlesStage, StageHandler } from '../pipeline/stage-handler';
 import { AlertDispatcher } from './alert-dispatcher';
 import { AlertRaiser } from './alert-raiser';
-import { AlertStore } from './persistence/alert-store';
+import { AlertsRepository } from './persistence/alerts.repository';
 
 /**
  * Stage 5: the violations the batch created, escalated or repeated become alerts (or are folded into
@@ -17,7 +17,7 @@ export class AlertingStage implements StageHandler {
 
   constructor(
     private readonly transactions: Transactions,
-    private readonly store: AlertStore,
+    private readonly store: AlertsRepository,
     private readonly raiser: AlertRaiser,
     private readonly dispatcher: AlertDispatcher,
   ) {}
