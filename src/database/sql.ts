@@ -37,3 +37,8 @@ export async function preparedQuery<T>(sql: Sql, name: string, text: string, val
 export async function advisoryXactLock(sql: Sql, key: number): Promise<void> {
   await sql.query('SELECT pg_advisory_xact_lock($1)', [key]);
 }
+
+/** One round trip that needs nothing but a working connection (readiness probes). */
+export async function ping(sql: Sql): Promise<void> {
+  await sql.query('SELECT 1');
+}
