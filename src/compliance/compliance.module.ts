@@ -14,7 +14,7 @@ import { ComplianceStage } from './compliance.stage';
 import { BacktestRunsStore } from './persistence/backtest-runs.store';
 import { ComplianceStateStore } from './persistence/compliance-state.store';
 import { ActiveRules } from './rules/active-rules';
-import { RuleStore } from './rules/rule-store';
+import { RulesRepository } from './persistence/rules.repository';
 import { RulesService } from './rules/rules.service';
 import { ViewerRecordsService } from './viewers/viewer-records.service';
 
@@ -38,7 +38,7 @@ export class ComplianceModule {
       controllers: [RulesController, ViewersController],
       providers: [
         ComplianceStateStore,
-        RuleStore,
+        RulesRepository,
         ActiveRules,
         ComplianceStage,
         ComplianceScheduledChecks,

@@ -6,12 +6,12 @@ import { auditActor, RequestContext } from '../../security/principal';
 import type { RuleDefinition, RuleValidationError } from '../domain/rule';
 import { ActiveRules } from './active-rules';
 import {
-  RuleStore,
+  RulesRepository,
   type RuleHealthRecord,
   type RuleListQuery,
   type RuleSummary,
   type StoredRule,
-} from './rule-store';
+} from '../persistence/rules.repository';
 
 export interface RuleView {
   ruleId: string;
@@ -62,7 +62,7 @@ function view(stored: StoredRule): RuleView {
 export class RulesService {
   constructor(
     private readonly dataSource: DataSource,
-    private readonly store: RuleStore,
+    private readonly store: RulesRepository,
     private readonly rules: ActiveRules,
     private readonly audit: AuditLog,
   ) {}

@@ -97,7 +97,7 @@ function storedDefinition(def: RuleDefinition): string {
 }
 
 @Injectable()
-export class RuleStore {
+export class RulesRepository {
   constructor(private readonly dataSource: DataSource) {}
 
   /**
