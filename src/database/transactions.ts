@@ -18,3 +18,11 @@ export class Transactions {
     return retryTransaction(() => this.dataSource.transaction(work), this.policy, this.clock);
   }
 }
+
+/**
+ * The same, for a repository that owns a whole transaction of its own (it holds the DataSource):
+ * retried on deadlock and serialization failure like every other.
+ */
+export function inRetriedTransaction<T>(dataSource: DataSource, work: (tx: EntityManager) => Promise<T>): Promise<T> {
+  return retryTransaction(() => dataSource.transaction(work));
+}

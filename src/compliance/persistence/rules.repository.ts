@@ -5,6 +5,7 @@
  */
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { inRetriedTransaction } from '../../database/transactions';
 import type { Sql } from '../../database/sql';
 import type { RuleDefinition } from '../domain/rule';
 
@@ -105,7 +106,7 @@ export class RulesRepository {
    * disabled is left alone). Safe when several processes start at once. Returns how many were added.
    */
   async seed(rules: readonly RuleDefinition[]): Promise<number> {
-    return this.dataSource.transaction(async (tx) => {
+    return inRetriedTransaction(this.dataSource, async (tx) => {
       const inserted: unknown[] = await tx.query(
         `INSERT INTO compliance_rules (rule_id, version, framework, reference, severity, title, description, remediation,
                                        triggers, definition, enabled, is_current, created_by)

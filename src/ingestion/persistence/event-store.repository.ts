@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { inRetriedTransaction } from '../../database/transactions';
 import type { IngestedEvent } from '../domain/event-payloads';
 
 export interface AcceptItem {
@@ -34,7 +35,7 @@ export class EventStore {
     });
     const unique = [...firstIndex.values()].map((index) => items[index]);
 
-    const stored = await this.dataSource.transaction(async (tx) => {
+    const stored = await inRetriedTransaction(this.dataSource, async (tx) => {
       // The first commit of a batch creates its row (event_count is a placeholder until the batch is
       // closed and counted). Until this transaction commits nobody else sees that row, so nobody can
       // close the batch under it.

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { inRetriedTransaction } from '../../database/transactions';
 import { PipelineStage } from '../pipeline.constants';
 
 export type BatchStage = PipelineStage | 'done';
@@ -58,7 +59,7 @@ export class PipelineBatchesRepository {
    * count is a statement of its own so that it sees what they committed.
    */
   async close(batchId: string): Promise<number | null> {
-    return this.dataSource.transaction(async (tx) => {
+    return inRetriedTransaction(this.dataSource, async (tx) => {
       const closed = await tx.query(
         `UPDATE pipeline_batches SET status = 'queued', stage_entered_at = now() WHERE batch_id = $1 AND status = 'open' RETURNING batch_id`,
         [batchId],
