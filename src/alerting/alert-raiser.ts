@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { EntityManager } from 'typeorm';
+import type { Sql } from '../database/sql';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { alertPayload } from './domain/alert-message';
@@ -29,7 +29,7 @@ export class AlertRaiser {
   ) {}
 
   async raise(
-    tx: EntityManager,
+    tx: Sql,
     requests: AlertRequest[],
     batchId: string | null,
     now = new Date(),

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { EntityManager } from 'typeorm';
+import type { Sql } from '../database/sql';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { pipelineMetrics } from '../metrics/pipeline-metrics';
@@ -16,7 +16,7 @@ export class ViolationRecorder {
   ) {}
 
   async record(
-    tx: EntityManager,
+    tx: Sql,
     findings: FindingInput[],
     batchId: string | null,
     actor: string,
