@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { inRetriedTransaction } from '../../database/transactions';
-import { PipelineStage } from '../pipeline.constants';
+import type { PipelineStage } from '../../config/app-config';
 
 export type BatchStage = PipelineStage | 'done';
 

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { Sql } from '../../database/sql';
 import { Transactions } from '../../database/transactions';
 import { AuditLogRepository, type AuditFilter } from '../persistence/audit-log.repository';
-import { AuditRecord, chainHash, GENESIS_HASH, HashChainVerifier, ChainBreak } from './hash-chain';
+import { AuditRecord, chainHash, GENESIS_HASH, HashChainVerifier, ChainBreak } from '../domain/hash-chain';
 
 export interface AuditEntryInput {
   actorType: AuditRecord['actorType'];

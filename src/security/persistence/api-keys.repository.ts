@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { Sql } from '../../database/sql';
-import { Role } from '../roles';
+import { Role } from '../domain/roles';
 
 export interface ApiKeyRecord {
   id: string;

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { advisoryXactLock, type Sql } from '../../database/sql';
-import type { AuditRecord } from '../audit/hash-chain';
+import type { AuditRecord } from '../domain/hash-chain';
 
 /** Serialises appends so each entry links to the one before it. */
 const AUDIT_CHAIN_LOCK = 7_310_002;
