@@ -17,7 +17,7 @@ async function main(): Promise<number> {
     }
     const changes = await pendingSchemaChanges(dataSource);
     if (changes.length === 0) {
-      console.log(`schema drift check: ${dataSource.entityMetadatas.length} entities match the migrations`);
+      process.stdout.write(`schema drift check: ${dataSource.entityMetadatas.length} entities match the migrations\n`);
       return 0;
     }
     console.error(`schema drift check: the entities and the migrations disagree (${changes.length} statements):`);
