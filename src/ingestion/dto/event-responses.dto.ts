@@ -3,6 +3,7 @@
  * (domain); these classes implement them, so the two cannot drift apart silently.
  */
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { SEVERITIES } from '../../common/domain/severity';
 import { FieldErrorDto } from '../../common/http/error-body.dto';
 import type { EventFinding, EventStatus } from '../domain/event-status';
 import type { AcceptResult, Rejection } from '../domain/accept-result';
@@ -61,7 +62,7 @@ export class EventFindingDto implements EventFinding {
   @ApiProperty({ ...nullableText, example: 'GDPR Art. 7(3), 6(1)(a)' })
   reference!: string | null;
 
-  @ApiProperty({ enum: ['low', 'medium', 'high', 'critical'] })
+  @ApiProperty({ enum: SEVERITIES })
   severity!: string;
 
   @ApiProperty()
