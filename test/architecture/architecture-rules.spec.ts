@@ -213,6 +213,17 @@ describe('src imports no test or tool code', () => {
     );
     expect(found.map((v) => v.key)).toEqual(['test/support/x', 'tools/sim/y', 'bench/z', 'scripts/w']);
   });
+
+  it('lets a unit spec (only a spec) use the shared test helpers in tools/testing/', () => {
+    const found = rulesHit(
+      {
+        'src/c.spec.ts': "import { f } from '../tools/testing/f';\nimport { s } from '../tools/simulation/s';",
+        'src/c.ts': "import { f } from '../tools/testing/f';",
+      },
+      'src-imports-non-product',
+    );
+    expect(found.map((v) => `${v.file} ${v.key}`)).toEqual(['src/c.spec.ts tools/simulation/s', 'src/c.ts tools/testing/f']);
+  });
 });
 
 describe('HTTP helpers outside the HTTP layer', () => {
