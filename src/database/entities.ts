@@ -14,7 +14,7 @@ import { ViolationEntity } from './entities/violation.entity';
 /**
  * TypeORM entities, listed explicitly: the CRUD tables, mapped column for column (types, defaults,
  * nullability, keys, indexes, checks, foreign keys) from what the migrations build. The migrations
- * stay the source of the schema (synchronize is off); scripts/check-schema-drift fails CI when the
+ * stay the source of the schema (synchronize is off); src/database/check-schema-drift fails CI when the
  * two disagree. Hot-path tables (events, findings, state, rollups…) are written with set-based SQL in
  * repositories and have no entity. They live here, not in the modules, so that the database folder
  * depends on no module while every module may use them.
