@@ -1,5 +1,5 @@
 import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { Transactions } from '../database/transactions';
 import { ApiKeys, ApiKeyRecord } from '../security/api-keys/api-keys.service';
 import { AuditLog } from '../security/audit/audit-log.service';
 import { PasswordHasher } from '../security/password-hasher';
@@ -9,16 +9,13 @@ import { InvalidInputError } from '../common/domain/invalid-input';
 import { UserAccounts, UserRecord } from '../security/accounts/user-accounts.service';
 import { CreateApiKeyDto, CreateUserDto } from './admin.dto';
 
-/** Serialises changes that could leave the platform without an active admin. */
-const ADMIN_GUARD_LOCK = 7_310_003;
-
 export type PublicUser = Omit<UserRecord, 'passwordHash'>;
 
 /** Users, roles and API keys. Every change is audited in the same transaction as the change. */
 @Injectable()
 export class AdminService {
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly transactions: Transactions,
     private readonly users: UserAccounts,
     private readonly hasher: PasswordHasher,
     private readonly apiKeys: ApiKeys,
@@ -27,7 +24,7 @@ export class AdminService {
 
   async createUser(dto: CreateUserDto, ctx: RequestContext): Promise<PublicUser> {
     const passwordHash = await this.hasher.hash(dto.password);
-    const id = await this.dataSource.transaction(async (tx) => {
+    const id = await this.transactions.run(async (tx) => {
       const created = await this.users.create(tx, {
         email: dto.email,
         displayName: dto.displayName,
@@ -55,8 +52,8 @@ export class AdminService {
   }
 
   async setDisabled(id: string, disabled: boolean, ctx: RequestContext): Promise<PublicUser> {
-    await this.dataSource.transaction(async (tx) => {
-      await tx.query('SELECT pg_advisory_xact_lock($1)', [ADMIN_GUARD_LOCK]);
+    await this.transactions.run(async (tx) => {
+      await this.users.lockAdminChanges(tx);
       const user = await this.users.findById(id, tx);
       if (!user) throw new NotFoundException(`user ${id} does not exist`);
       if (disabled && user.id === ctx.principal?.userId) throw new ConflictException('you cannot disable your own account');
@@ -71,8 +68,8 @@ export class AdminService {
 
   async changeRole(id: string, role: Role, grant: boolean, ctx: RequestContext): Promise<PublicUser> {
     if (id === ctx.principal?.userId) throw new ConflictException('you cannot change your own roles');
-    await this.dataSource.transaction(async (tx) => {
-      await tx.query('SELECT pg_advisory_xact_lock($1)', [ADMIN_GUARD_LOCK]);
+    await this.transactions.run(async (tx) => {
+      await this.users.lockAdminChanges(tx);
       const user = await this.users.findById(id, tx);
       if (!user) throw new NotFoundException(`user ${id} does not exist`);
       if (grant && user.isServiceAccount && !SERVICE_ACCOUNT_ROLES.includes(role)) {
@@ -92,7 +89,7 @@ export class AdminService {
 
   /** A key belongs to a service account of its own, holding only the ingest role. */
   async createApiKey(dto: CreateApiKeyDto, ctx: RequestContext): Promise<{ key: string; apiKey: ApiKeyRecord }> {
-    return this.dataSource.transaction(async (tx) => {
+    return this.transactions.run(async (tx) => {
       const slug = dto.name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 60) || 'service';
       const email = `svc-${slug}-${Date.now().toString(36)}@service-accounts.invalid`;
       const userId = await this.users.create(tx, {
@@ -120,7 +117,7 @@ export class AdminService {
   }
 
   async revokeApiKey(id: string, ctx: RequestContext): Promise<ApiKeyRecord> {
-    return this.dataSource.transaction(async (tx) => {
+    return this.transactions.run(async (tx) => {
       const record = await this.apiKeys.revoke(tx, id);
       if (!record) throw new NotFoundException(`API key ${id} does not exist`);
       await this.audit.append({ ...auditActor(ctx), action: 'admin.api_key.revoked', targetType: 'api_key', targetId: id }, tx);

@@ -3,7 +3,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { Queue } from 'bullmq';
 import { AlertStream } from './alert-stream';
 import { ALERT_DELIVERY_QUEUE, DeliveryJob, deliveryJobId } from './delivery.constants';
-import { AlertStore, DispatchRow } from './persistence/alert-store';
+import { AlertsRepository, DispatchRow } from './persistence/alerts.repository';
 
 /**
  * Sends committed alerts on their way: one delivery job per channel, straight onto the delivery queue
@@ -15,7 +15,7 @@ export class AlertDispatcher {
   private readonly logger = new Logger(AlertDispatcher.name);
 
   constructor(
-    private readonly store: AlertStore,
+    private readonly store: AlertsRepository,
     private readonly stream: AlertStream,
     @InjectQueue(ALERT_DELIVERY_QUEUE) private readonly deliveries: Queue<DeliveryJob>,
   ) {}

@@ -1,11 +1,13 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { EntityManager } from 'typeorm';
+import type { Sql } from '../database/sql';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { alertPayload } from './domain/alert-message';
 import { AlertCandidate, planAlerts } from './domain/alert-planner';
-import { AlertInsert, AlertStore } from './persistence/alert-store';
+import { AlertChannelsRepository } from './persistence/alert-channels.repository';
+import { AlertRoutesRepository } from './persistence/alert-routes.repository';
+import { AlertInsert, AlertsRepository } from './persistence/alerts.repository';
 import { AlertMetrics } from './alert-metrics';
 
 /** Something alert-worthy about a violation; routing facts are read from the violation itself. */
@@ -20,12 +22,14 @@ export type AlertRequest = Omit<AlertCandidate, 'framework' | 'ruleId'>;
 export class AlertRaiser {
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-    private readonly store: AlertStore,
+    private readonly store: AlertsRepository,
+    private readonly routes: AlertRoutesRepository,
+    private readonly channels: AlertChannelsRepository,
     private readonly metrics: AlertMetrics,
   ) {}
 
   async raise(
-    tx: EntityManager,
+    tx: Sql,
     requests: AlertRequest[],
     batchId: string | null,
     now = new Date(),
@@ -42,7 +46,7 @@ export class AlertRaiser {
         : [];
     });
     if (live.length === 0) return [];
-    const routes = await this.store.enabledRoutes(tx);
+    const routes = await this.routes.enabledRoutes(tx);
     const open = await this.store.openAlerts(tx, violationIds, now);
     const alertedBefore = await this.store.alertedViolations(tx, violationIds);
     const plan = planAlerts(live, open, routes, {
@@ -51,7 +55,7 @@ export class AlertRaiser {
       defaultWindowMs: this.config.alerting.defaultSuppressionSeconds * 1000,
       newId: randomUUID,
     });
-    const usable = await this.store.usableChannels(tx, [
+    const usable = await this.channels.usableChannels(tx, [
       ...new Set(plan.created.flatMap((a) => a.channelIds)),
     ]);
     const inserts: AlertInsert[] = plan.created.map((alert) => {

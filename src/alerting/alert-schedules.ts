@@ -1,11 +1,11 @@
 import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { Transactions } from '../database/transactions';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { ScheduledTasks } from '../pipeline/scheduled-tasks';
 import { AlertDispatcher } from './alert-dispatcher';
 import { AlertRaiser } from './alert-raiser';
-import { AlertStore } from './persistence/alert-store';
+import { AlertsRepository } from './persistence/alerts.repository';
 
 export const ALERTING_TASKS = {
   /** critical violations nobody acknowledged in time */
@@ -29,8 +29,8 @@ export class AlertSchedules implements OnModuleInit {
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-    private readonly dataSource: DataSource,
-    private readonly store: AlertStore,
+    private readonly transactions: Transactions,
+    private readonly store: AlertsRepository,
     private readonly raiser: AlertRaiser,
     private readonly dispatcher: AlertDispatcher,
     private readonly tasks: ScheduledTasks,
@@ -56,7 +56,7 @@ export class AlertSchedules implements OnModuleInit {
    */
   async escalateUnacknowledged(now: Date = new Date()): Promise<{ escalated: number; alerts: string[] }> {
     const deadline = new Date(now.getTime() - this.config.alerting.unackDeadlineSeconds * 1000);
-    const { ids, alerts } = await this.dataSource.transaction(async (tx) => {
+    const { ids, alerts } = await this.transactions.run(async (tx) => {
       // `now` only sets the deadline (a test or a catch-up run may pass a later one); what is written is stamped with the real time.
       const claimed = await this.store.claimUnacknowledged(tx, deadline, new Date(), PAGE);
       const created = await this.raiser.raise(
@@ -80,7 +80,7 @@ export class AlertSchedules implements OnModuleInit {
   async alertPending(
     now: Date = new Date(),
   ): Promise<{ changes: number; alerts: number; redispatched: number }> {
-    const { changes, alerts } = await this.dataSource.transaction(async (tx) => {
+    const { changes, alerts } = await this.transactions.run(async (tx) => {
       const pending = await this.store.orphanedChanges(tx, new Date(now.getTime() - ORPHANED_AFTER_MS), PAGE);
       const created = await this.raiser.raise(
         tx,

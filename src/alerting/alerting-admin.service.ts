@@ -8,12 +8,9 @@ import { ChannelSenders, ChannelType } from './channels/channel-senders';
 import { TargetRefused } from './domain/target-address-policy';
 import { maskTarget } from './domain/target-mask';
 import { WebhookSigner } from './domain/webhook-signer';
-import {
-  AlertingConfigStore,
-  ChannelView,
-  RouteFields,
-  RouteView,
-} from './persistence/alerting-config.store';
+import { Transactions } from '../database/transactions';
+import { AlertChannelsRepository, type ChannelView } from './persistence/alert-channels.repository';
+import { AlertRoutesRepository, type RouteFields, type RouteView } from './persistence/alert-routes.repository';
 
 const EMAIL = /^[^\s@,;<>]+@[^\s@,;<>]+\.[^\s@,;<>]+$/;
 const MAX_RECIPIENTS = 20;
@@ -28,13 +25,15 @@ const MAX_RECIPIENTS = 20;
 @Injectable()
 export class AlertingAdminService {
   constructor(
-    private readonly store: AlertingConfigStore,
+    private readonly transactions: Transactions,
+    private readonly channels: AlertChannelsRepository,
+    private readonly routes: AlertRoutesRepository,
     private readonly senders: ChannelSenders,
     private readonly audit: AuditLog,
   ) {}
 
   async listChannels(): Promise<ChannelView[]> {
-    return (await this.store.listChannels()).map(masked);
+    return (await this.channels.listChannels()).map(masked);
   }
 
   async getChannel(id: string): Promise<ChannelView> {
@@ -42,7 +41,7 @@ export class AlertingAdminService {
   }
 
   private async storedChannel(id: string): Promise<ChannelView> {
-    const channel = await this.store.findChannel(id);
+    const channel = await this.channels.findChannel(id);
     if (!channel) throw new NotFoundException(`no channel ${id}`);
     return channel;
   }
@@ -53,8 +52,8 @@ export class AlertingAdminService {
   ): Promise<{ channel: ChannelView; secret?: string }> {
     const target = await this.checkTarget(input.type, input.target);
     const secret = input.type === 'webhook' ? WebhookSigner.generateSecret() : null;
-    const channel = await this.store.dataSource.transaction(async (tx) => {
-      const created = await this.store
+    const channel = await this.transactions.run(async (tx) => {
+      const created = await this.channels
         .insertChannel(tx, {
           name: input.name,
           type: input.type,
@@ -89,8 +88,8 @@ export class AlertingAdminService {
     const retargeted =
       input.target !== undefined && input.target.trim() !== maskTarget(current.target) ? input.target : undefined;
     const target = retargeted === undefined ? undefined : await this.checkTarget(current.type, retargeted);
-    return this.store.dataSource.transaction(async (tx) => {
-      const updated = await this.store
+    return this.transactions.run(async (tx) => {
+      const updated = await this.channels
         .updateChannel(tx, id, { ...input, target })
         .catch(rethrowUnique(`a channel named "${input.name}" exists`));
       if (!updated) throw new NotFoundException(`no channel ${id}`);
@@ -116,8 +115,8 @@ export class AlertingAdminService {
         { field: 'type', problems: ['only webhook channels have a signing secret'] },
       ]);
     const secret = WebhookSigner.generateSecret();
-    const channel = await this.store.dataSource.transaction(async (tx) => {
-      const updated = await this.store.updateChannel(tx, id, { secret });
+    const channel = await this.transactions.run(async (tx) => {
+      const updated = await this.channels.updateChannel(tx, id, { secret });
       if (!updated) throw new NotFoundException(`no channel ${id}`);
       await this.audit.append(
         {
@@ -134,9 +133,10 @@ export class AlertingAdminService {
   }
 
   async deleteChannel(id: string, ctx: RequestContext): Promise<void> {
-    await this.store.dataSource.transaction(async (tx) => {
-      const channel = await this.store.findChannel(id, tx);
-      if (!channel || !(await this.store.deleteChannel(tx, id))) throw new NotFoundException(`no channel ${id}`);
+    await this.transactions.run(async (tx) => {
+      const channel = await this.channels.findChannel(id, tx);
+      if (!channel || !(await this.channels.softDelete(tx, id))) throw new NotFoundException(`no channel ${id}`);
+      await this.routes.removeChannel(tx, id);
       await this.audit.append(
         {
           ...auditActor(ctx),
@@ -151,19 +151,19 @@ export class AlertingAdminService {
   }
 
   listRoutes(): Promise<RouteView[]> {
-    return this.store.listRoutes();
+    return this.routes.listRoutes();
   }
 
   async getRoute(id: string): Promise<RouteView> {
-    const route = await this.store.findRoute(id);
+    const route = await this.routes.findRoute(id);
     if (!route) throw new NotFoundException(`no route ${id}`);
     return route;
   }
 
   async createRoute(fields: RouteFields, ctx: RequestContext): Promise<RouteView> {
     await this.checkChannels(fields.channelIds);
-    return this.store.dataSource.transaction(async (tx) => {
-      const route = await this.store
+    return this.transactions.run(async (tx) => {
+      const route = await this.routes
         .insertRoute(tx, fields, actorName(ctx))
         .catch(rethrowUnique(`a route named "${fields.name}" exists`));
       await this.audit.append(
@@ -193,8 +193,8 @@ export class AlertingAdminService {
       enabled: patch.enabled ?? current.enabled,
     };
     if (patch.channelIds) await this.checkChannels(patch.channelIds);
-    return this.store.dataSource.transaction(async (tx) => {
-      const route = await this.store
+    return this.transactions.run(async (tx) => {
+      const route = await this.routes
         .updateRoute(tx, id, fields)
         .catch(rethrowUnique(`a route named "${fields.name}" exists`));
       if (!route) throw new NotFoundException(`no route ${id}`);
@@ -213,8 +213,8 @@ export class AlertingAdminService {
   }
 
   async deleteRoute(id: string, ctx: RequestContext): Promise<void> {
-    await this.store.dataSource.transaction(async (tx) => {
-      if (!(await this.store.deleteRoute(tx, id))) throw new NotFoundException(`no route ${id}`);
+    await this.transactions.run(async (tx) => {
+      if (!(await this.routes.deleteRoute(tx, id))) throw new NotFoundException(`no route ${id}`);
       await this.audit.append(
         { ...auditActor(ctx), action: 'alerting.route.deleted', targetType: 'alert_route', targetId: id },
         tx,
@@ -261,7 +261,7 @@ export class AlertingAdminService {
   }
 
   private async checkChannels(ids: string[]): Promise<void> {
-    const missing = await this.store.missingChannels(ids);
+    const missing = await this.channels.missingChannels(ids);
     if (missing.length > 0)
       throw new InvalidInputError([
         { field: 'channelIds', problems: [`no such channel: ${missing.join(', ')}`] },

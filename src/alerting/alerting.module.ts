@@ -19,10 +19,10 @@ import { ChannelSenders } from './channels/channel-senders';
 import { AlertDeliveryProcessor } from './delivery/alert-delivery.processor';
 import { AlertDeliveryService } from './delivery/alert-delivery.service';
 import { ALERT_DELIVERY_QUEUE } from './delivery.constants';
-import { AlertQueries } from './persistence/alert-queries';
-import { AlertStore } from './persistence/alert-store';
-import { AlertingConfigStore } from './persistence/alerting-config.store';
-import { DeliveryLog } from './persistence/delivery-log';
+import { AlertsRepository } from './persistence/alerts.repository';
+import { AlertChannelsRepository } from './persistence/alert-channels.repository';
+import { AlertRoutesRepository } from './persistence/alert-routes.repository';
+import { AlertDeliveriesRepository } from './persistence/alert-deliveries.repository';
 
 /**
  * Stage 5 (violations → alerts), its schedules (unacknowledged escalation, orphaned changes),
@@ -53,10 +53,10 @@ export class AlertingModule {
       controllers: [AlertStreamController, ChannelsController, RoutesController, AlertsController],
       providers: [
         { provide: AlertMetrics, useValue: new AlertMetrics() },
-        AlertStore,
-        AlertQueries,
-        AlertingConfigStore,
-        DeliveryLog,
+        AlertsRepository,
+        AlertChannelsRepository,
+        AlertRoutesRepository,
+        AlertDeliveriesRepository,
         AlertRaiser,
         AlertDispatcher,
         AlertStream,

@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { Transactions } from '../database/transactions';
 import { HandlesStage, StageHandler } from '../pipeline/stage-handler';
 import { AlertDispatcher } from './alert-dispatcher';
 import { AlertRaiser } from './alert-raiser';
-import { AlertStore } from './persistence/alert-store';
+import { AlertsRepository } from './persistence/alerts.repository';
 
 /**
  * Stage 5: the violations the batch created, escalated or repeated become alerts (or are folded into
@@ -16,14 +16,14 @@ import { AlertStore } from './persistence/alert-store';
 export class AlertingStage implements StageHandler {
 
   constructor(
-    private readonly dataSource: DataSource,
-    private readonly store: AlertStore,
+    private readonly transactions: Transactions,
+    private readonly store: AlertsRepository,
     private readonly raiser: AlertRaiser,
     private readonly dispatcher: AlertDispatcher,
   ) {}
 
   async handle(batchId: string): Promise<void> {
-    await this.dataSource.transaction(async (tx) => {
+    await this.transactions.run(async (tx) => {
       const changes = await this.store.batchChanges(tx, batchId);
       if (changes.length === 0) return;
       await this.raiser.raise(

@@ -5,9 +5,8 @@ import { auditActor, Principal, RequestContext } from '../security/principal';
 import { Role } from '../security/roles';
 import { AlertDispatcher } from './alert-dispatcher';
 import { alertPayload } from './domain/alert-message';
-import { AlertingConfigStore } from './persistence/alerting-config.store';
-import { AlertFilter, AlertQueries, DeliveryVisibility } from './persistence/alert-queries';
-import { AlertStore } from './persistence/alert-store';
+import { AlertChannelsRepository } from './persistence/alert-channels.repository';
+import { AlertFilter, AlertsRepository, DeliveryVisibility } from './persistence/alerts.repository';
 
 /**
  * Who may read what a receiver answered to a failed delivery: it is the receiver's text (stack
@@ -23,15 +22,14 @@ export function deliveryVisibility(principal: Principal | undefined): DeliveryVi
 @Injectable()
 export class AlertsService {
   constructor(
-    private readonly queries: AlertQueries,
-    private readonly store: AlertStore,
-    private readonly config: AlertingConfigStore,
+    private readonly store: AlertsRepository,
+    private readonly channels: AlertChannelsRepository,
     private readonly dispatcher: AlertDispatcher,
     private readonly audit: AuditLog,
   ) {}
 
   async list(filter: AlertFilter, reader: Principal | undefined) {
-    const rows = await this.queries.list({ ...filter, limit: filter.limit + 1 }, deliveryVisibility(reader));
+    const rows = await this.store.list({ ...filter, limit: filter.limit + 1 }, deliveryVisibility(reader));
     return {
       items: rows.slice(0, filter.limit),
       limit: filter.limit,
@@ -41,7 +39,7 @@ export class AlertsService {
   }
 
   async get(id: string, reader: Principal | undefined) {
-    const alert = await this.queries.find(id, deliveryVisibility(reader));
+    const alert = await this.store.find(id, deliveryVisibility(reader));
     if (!alert) throw new NotFoundException(`no alert ${id}`);
     return alert;
   }
@@ -67,7 +65,7 @@ export class AlertsService {
 
   /** A 'test' alert (no violation) to one channel, through the real delivery path. */
   async testChannel(channelId: string, ctx: RequestContext) {
-    const channel = await this.config.findChannel(channelId);
+    const channel = await this.channels.findChannel(channelId);
     if (!channel) throw new NotFoundException(`no channel ${channelId}`);
     const id = randomUUID();
     const now = new Date();

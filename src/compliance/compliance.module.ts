@@ -17,7 +17,7 @@ import { LegalHoldsRepository } from './persistence/legal-holds.repository';
 import { BacktestRunsStore } from './persistence/backtest-runs.store';
 import { ComplianceStateStore } from './persistence/compliance-state.store';
 import { ActiveRules } from './rules/active-rules';
-import { RuleStore } from './rules/rule-store';
+import { RulesRepository } from './persistence/rules.repository';
 import { RulesService } from './rules/rules.service';
 import { ViewerRecordsService } from './viewers/viewer-records.service';
 
@@ -41,7 +41,7 @@ export class ComplianceModule {
       controllers: [RulesController, ViewersController, LegalHoldsController],
       providers: [
         ComplianceStateStore,
-        RuleStore,
+        RulesRepository,
         ActiveRules,
         ComplianceStage,
         ComplianceScheduledChecks,

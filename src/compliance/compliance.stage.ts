@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
+import { Transactions } from '../database/transactions';
 import { complianceMetrics } from './compliance-metrics';
 import { HandlesStage, StageHandler } from '../pipeline/stage-handler';
 import type { ComplianceEvent } from './domain/compliance-event';
@@ -41,6 +42,7 @@ export class ComplianceStage implements StageHandler {
 
   constructor(
     private readonly store: ComplianceStateStore,
+    private readonly transactions: Transactions,
     private readonly rules: ActiveRules,
     @Inject(APP_CONFIG) private readonly config: Pick<AppConfig, 'rules'>,
   ) {}
@@ -60,7 +62,7 @@ export class ComplianceStage implements StageHandler {
     for (const e of events) if (!isTransientSubject(e.userId)) viewerIds.add(e.userId);
 
     let attempt = 0;
-    return this.store.inTransaction(async (tx) => {
+    return this.transactions.run(async (tx) => {
       attempt++;
       // The claim also turns off the wait for this transaction's WAL flush: safe, because the runner then
       // advances the batch in a synchronous commit, which flushes this one first; a crash before that

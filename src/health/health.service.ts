@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import Redis from 'ioredis';
 import { DataSource } from 'typeorm';
 import { REDIS } from '../database/redis.module';
+import { ping } from '../database/sql';
 
 export interface DependencyCheck {
   status: 'up' | 'down';
@@ -25,7 +26,7 @@ export class HealthService {
 
   async readiness(): Promise<Readiness> {
     const [postgres, redis] = await Promise.all([
-      check(() => this.dataSource.query('SELECT 1')),
+      check(() => ping(this.dataSource)),
       check(() => this.redis.ping()),
     ]);
     return { status: postgres.status === 'up' && redis.status === 'up' ? 'ok' : 'error', checks: { postgres, redis } };

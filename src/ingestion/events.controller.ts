@@ -27,7 +27,7 @@ import { EVENT_DTO_BY_FAMILY } from './dto/event-dtos';
 import { EVENT_EXAMPLES } from './dto/event-examples';
 import { validationException } from '../common/http/validation';
 import { BodyTextCheckedPerItem } from '../common/http/text-input.interceptor';
-import { EventStore } from './event-store.repository';
+import { EventStore } from './persistence/event-store.repository';
 import { eventReadScope } from './domain/event-read-scope';
 import { IngestionService } from './ingestion.service';
 import type { AcceptResult } from './domain/accept-result';

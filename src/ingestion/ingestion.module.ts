@@ -1,7 +1,8 @@
 import { Module } from '@nestjs/common';
 import { DatabaseModule } from '../database/database.module';
 import { SecurityModule } from '../security/security.module';
-import { EventStore } from './event-store.repository';
+import { EventStore } from './persistence/event-store.repository';
+import { ProcessedEventsRepository } from './persistence/processed-events.repository';
 import { EventsController } from './events.controller';
 import { IngestionService } from './ingestion.service';
 import { ReceptionStage } from './reception.stage';
@@ -9,6 +10,6 @@ import { ReceptionStage } from './reception.stage';
 @Module({
   imports: [DatabaseModule, SecurityModule],
   controllers: [EventsController],
-  providers: [EventStore, IngestionService, ReceptionStage],
+  providers: [EventStore, ProcessedEventsRepository, IngestionService, ReceptionStage],
 })
 export class IngestionModule {}

@@ -9,9 +9,9 @@ import type { IngestedEvent } from './domain/event-payloads';
 import { groupProblemsByField } from '../common/domain/field-error';
 import type { AcceptResult, Rejection } from './domain/accept-result';
 import { EventValidator } from './dto/event-validator';
-import { PipelineBatchesRepository } from '../pipeline/pipeline-batches.repository';
+import { PipelineBatches } from '../pipeline/pipeline-batches.service';
 import { BatchFormer } from './batch-former';
-import { AcceptItem, BatchNoLongerOpen, EventStore } from './event-store.repository';
+import { AcceptItem, BatchNoLongerOpen, EventStore } from './persistence/event-store.repository';
 import { GroupCommitter } from './group-commit';
 
 /**
@@ -31,7 +31,7 @@ export class IngestionService implements OnApplicationShutdown {
     private readonly store: EventStore,
     private readonly partitions: RawEventPartitions,
     private readonly stageQueues: StageQueues,
-    private readonly pipelineBatches: PipelineBatchesRepository,
+    private readonly pipelineBatches: PipelineBatches,
   ) {
     this.batches = new BatchFormer((batchId) => this.startBatch(batchId), {
       targetEvents: config.ingest.batchTargetEvents,

@@ -8,13 +8,15 @@ import { MlController } from './api/ml.controller';
 import { RiskInsights } from './insights/risk-insights.service';
 import { ActiveModel } from './models/active-model';
 import { ML_TRAINING_QUEUE, TRAINING_JOB_OPTIONS } from './models/ml-training.constants';
-import { ModelRegistry } from './models/model-registry';
+import { MlLabelsRepository } from './persistence/ml-labels.repository';
+import { MlModelsRepository } from './persistence/ml-models.repository';
 import { ModelsService } from './models/models.service';
 import { MlFeedback } from './models/training-labels';
 import { TrainingProcessor } from './models/training.processor';
 import { TrainingService } from './models/training.service';
 import { MlStage } from './stage/ml.stage';
-import { RiskRecords } from './stage/risk-records.repository';
+import { RiskRecordsRepository } from './persistence/risk-records.repository';
+import { TrainingRunsRepository } from './persistence/training-runs.repository';
 import { RiskFactorStore } from './state/risk-factor-store';
 
 /**
@@ -37,8 +39,10 @@ export class MlModule {
       controllers: [MlController],
       providers: [
         RiskFactorStore,
-        RiskRecords,
-        ModelRegistry,
+        RiskRecordsRepository,
+        MlModelsRepository,
+        MlLabelsRepository,
+        TrainingRunsRepository,
         ActiveModel,
         MlStage,
         MlFeedback,

@@ -1,11 +1,10 @@
 import { InjectQueue } from '@nestjs/bullmq';
 import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
 import { Queue } from 'bullmq';
-import { DataSource } from 'typeorm';
 import { AuditLog } from '../security/audit/audit-log.service';
 import { auditActor, RequestContext } from '../security/principal';
 import { DeadLetterJob, PipelineStage, QueueName, stageJobId } from './pipeline.constants';
-import { PipelineBatchesRepository } from './pipeline-batches.repository';
+import { PipelineBatchesRepository } from './persistence/pipeline-batches.repository';
 import { StageQueues } from './stage-queues.service';
 
 export interface DeadBatch {
@@ -21,7 +20,6 @@ export interface DeadBatch {
 @Injectable()
 export class DeadLetters {
   constructor(
-    private readonly dataSource: DataSource,
     private readonly batches: PipelineBatchesRepository,
     private readonly stageQueues: StageQueues,
     private readonly audit: AuditLog,
@@ -29,20 +27,15 @@ export class DeadLetters {
   ) {}
 
   async list(limit: number, offset: number): Promise<{ items: DeadBatch[]; total: number }> {
-    const rows = await this.dataSource.query(
-      `SELECT batch_id, stage, event_count, last_error, created_at, redrive_count FROM pipeline_batches
-        WHERE status = 'dead' ORDER BY created_at DESC LIMIT $1 OFFSET $2`,
-      [limit, offset],
-    );
-    const [{ total }] = await this.dataSource.query(`SELECT count(*)::int AS total FROM pipeline_batches WHERE status = 'dead'`);
+    const { rows, total } = await this.batches.listDead(limit, offset);
     return {
-      items: rows.map((r: Record<string, unknown>) => ({
-        batchId: r.batch_id,
-        stage: r.stage,
-        eventCount: r.event_count,
-        error: r.last_error,
-        createdAt: r.created_at,
-        redriveCount: r.redrive_count,
+      items: rows.map((r) => ({
+        batchId: r.batchId,
+        stage: r.stage as PipelineStage,
+        eventCount: r.eventCount,
+        error: r.lastError,
+        createdAt: r.createdAt,
+        redriveCount: r.redriveCount,
       })),
       total,
     };
@@ -69,20 +62,15 @@ export class DeadLetters {
   }
 
   async discard(batchId: string, ctx: RequestContext): Promise<{ batchId: string; discarded: boolean }> {
-    const rows = await this.dataSource.query(
-      `UPDATE pipeline_batches SET status = 'discarded', discarded_by = $2, discarded_at = now()
-        WHERE batch_id = $1 AND status = 'dead' RETURNING stage`,
-      [batchId, ctx.principal?.userId ?? 'system'],
-    );
-    const row = rows[0]?.[0];
-    if (!row) {
+    const stage = await this.batches.discardDead(batchId, ctx.principal?.userId ?? 'system');
+    if (stage === null) {
       const current = await this.batches.find(batchId);
       if (!current) throw new NotFoundException(`batch ${batchId} does not exist`);
       if (current.status === ('discarded' as string)) return { batchId, discarded: false };
       throw new ConflictException(`batch ${batchId} is ${current.status}, not dead: only dead batches can be discarded`);
     }
-    await this.removeDeadLetterJob(batchId, row.stage);
-    await this.audit.append({ ...auditActor(ctx), action: 'pipeline.dead_letter.discarded', targetType: 'batch', targetId: batchId, details: { stage: row.stage } });
+    await this.removeDeadLetterJob(batchId, stage);
+    await this.audit.append({ ...auditActor(ctx), action: 'pipeline.dead_letter.discarded', targetType: 'batch', targetId: batchId, details: { stage } });
     return { batchId, discarded: true };
   }
 

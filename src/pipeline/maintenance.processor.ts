@@ -5,7 +5,7 @@ import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { RawEventPartitions } from '../database/raw-event-partitions';
 import { MAINTENANCE_QUEUE, MaintenanceTask } from './maintenance.constants';
-import { PipelineBatchesRepository } from './pipeline-batches.repository';
+import { PipelineBatchesRepository } from './persistence/pipeline-batches.repository';
 import { ScheduledTasks } from './scheduled-tasks';
 import { StageQueues } from './stage-queues.service';
 

@@ -7,12 +7,13 @@ import { DatabaseModule } from '../database/database.module';
 import { MAINTENANCE_QUEUE } from './maintenance.constants';
 import { MaintenanceProcessor, MaintenanceSchedules, PipelineUpkeep } from './maintenance.processor';
 import { ScheduledTasks } from './scheduled-tasks';
+import { PipelineBatches } from './pipeline-batches.service';
 import { QueueMetrics } from './queue-metrics';
 import { QueueDepths } from './queue-depths.service';
 import { QueueOperations } from './queue-operations.service';
 import { ScheduledTaskRuns } from './scheduled-task-runs.service';
 import { ALL_QUEUES, DEAD_LETTER_JOB_OPTIONS, QueueName, STAGE_JOB_OPTIONS } from './pipeline.constants';
-import { PipelineBatchesRepository } from './pipeline-batches.repository';
+import { PipelineBatchesRepository } from './persistence/pipeline-batches.repository';
 import { redisOptionsFromUrl } from '../database/redis-connection';
 import { StageQueues } from './stage-queues.service';
 import { SecurityModule } from '../security/security.module';
@@ -62,8 +63,8 @@ export class PipelineModule {
         ),
       ],
       controllers: [PipelineOpsController],
-      providers: [PipelineBatchesRepository, StageQueues, StageRunner, StageHandlers, ScheduledTasks, PipelineUpkeep, DeadLetters, QueueOperations, QueueDepths, ScheduledTaskRuns, QueueMetrics, ...workers],
-      exports: [StageQueues, QueueDepths, PipelineBatchesRepository, ScheduledTasks, ScheduledTaskRuns, BullModule],
+      providers: [PipelineBatchesRepository, PipelineBatches, StageQueues, StageRunner, StageHandlers, ScheduledTasks, PipelineUpkeep, DeadLetters, QueueOperations, QueueDepths, ScheduledTaskRuns, QueueMetrics, ...workers],
+      exports: [StageQueues, QueueDepths, PipelineBatches, ScheduledTasks, ScheduledTaskRuns, BullModule],
     };
   }
 }

@@ -1,7 +1,7 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { DiscoveryService } from '@nestjs/core';
-import { DataSource } from 'typeorm';
 import { pipelineMetrics } from '../metrics/pipeline-metrics';
+import { PipelineBatchesRepository } from './persistence/pipeline-batches.repository';
 import { registeredQueues } from './registered-queues';
 
 const STATES = ['wait', 'active', 'delayed', 'failed', 'completed', 'prioritized'] as const;
@@ -11,7 +11,7 @@ const STATES = ['wait', 'active', 'delayed', 'failed', 'completed', 'prioritized
 export class QueueMetrics implements OnModuleInit {
   constructor(
     private readonly discovery: DiscoveryService,
-    private readonly dataSource: DataSource,
+    private readonly batches: PipelineBatchesRepository,
   ) {}
 
   onModuleInit(): void {
@@ -23,9 +23,6 @@ export class QueueMetrics implements OnModuleInit {
         for (const state of STATES) gauge.set({ queue: queues[i].name, state }, count[state] ?? 0);
       });
     });
-    pipelineMetrics.deadLetterSize(async () => {
-      const [{ n }] = await this.dataSource.query(`SELECT count(*)::int AS n FROM pipeline_batches WHERE status = 'dead'`);
-      return n;
-    });
+    pipelineMetrics.deadLetterSize(() => this.batches.countDead());
   }
 }

@@ -10,7 +10,7 @@ import {
   StageJob,
   stageJobId,
 } from './pipeline.constants';
-import { BatchStage, PipelineBatchesRepository } from './pipeline-batches.repository';
+import { BatchStage, PipelineBatchesRepository } from './persistence/pipeline-batches.repository';
 import { StageHandler } from './stage-handler';
 import { pipelineMetrics } from '../metrics/pipeline-metrics';
 import { StageQueues } from './stage-queues.service';

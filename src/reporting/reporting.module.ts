@@ -9,6 +9,7 @@ import { ReportsController } from './api/reports.controller';
 import { ReportSchedule } from './report-schedule';
 import { REPORT_JOB_OPTIONS, REPORTS_QUEUE } from './reports.constants';
 import { ReportsProcessor } from './reports.processor';
+import { ReportsRepository } from './persistence/reports.repository';
 import { ReportsService } from './reports.service';
 
 /**
@@ -28,7 +29,7 @@ export class ReportingModule {
         BullModule.registerQueue({ name: REPORTS_QUEUE, defaultJobOptions: REPORT_JOB_OPTIONS }),
       ],
       controllers: [ReportsController],
-      providers: [ReportsService, ReportSchedule, ...workers],
+      providers: [ReportsRepository, ReportsService, ReportSchedule, ...workers],
     };
   }
 }

@@ -4,6 +4,7 @@ import { JwtModule } from '@nestjs/jwt';
 import { PassportModule } from '@nestjs/passport';
 import { ThrottlerModule } from '@nestjs/throttler';
 import Redis from 'ioredis';
+import { DatabaseModule } from '../database/database.module';
 import { REDIS } from '../database/redis.module';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
@@ -18,15 +19,19 @@ import { DashboardSessionController } from './auth/dashboard-session.controller'
 import { DashboardSessions } from './auth/dashboard-sessions.service';
 import { JwtStrategy } from './auth/jwt.strategy';
 import { LiveSessions } from './auth/live-sessions';
-import { RefreshTokens } from './auth/refresh-tokens.repository';
+import { RefreshTokens } from './auth/refresh-tokens.service';
 import { AttackPatternDetector } from './domain/attack-patterns';
 import { PasswordHasher } from './password-hasher';
 import { throttlerOptions } from './throttling/throttling';
 import { UserAccounts } from './accounts/user-accounts.service';
-import { UsersRepository } from './users/users.repository';
+import { ApiKeysRepository } from './persistence/api-keys.repository';
+import { AuditLogRepository } from './persistence/audit-log.repository';
+import { RefreshTokensRepository } from './persistence/refresh-tokens.repository';
+import { UsersRepository } from './persistence/users.repository';
 
 @Module({
   imports: [
+    DatabaseModule,
     PassportModule,
     JwtModule.register({}),
     ThrottlerModule.forRootAsync({
@@ -39,6 +44,9 @@ import { UsersRepository } from './users/users.repository';
     PasswordHasher,
     AdminBootstrap,
     UsersRepository,
+    RefreshTokensRepository,
+    ApiKeysRepository,
+    AuditLogRepository,
     RefreshTokens,
     UserAccounts,
     AccessTokens,

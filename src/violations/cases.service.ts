@@ -1,9 +1,10 @@
 import { BadRequestException, ConflictException, Injectable, NotFoundException } from '@nestjs/common';
-import { DataSource, EntityManager } from 'typeorm';
+import type { Sql } from '../database/sql';
+import { Transactions } from '../database/transactions';
 import { AuditLog } from '../security/audit/audit-log.service';
 import { auditActor, RequestContext } from '../security/principal';
 import { CaseAction, transition } from './domain/case-workflow';
-import { ViolationCases, ViolationFilter, ViolationView } from './persistence/violation-cases.repository';
+import { ViolationsRepository, ViolationFilter, ViolationView } from './persistence/violations.repository';
 
 const FINDINGS_SHOWN = 50;
 
@@ -14,8 +15,8 @@ const FINDINGS_SHOWN = 50;
 @Injectable()
 export class CasesService {
   constructor(
-    private readonly dataSource: DataSource,
-    private readonly cases: ViolationCases,
+    private readonly transactions: Transactions,
+    private readonly cases: ViolationsRepository,
     private readonly audit: AuditLog,
   ) {}
 
@@ -90,11 +91,11 @@ export class CasesService {
     action: CaseAction,
     ctx: RequestContext,
     work: (
-      tx: EntityManager,
+      tx: Sql,
       before: ViolationView,
     ) => Promise<{ comment: string | null; details: Record<string, unknown> }>,
   ): Promise<ViolationView> {
-    return this.dataSource.transaction(async (tx) => {
+    return this.transactions.run(async (tx) => {
       const before = await this.cases.find(id, tx, true);
       if (!before) throw new NotFoundException(`no violation ${id}`);
       const outcome = transition(before.status, action);

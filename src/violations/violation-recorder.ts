@@ -1,22 +1,22 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { EntityManager } from 'typeorm';
+import type { Sql } from '../database/sql';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { pipelineMetrics } from '../metrics/pipeline-metrics';
 import { FindingInput, groupKeyOf, planViolations, ViolationPlan } from './domain/violation-planner';
-import { ViolationStore } from './persistence/violation-store';
+import { ViolationsRepository } from './persistence/violations.repository';
 
 /** Folds findings into violations inside the caller's transaction (the one that also marks the findings). */
 @Injectable()
 export class ViolationRecorder {
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-    private readonly store: ViolationStore,
+    private readonly store: ViolationsRepository,
   ) {}
 
   async record(
-    tx: EntityManager,
+    tx: Sql,
     findings: FindingInput[],
     batchId: string | null,
     actor: string,

@@ -1,7 +1,7 @@
 import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { Transactions } from '../database/transactions';
 import { ScheduledTasks } from '../pipeline/scheduled-tasks';
-import { ViolationStore } from './persistence/violation-store';
+import { ViolationsRepository } from './persistence/violations.repository';
 import { ViolationRecorder } from './violation-recorder';
 
 export const VIOLATION_SWEEP_TASK = 'violation-sweep';
@@ -20,8 +20,8 @@ export class ViolationSweeper implements OnModuleInit {
   private readonly logger = new Logger(ViolationSweeper.name);
 
   constructor(
-    private readonly dataSource: DataSource,
-    private readonly store: ViolationStore,
+    private readonly transactions: Transactions,
+    private readonly store: ViolationsRepository,
     private readonly recorder: ViolationRecorder,
     private readonly tasks: ScheduledTasks,
   ) {}
@@ -37,18 +37,19 @@ export class ViolationSweeper implements OnModuleInit {
   async sweep(now: Date = new Date(), maxPages = 10): Promise<{ findings: number; violations: number }> {
     const total = { findings: 0, violations: 0 };
     for (let page = 0; page < maxPages; page++) {
-      const done = await this.dataSource.transaction(async (tx) => {
+      // Counted once committed: a transaction retried after a deadlock runs the work again.
+      const swept = await this.transactions.run(async (tx) => {
         const findings = await this.store.unlinkedFindings(
           tx,
           new Date(now.getTime() - STRAGGLER_AFTER_MS),
           PAGE,
         );
         const plan = await this.recorder.record(tx, findings, null, 'system:violation-sweep');
-        total.findings += findings.length;
-        total.violations += plan.violations.length;
-        return findings.length < PAGE;
+        return { findings: findings.length, violations: plan.violations.length };
       });
-      if (done) break;
+      total.findings += swept.findings;
+      total.violations += swept.violations;
+      if (swept.findings < PAGE) break;
     }
     if (total.findings > 0) this.logger.log(total, 'folded unlinked findings into violations');
     return total;

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { Transactions } from '../database/transactions';
 import { HandlesStage, StageHandler } from '../pipeline/stage-handler';
-import { ViolationStore } from './persistence/violation-store';
+import { ViolationsRepository } from './persistence/violations.repository';
 import { ViolationRecorder } from './violation-recorder';
 
 /**
@@ -14,13 +14,13 @@ import { ViolationRecorder } from './violation-recorder';
 export class ViolationStage implements StageHandler {
 
   constructor(
-    private readonly dataSource: DataSource,
-    private readonly store: ViolationStore,
+    private readonly transactions: Transactions,
+    private readonly store: ViolationsRepository,
     private readonly recorder: ViolationRecorder,
   ) {}
 
   async handle(batchId: string): Promise<void> {
-    await this.dataSource.transaction(async (tx) => {
+    await this.transactions.run(async (tx) => {
       const findings = await this.store.batchFindings(tx, batchId);
       await this.recorder.record(tx, findings, batchId, 'system:violation-stage');
     });

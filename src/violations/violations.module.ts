@@ -3,8 +3,7 @@ import { DatabaseModule } from '../database/database.module';
 import { SecurityModule } from '../security/security.module';
 import { ViolationsController } from './api/violations.controller';
 import { CasesService } from './cases.service';
-import { ViolationCases } from './persistence/violation-cases.repository';
-import { ViolationStore } from './persistence/violation-store';
+import { ViolationsRepository } from './persistence/violations.repository';
 import { ViolationRecorder } from './violation-recorder';
 import { ViolationStage } from './violation.stage';
 import { ViolationSweeper } from './violation-sweeper';
@@ -18,11 +17,10 @@ import { ViolationSweeper } from './violation-sweeper';
   imports: [DatabaseModule, SecurityModule],
   controllers: [ViolationsController],
   providers: [
-    ViolationStore,
+    ViolationsRepository,
     ViolationRecorder,
     ViolationStage,
     ViolationSweeper,
-    ViolationCases,
     CasesService,
   ],
 })

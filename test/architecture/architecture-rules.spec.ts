@@ -207,13 +207,22 @@ describe('src imports no test or tool code', () => {
       {
         'src/a.ts':
           "import { x } from '../test/support/x';\nimport { y } from '../tools/sim/y';\nimport { z } from 'bench/z';",
-        'src/b.spec.ts': "import { w } from '../scripts/w';\nimport { h } from '../tools/testing/h';",
-        'src/c.ts': "import { h } from '../tools/testing/h';",
+        'src/b.spec.ts': "import { w } from '../scripts/w';",
       },
       'src-imports-non-product',
     );
-    // A spec may use the shared test helpers; product code may not.
-    expect(found.map((v) => v.key)).toEqual(['test/support/x', 'tools/sim/y', 'bench/z', 'scripts/w', 'tools/testing/h']);
+    expect(found.map((v) => v.key)).toEqual(['test/support/x', 'tools/sim/y', 'bench/z', 'scripts/w']);
+  });
+
+  it('lets a unit spec (only a spec) use the shared test helpers in tools/testing/', () => {
+    const found = rulesHit(
+      {
+        'src/c.spec.ts': "import { f } from '../tools/testing/f';\nimport { s } from '../tools/simulation/s';",
+        'src/c.ts': "import { f } from '../tools/testing/f';",
+      },
+      'src-imports-non-product',
+    );
+    expect(found.map((v) => `${v.file} ${v.key}`)).toEqual(['src/c.spec.ts tools/simulation/s', 'src/c.ts tools/testing/f']);
   });
 });
 

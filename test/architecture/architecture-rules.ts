@@ -384,8 +384,8 @@ export function looseContainerLookups(input: SourceInput): number[] {
 
 function checkNonProductImport(edge: ImportEdge, out: Violation[]): void {
   const top = edge.target?.split('/')[0];
-  // A unit spec beside the code may use the shared test helpers (tools/testing); it is never built
-  // into the product.
+  // A unit spec beside the code is test code, not product: it may use the shared test helpers in
+  // tools/testing/ (the product build leaves specs out), and nothing else outside src/.
   if (edge.from.endsWith('.spec.ts') && edge.target?.startsWith('tools/testing/')) return;
   if (top && ['tools', 'test', 'bench', 'scripts'].includes(top)) {
     out.push({

@@ -1,7 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
-import { AcceptItem, EventStore } from '../../src/ingestion/event-store.repository';
+import { AcceptItem, EventStore } from '../../src/ingestion/persistence/event-store.repository';
 import { Role } from '../../src/security/roles';
 import { makeEvent } from '../support/events';
 import { bootTestApp, TestApp } from '../support/test-app';

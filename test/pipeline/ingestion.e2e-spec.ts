@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { DataSource } from 'typeorm';
-import { READ_BATCH_PAYLOADS } from '../../src/ingestion/reception.stage';
+import { READ_BATCH_PAYLOADS } from '../../src/ingestion/persistence/processed-events.repository';
 import { Role } from '../../src/security/roles';
 import { makeEvent, makeEvents } from '../support/events';
 import { bootTestApp, TestApp, waitFor } from '../support/test-app';

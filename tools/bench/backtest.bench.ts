@@ -21,7 +21,7 @@ import { prepareBacktest } from '../../src/compliance/backtest/backtest-request'
 import { syntheticEvents } from '../testing/compliance/synthetic-events';
 import { SEED_RULES } from '../../src/compliance/rule-packs';
 import { ActiveRules } from '../../src/compliance/rules/active-rules';
-import { RuleStore } from '../../src/compliance/rules/rule-store';
+import { RulesRepository } from '../../src/compliance/persistence/rules.repository';
 import {
   openDatabase,
   recreateDatabase,
@@ -94,12 +94,12 @@ async function main(): Promise<void> {
     const from = new Date(first);
     const to = new Date(new Date(last).getTime() + 1);
     const twoThirds = new Date(from.getTime() + ((to.getTime() - from.getTime()) * 2) / 3);
-    const rules = new ActiveRules(new RuleStore(ds));
+    const rules = new ActiveRules(new RulesRepository(ds));
     await rules.ensureSeeded();
     const replay = new BacktestReplay(rules.language);
     // The replay itself, on one connection of this process (the product runs it in a worker thread).
     const runBacktest = async (request: { draft: Record<string, unknown>; from: Date; to: Date }) => {
-      const input = await prepareBacktest(request, rules, new RuleStore(ds!));
+      const input = await prepareBacktest(request, rules, new RulesRepository(ds!));
       const runner = ds!.createQueryRunner();
       await runner.connect();
       try {

@@ -20,7 +20,7 @@ import { ComplianceStage } from '../../src/compliance/compliance.stage';
 import { syntheticEvents } from '../testing/compliance/synthetic-events';
 import { ComplianceStateStore } from '../../src/compliance/persistence/compliance-state.store';
 import { ActiveRules } from '../../src/compliance/rules/active-rules';
-import { RuleStore } from '../../src/compliance/rules/rule-store';
+import { RulesRepository } from '../../src/compliance/persistence/rules.repository';
 import {
   DEFAULT_BENCH_DATABASE_URL,
   openDatabase,
@@ -30,6 +30,7 @@ import {
 } from '../testing/compliance/stored-event-seed';
 import { cpuBetween, cpuSeconds, loadAverage } from '../testing/compliance/cpu-usage';
 import { loadConfig } from '../../src/config/app-config';
+import { Transactions } from '../../src/database/transactions';
 
 interface Options {
   events: number;
@@ -77,8 +78,8 @@ async function main(): Promise<void> {
     );
     await ds.query('VACUUM ANALYZE');
 
-    const rules = new ActiveRules(new RuleStore(ds));
-    const stage = new ComplianceStage(new ComplianceStateStore(ds), rules, { rules: loadConfig({}).rules });
+    const rules = new ActiveRules(new RulesRepository(ds));
+    const stage = new ComplianceStage(new ComplianceStateStore(ds), new Transactions(ds), rules, { rules: loadConfig({}).rules });
     const active = await rules.get();
     console.log(`rules: ${active.rules.rules.length} enabled`);
 

@@ -26,9 +26,9 @@ import { StatisticalScorer } from '../../src/ml/domain/statistical-scorer';
 import { syntheticViewerRows } from '../testing/ml/synthetic-viewers';
 import { EnsembleViewerScorer } from '../../src/ml/domain/viewer-scorer';
 import { ActiveModel } from '../../src/ml/models/active-model';
-import { ModelRegistry } from '../../src/ml/models/model-registry';
+import { MlModelsRepository } from '../../src/ml/persistence/ml-models.repository';
 import { MlBatchOutcome, MlStage } from '../../src/ml/stage/ml.stage';
-import { RiskRecords } from '../../src/ml/stage/risk-records.repository';
+import { RiskRecordsRepository } from '../../src/ml/persistence/risk-records.repository';
 import { RiskFactorStore } from '../../src/ml/state/risk-factor-store';
 import { argValue } from './bench-support';
 
@@ -237,10 +237,10 @@ async function stageFigures(training: ReturnType<typeof trainRiskModel>): Promis
   const prefix = `bench-ml-${randomBytes(3).toString('hex')}`;
   const config = loadConfig({ ...process.env, QUEUE_PREFIX: prefix, DATABASE_URL: url.toString() });
   const redis = new Redis(config.redisUrl);
-  const registry = new ModelRegistry(ds);
-  const active = new ActiveModel(registry, ds, redis, config);
+  const registry = new MlModelsRepository(ds);
+  const active = new ActiveModel(registry, new RiskRecordsRepository(ds), redis, config);
   const stage = new MlStage(
-    new RiskRecords(ds),
+    new RiskRecordsRepository(ds),
     new RiskFactorStore(redis, config),
     active,
     config,

@@ -3,7 +3,7 @@ import { Job, UnrecoverableError } from 'bullmq';
 import { AlertMetrics } from '../alert-metrics';
 import { ChannelSenders } from '../channels/channel-senders';
 import { DeliveryFailure } from '../channels/guarded-http';
-import { DeliveryLog } from '../persistence/delivery-log';
+import { AlertDeliveriesRepository } from '../persistence/alert-deliveries.repository';
 import { DeliveryJob } from '../delivery.constants';
 
 export type DeliveryOutcome = 'delivered' | 'already-delivered' | 'skipped';
@@ -18,7 +18,7 @@ export class AlertDeliveryService {
   private readonly logger = new Logger(AlertDeliveryService.name);
 
   constructor(
-    private readonly log: DeliveryLog,
+    private readonly log: AlertDeliveriesRepository,
     private readonly senders: ChannelSenders,
     private readonly metrics: AlertMetrics,
   ) {}

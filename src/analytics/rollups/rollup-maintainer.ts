@@ -14,7 +14,7 @@ import {
   REBUILD_USER_RISK,
   REBUILD_VIOLATIONS,
   SAFE_UPPER_BOUND,
-} from './rollup-statements';
+} from '../persistence/rollup-statements';
 
 /** The sources folded into rollups; each has a watermark row and a cache generation of the same name. */
 export const ROLLUP_SOURCES = ['events', 'findings', 'violations', 'user_risk', 'consents'] as const;

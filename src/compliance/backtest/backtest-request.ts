@@ -7,7 +7,7 @@
 import { InvalidInputError } from '../../common/domain/invalid-input';
 import type { RuleDefinition } from '../domain/rule';
 import type { ActiveRules } from '../rules/active-rules';
-import type { RuleStore } from '../rules/rule-store';
+import type { RulesRepository } from '../persistence/rules.repository';
 import { ruleValidationException } from '../rules/rules.service';
 import type { BacktestInput } from '../domain/backtest-run';
 
@@ -23,7 +23,7 @@ export interface BacktestRequest {
 export async function prepareBacktest(
   request: BacktestRequest,
   rules: ActiveRules,
-  store: RuleStore,
+  store: RulesRepository,
 ): Promise<BacktestInput> {
   const { from, to } = request;
   if (!(from.getTime() < to.getTime())) {

@@ -16,7 +16,7 @@ import { auditActor, type RequestContext } from '../../security/principal';
 import { complianceMetrics } from '../compliance-metrics';
 import { BacktestRunsStore, type BacktestRun } from '../persistence/backtest-runs.store';
 import { ActiveRules } from '../rules/active-rules';
-import { RuleStore } from '../rules/rule-store';
+import { RulesRepository } from '../persistence/rules.repository';
 import type { BacktestReport, BacktestState } from '../domain/backtest-run';
 import { prepareBacktest, type BacktestRequest } from './backtest-request';
 import type { BacktestThreadData } from './backtest-thread';
@@ -68,7 +68,7 @@ export class BacktestRuns {
   constructor(
     private readonly runs: BacktestRunsStore,
     private readonly rules: ActiveRules,
-    private readonly store: RuleStore,
+    private readonly store: RulesRepository,
     private readonly audit: AuditLog,
     @InjectQueue(BACKTEST_QUEUE) private readonly queue: Queue<BacktestJob>,
     @Inject(APP_CONFIG) private readonly config: AppConfig,

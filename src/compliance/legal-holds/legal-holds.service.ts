@@ -1,6 +1,6 @@
 import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
-import { DataSource } from 'typeorm';
 import { InvalidInputError } from '../../common/domain/invalid-input';
+import { Transactions } from '../../database/transactions';
 import { AuditLog } from '../../security/audit/audit-log.service';
 import { auditActor, RequestContext } from '../../security/principal';
 import { holdStatus, type HoldRecordType, type LegalHold } from '../domain/legal-holds';
@@ -27,7 +27,7 @@ export interface LegalHoldView {
 @Injectable()
 export class LegalHoldsService {
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly transactions: Transactions,
     private readonly holds: LegalHoldsRepository,
     private readonly audit: AuditLog,
   ) {}
@@ -41,7 +41,7 @@ export class LegalHoldsService {
       throw new InvalidInputError([{ field: 'endsAt', problems: ['endsAt must be in the future'] }]);
     }
     const by = actorOf(ctx);
-    const hold = await this.dataSource.transaction(async (tx) => {
+    const hold = await this.transactions.run(async (tx) => {
       const created = await this.holds.insert(tx, {
         userId: input.viewerId,
         recordType: input.recordType ?? null,
@@ -95,10 +95,10 @@ export class LegalHoldsService {
   /** Ends the hold now. A hold already released or past its end date cannot be released again (409). */
   async release(id: string, ctx: RequestContext): Promise<LegalHoldView> {
     const by = actorOf(ctx);
-    const released = await this.dataSource.transaction(async (tx) => {
+    const released = await this.transactions.run(async (tx) => {
       const hold = await this.holds.get(id, tx, true);
       if (!hold) throw new NotFoundException(`no legal hold ${id}`);
-      const now = await this.holds.transactionNow(tx);
+      const now = await this.holds.transactionTime(tx);
       const status = holdStatus(hold, now.getTime());
       if (status !== 'active') throw new ConflictException(`legal hold ${id} is already ${status}`);
       const done = await this.holds.release(tx, id, by);

@@ -5,7 +5,8 @@
  * the same eight round trips whether it holds 1 event or 1,000.
  */
 import { Injectable } from '@nestjs/common';
-import { DataSource, EntityManager } from 'typeorm';
+import { DataSource } from 'typeorm';
+import { preparedQuery as prepared, type Sql } from '../../database/sql';
 import type { ActorType, ComplianceEvent } from '../domain/compliance-event';
 import { str, timeOf } from '../domain/compliance-event';
 import { calendarForJurisdiction, computeDueDetail, type DsrCalendar } from '../domain/deadlines';
@@ -17,8 +18,6 @@ import { tracksActor } from '../domain/viewer-state-reducer';
 import { mergeWindows } from '../domain/windowed-activity';
 import { parseActorState, parseViewerState } from './state-codec';
 import { findingUserId, STORED_EVENT_COLUMNS, toComplianceEvent, type StoredEventRow } from './stored-events';
-
-type Sql = Pick<EntityManager, 'query'>;
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -403,20 +402,6 @@ export class ComplianceStateStore {
       ],
     );
   }
-
-  /** Runs `work` in a transaction, again when PostgreSQL aborted it for a deadlock or a serialization failure. */
-  async inTransaction<T>(work: (tx: EntityManager) => Promise<T>, attempts = 3): Promise<T> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await this.dataSource.transaction(work);
-      } catch (error) {
-        const code =
-          (error as { driverError?: { code?: string }; code?: string }).driverError?.code ??
-          (error as { code?: string }).code;
-        if (attempt >= attempts || (code !== '40P01' && code !== '40001')) throw error;
-      }
-    }
-  }
 }
 
 /**
@@ -426,21 +411,6 @@ export class ComplianceStateStore {
  */
 function packJson(values: readonly object[]): string | null {
   return values.length === 0 ? null : values.map((v) => JSON.stringify(v)).join('\x1e');
-}
-
-/**
- * Runs a statement of the batch transaction as a named prepared statement on the transaction's
- * connection, so PostgreSQL plans it once per connection rather than once per batch (planning the
- * larger statements costs about as much as running them for a small batch). Outside a transaction it
- * is an ordinary query.
- */
-async function prepared<T>(tx: Sql, name: string, text: string, values: unknown[]): Promise<T[]> {
-  const runner = (tx as Partial<EntityManager>).queryRunner;
-  if (!runner?.isTransactionActive) return tx.query(text, values);
-  const client = (await runner.connect()) as {
-    query(config: { name: string; text: string; values: unknown[] }): Promise<{ rows: T[] }>;
-  };
-  return (await client.query({ name, text, values })).rows;
 }
 
 /** ViewerState sections and their columns; the rest (stateVersion, asOf, lastLogin) is the `head` column. */

@@ -81,6 +81,12 @@ export class LegalHoldsRepository {
     return { items: rows.map(toHold), total };
   }
 
+  /** The transaction's clock (now()): whether a hold is still active is decided by the database's time. */
+  async transactionTime(tx: EntityManager): Promise<Date> {
+    const [{ now }]: { now: Date }[] = await tx.query(`SELECT now() AS now`);
+    return now;
+  }
+
   async release(tx: EntityManager, id: string, by: string | null): Promise<LegalHoldRow> {
     // As a CTE, so the driver answers with the rows (a bare UPDATE answers [rows, count]).
     const [row]: Row[] = await tx.query(
@@ -103,12 +109,6 @@ export class LegalHoldsRepository {
       [userIds, at.toISOString()],
     );
     return rows.map(toHold);
-  }
-
-  /** The database's clock inside the transaction, so a hold's status is judged by the time it is written at. */
-  async transactionNow(tx: Pick<EntityManager, 'query'>): Promise<Date> {
-    const [{ now }]: { now: Date }[] = await tx.query(`SELECT now() AS now`);
-    return now;
   }
 }
 

@@ -9,7 +9,7 @@ import type { RuleDefinition } from '../domain/rule';
 import { RuleCompileError, type CompiledRule, type RuleLanguage } from '../domain/rule-language';
 import { RuleSet } from '../domain/rule-set';
 import { SEED_RULES, seedRuleLanguage } from '../rule-packs';
-import { RuleStore } from './rule-store';
+import { RulesRepository } from '../persistence/rules.repository';
 
 export interface ActiveRuleSet {
   revision: number;
@@ -28,7 +28,7 @@ export class ActiveRules implements OnModuleInit {
   private loading: Promise<ActiveRuleSet> | null = null;
   private seeded: Promise<void> | null = null;
 
-  constructor(private readonly store: RuleStore) {}
+  constructor(private readonly store: RulesRepository) {}
 
   async onModuleInit(): Promise<void> {
     await this.ensureSeeded();

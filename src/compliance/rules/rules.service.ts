@@ -1,17 +1,17 @@
 import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
-import { DataSource, EntityManager } from 'typeorm';
+import { Transactions } from '../../database/transactions';
 import { InvalidInputError } from '../../common/domain/invalid-input';
 import { AuditLog } from '../../security/audit/audit-log.service';
 import { auditActor, RequestContext } from '../../security/principal';
 import type { RuleDefinition, RuleValidationError } from '../domain/rule';
 import { ActiveRules } from './active-rules';
 import {
-  RuleStore,
+  RulesRepository,
   type RuleHealthRecord,
   type RuleListQuery,
   type RuleSummary,
   type StoredRule,
-} from './rule-store';
+} from '../persistence/rules.repository';
 
 export interface RuleView {
   ruleId: string;
@@ -61,8 +61,8 @@ function view(stored: StoredRule): RuleView {
 @Injectable()
 export class RulesService {
   constructor(
-    private readonly dataSource: DataSource,
-    private readonly store: RuleStore,
+    private readonly transactions: Transactions,
+    private readonly store: RulesRepository,
     private readonly rules: ActiveRules,
     private readonly audit: AuditLog,
   ) {}
@@ -109,7 +109,7 @@ export class RulesService {
     const def = this.validated({ ...draft, version: 1 });
     const enabled = def.enabled !== false;
     await this.rules.ensureSeeded();
-    await this.dataSource.transaction(async (tx) => {
+    await this.transactions.run(async (tx) => {
       await this.store.lockRevision(tx);
       if (await this.store.current(def.id, tx)) {
         throw new ConflictException(
@@ -144,7 +144,7 @@ export class RulesService {
       ]);
     }
     await this.rules.ensureSeeded();
-    await this.dataSource.transaction(async (tx) => {
+    await this.transactions.run(async (tx) => {
       await this.store.lockRevision(tx);
       const current = await this.store.current(ruleId, tx, true);
       if (!current) throw new NotFoundException(`rule ${ruleId} does not exist`);
@@ -176,7 +176,7 @@ export class RulesService {
     ctx: RequestContext,
   ): Promise<RuleView & { changed: boolean }> {
     await this.rules.ensureSeeded();
-    const changed = await this.dataSource.transaction(async (tx: EntityManager) => {
+    const changed = await this.transactions.run(async (tx) => {
       await this.store.lockRevision(tx);
       const current = await this.store.current(ruleId, tx, true);
       if (!current) throw new NotFoundException(`rule ${ruleId} does not exist`);

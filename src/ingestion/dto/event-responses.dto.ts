@@ -3,10 +3,10 @@
  * (domain); these classes implement them, so the two cannot drift apart silently.
  */
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { SEVERITIES } from '../../common/domain/severity';
 import { FieldErrorDto } from '../../common/http/error-body.dto';
 import type { EventFinding, EventStatus } from '../domain/event-status';
 import type { AcceptResult, Rejection } from '../domain/accept-result';
-import { SEVERITIES } from '../../common/domain/severity';
 
 const EVENT_ID_EXAMPLE = '5d952270-b7b6-40a5-a8f9-274e20e6a95f';
 

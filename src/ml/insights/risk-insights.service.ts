@@ -1,5 +1,4 @@
 import { Inject, Injectable, NotFoundException } from '@nestjs/common';
-import { DataSource } from 'typeorm';
 import { AppConfig } from '../../config/app-config';
 import { APP_CONFIG } from '../../config/config.module';
 import { AuditLog } from '../../security/audit/audit-log.service';
@@ -7,6 +6,8 @@ import { auditActor, RequestContext } from '../../security/principal';
 import { driftLevel, populationStabilityIndex, ReferenceBins } from '../domain/factor-drift';
 import { RISK_TIERS } from '../domain/risk-bands';
 import { FACTOR_NAMES, FactorName } from '../domain/risk-factors';
+import { MlModelsRepository } from '../persistence/ml-models.repository';
+import { RiskRecordsRepository } from '../persistence/risk-records.repository';
 
 const HISTOGRAM_BINS = 20;
 /** Flagged viewers whose explanations are summarised, at most (the highest scores). */
@@ -18,29 +19,23 @@ const DRIFT_SAMPLE = 50_000;
 @Injectable()
 export class RiskInsights {
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly riskRecords: RiskRecordsRepository,
+    private readonly models: MlModelsRepository,
     private readonly audit: AuditLog,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   async viewerRisk(userId: string, ctx: RequestContext) {
-    const rows = await this.dataSource.query(
-      `SELECT r.score, r.model_version, r.detector, r.factors, r.contributions, r.scored_at, r.last_event_id,
-              s.risk_tier, s.behaviour_segment
-         FROM user_risk r LEFT JOIN user_segments s ON s.user_id = r.user_id
-        WHERE r.user_id = $1`,
-      [userId],
-    );
+    const row = await this.riskRecords.viewerRisk(userId);
     // Asking about a viewer is a read of their profile whether or not there is one.
     await this.audit.append({
       ...auditActor(ctx),
       action: 'ml.viewer.risk.read',
       targetType: 'viewer',
       targetId: userId,
-      details: { found: rows.length > 0 },
+      details: { found: row !== null },
     });
-    if (rows.length === 0) throw new NotFoundException(`no risk score for viewer ${userId} yet`);
-    const row = rows[0];
+    if (row === null) throw new NotFoundException(`no risk score for viewer ${userId} yet`);
     const { asOfMs, details, ...factors } = row.factors as Record<string, unknown>;
     return {
       userId,
@@ -62,26 +57,12 @@ export class RiskInsights {
   async insights() {
     const threshold = this.config.ml.alertThreshold;
     const [histogram, tiers, segments, scoredBy, flagged, active] = await Promise.all([
-      this.dataSource.query(
-        `SELECT least(width_bucket(score, 0, 1, $1), $1) AS bin, count(*)::int AS viewers FROM user_risk GROUP BY 1 ORDER BY 1`,
-        [HISTOGRAM_BINS],
-      ),
-      this.dataSource.query(
-        `SELECT risk_tier AS tier, count(*)::int AS viewers FROM user_segments GROUP BY 1`,
-      ),
-      this.dataSource.query(
-        `SELECT behaviour_segment AS segment, count(*)::int AS viewers FROM user_segments GROUP BY 1 ORDER BY 2 DESC`,
-      ),
-      this.dataSource.query(
-        `SELECT detector, model_version AS "modelVersion", count(*)::int AS viewers FROM user_risk GROUP BY 1, 2 ORDER BY 3 DESC`,
-      ),
-      this.dataSource.query(
-        `SELECT contributions FROM user_risk WHERE score >= $1 ORDER BY score DESC LIMIT $2`,
-        [threshold, TOP_FACTOR_SAMPLE],
-      ),
-      this.dataSource.query(
-        `SELECT version, training_window_end, metrics -> 'reference' AS reference FROM ml_models WHERE active`,
-      ),
+      this.riskRecords.scoreHistogram(HISTOGRAM_BINS),
+      this.riskRecords.tierCounts(),
+      this.riskRecords.segmentCounts(),
+      this.riskRecords.scoredByCounts(),
+      this.riskRecords.topContributions(threshold, TOP_FACTOR_SAMPLE),
+      this.models.activeReference<Record<FactorName, ReferenceBins>>(),
     ]);
     const counts = new Map<number, number>(
       histogram.map((row: { bin: number; viewers: number }) => [row.bin, row.viewers]),
@@ -102,7 +83,7 @@ export class RiskInsights {
       topFactors: summariseTopFactors(
         flagged.map((row: { contributions: { factor: string; share: number }[] }) => row.contributions),
       ),
-      drift: await this.drift(active[0]),
+      drift: await this.drift(active),
     };
   }
 
@@ -123,10 +104,7 @@ export class RiskInsights {
       };
     if (!active.reference || !active.training_window_end)
       return { modelVersion: active.version, note: 'the active model has no training distribution stored' };
-    const rows: { factors: number[] }[] = await this.dataSource.query(
-      `SELECT factors FROM user_risk_snapshots WHERE taken_at >= $1 ORDER BY taken_at DESC LIMIT $2`,
-      [active.training_window_end, DRIFT_SAMPLE],
-    );
+    const rows = await this.riskRecords.snapshotFactorsSince(active.training_window_end, DRIFT_SAMPLE);
     return {
       modelVersion: active.version,
       since: active.training_window_end,

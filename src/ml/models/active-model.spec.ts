@@ -3,13 +3,14 @@ import type { DataSource } from 'typeorm';
 import { loadConfig } from '../../config/app-config';
 import { StatisticalViewerScorer } from '../domain/viewer-scorer';
 import { ActiveModel } from './active-model';
-import type { ModelRegistry } from './model-registry';
+import type { MlModelsRepository } from '../persistence/ml-models.repository';
+import { RiskRecordsRepository } from '../persistence/risk-records.repository';
 
 /** A worker that starts with no model: its cold-start population is read back from user_risk. */
 describe('ActiveModel cold-start population', () => {
   const subscriber = { on: () => subscriber, subscribe: async () => 1, disconnect: () => undefined };
   const redis = { duplicate: () => subscriber } as unknown as Redis;
-  const registry = { activeVersion: async () => null } as unknown as ModelRegistry;
+  const registry = { activeVersion: async () => null } as unknown as MlModelsRepository;
   const config = loadConfig({ APP_ROLE: 'worker' });
   const stored = (i: number, authFailures = 0) => ({
     user_id: `v-${i}`,
@@ -34,7 +35,7 @@ describe('ActiveModel cold-start population', () => {
         return rows;
       },
     } as unknown as DataSource;
-    const models = new ActiveModel(registry, dataSource, redis, config);
+    const models = new ActiveModel(registry, new RiskRecordsRepository(dataSource), redis, config);
     await models.onApplicationBootstrap();
     const scorer = (await models.current()) as StatisticalViewerScorer;
     expect(scorer.detector).toBe('statistical');
@@ -51,7 +52,7 @@ describe('ActiveModel cold-start population', () => {
         throw new Error('connection refused');
       },
     } as unknown as DataSource;
-    const models = new ActiveModel(registry, dataSource, redis, config);
+    const models = new ActiveModel(registry, new RiskRecordsRepository(dataSource), redis, config);
     await expect(models.onApplicationBootstrap()).resolves.toBeUndefined();
     const scorer = (await models.current()) as StatisticalViewerScorer;
     expect(scorer.population.size).toBe(0);

@@ -1,6 +1,5 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import Redis from 'ioredis';
-import { DataSource } from 'typeorm';
 import { AppConfig } from '../../config/app-config';
 import { APP_CONFIG } from '../../config/config.module';
 import { REDIS } from '../../database/redis.module';
@@ -8,7 +7,8 @@ import { runsWorkers } from '../../pipeline/pipeline.module';
 import { FACTOR_NAMES, RiskFactors } from '../domain/risk-factors';
 import { MIN_EVIDENCE_EVENTS } from '../domain/viewer-assessment';
 import { EnsembleViewerScorer, StatisticalViewerScorer, ViewerScorer } from '../domain/viewer-scorer';
-import { ModelRegistry } from './model-registry';
+import { MlModelsRepository } from '../persistence/ml-models.repository';
+import { RiskRecordsRepository } from '../persistence/risk-records.repository';
 
 /** A model that failed to load is tried again after this long (meanwhile: statistical scoring, logged). */
 const RETRY_FAILED_LOAD_MS = 60_000;
@@ -34,8 +34,8 @@ export class ActiveModel implements OnApplicationBootstrap, OnApplicationShutdow
   readonly channel: string;
 
   constructor(
-    private readonly registry: ModelRegistry,
-    private readonly dataSource: DataSource,
+    private readonly registry: MlModelsRepository,
+    private readonly riskRecords: RiskRecordsRepository,
     @Inject(REDIS) private readonly redis: Redis,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
@@ -67,14 +67,7 @@ export class ActiveModel implements OnApplicationBootstrap, OnApplicationShutdow
    */
   private async warmStatisticalPopulation(): Promise<void> {
     try {
-      const rows: { user_id: string; factors: Record<string, unknown> }[] = await this.dataSource.query(
-        `SELECT user_id, factors FROM (
-           SELECT user_id, factors, scored_at FROM user_risk
-            WHERE (factors -> 'details' ->> 'events1h')::float8 >= $1
-            ORDER BY scored_at DESC LIMIT $2) latest
-          ORDER BY scored_at`,
-        [MIN_EVIDENCE_EVENTS, WARM_START_VIEWERS],
-      );
+      const rows = await this.riskRecords.latestEvidencedFactors(MIN_EVIDENCE_EVENTS, WARM_START_VIEWERS);
       for (const row of rows) {
         const values = FACTOR_NAMES.map((name) => Number(row.factors?.[name]));
         if (!values.every((v) => Number.isFinite(v) && v >= 0)) continue;

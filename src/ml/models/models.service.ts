@@ -1,9 +1,9 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { Transactions } from '../../database/transactions';
 import { AuditLog } from '../../security/audit/audit-log.service';
 import { auditActor, RequestContext } from '../../security/principal';
 import { ActiveModel } from './active-model';
-import { ModelRegistry, ModelSummary } from './model-registry';
+import { MlModelsRepository, ModelSummary } from '../persistence/ml-models.repository';
 
 /** The model registry as the API sees it: list, inspect, activate. */
 @Injectable()
@@ -11,8 +11,8 @@ export class ModelsService {
   private readonly logger = new Logger(ModelsService.name);
 
   constructor(
-    private readonly dataSource: DataSource,
-    private readonly registry: ModelRegistry,
+    private readonly transactions: Transactions,
+    private readonly registry: MlModelsRepository,
     private readonly active: ActiveModel,
     private readonly audit: AuditLog,
   ) {}
@@ -33,7 +33,7 @@ export class ModelsService {
     version: number,
     ctx: RequestContext,
   ): Promise<ModelSummary & { previousVersion: number | null }> {
-    const { previous } = await this.dataSource.transaction(async (tx) => {
+    const { previous } = await this.transactions.run(async (tx) => {
       const result = await this.registry.activate(tx, version);
       await this.audit.append(
         {

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { MlLabelsRepository } from '../persistence/ml-labels.repository';
 
 /** ml_labels values read as "this viewer was anomalous" / "this viewer was not". Others are ignored. */
 export const POSITIVE_LABELS = ['anomaly', 'positive', 'true_positive', 'confirmed'] as const;
@@ -19,7 +19,7 @@ export function labelValue(label: string): 0 | 1 | undefined {
  */
 @Injectable()
 export class MlFeedback {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(private readonly labels: MlLabelsRepository) {}
 
   async recordFeedback(
     userId: string,
@@ -28,10 +28,7 @@ export class MlFeedback {
     violationId: string | null = null,
   ): Promise<void> {
     if (labelValue(label) === undefined) throw new RangeError(`unknown label "${label}"`);
-    await this.dataSource.query(
-      `INSERT INTO ml_labels (user_id, label, source, violation_id) VALUES ($1, $2, $3, $4)`,
-      [userId, label, source, violationId],
-    );
+    await this.labels.insert({ userId, label, source, violationId });
   }
 
   /**
@@ -40,12 +37,7 @@ export class MlFeedback {
    * the viewer behaved unusually.
    */
   async storedLabels(): Promise<Map<string, 0 | 1>> {
-    const rows: { user_id: string; label: string }[] = await this.dataSource.query(
-      `SELECT DISTINCT ON (l.user_id) l.user_id, l.label
-         FROM ml_labels l LEFT JOIN violations v ON v.id = l.violation_id
-        WHERE l.user_id IS NOT NULL AND l.label IS NOT NULL AND (l.violation_id IS NULL OR v.kind = 'ml')
-        ORDER BY l.user_id, l.created_at DESC`,
-    );
+    const rows = await this.labels.latestPerViewer();
     const labels = new Map<string, 0 | 1>();
     for (const row of rows) {
       const value = labelValue(row.label);

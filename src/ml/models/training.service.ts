@@ -8,9 +8,9 @@ import {
   UnprocessableEntityException,
 } from '@nestjs/common';
 import { Queue, UnrecoverableError } from 'bullmq';
-import { DataSource } from 'typeorm';
 import { AppConfig } from '../../config/app-config';
 import { APP_CONFIG } from '../../config/config.module';
+import { Transactions } from '../../database/transactions';
 import { ScheduledTasks } from '../../pipeline/scheduled-tasks';
 import { AuditLog } from '../../security/audit/audit-log.service';
 import { auditActor, RequestContext } from '../../security/principal';
@@ -26,7 +26,9 @@ import {
 } from '../domain/model-training';
 import { FACTOR_NAMES, HALF_LIFE_MS } from '../domain/risk-factors';
 import { ML_TRAINING_QUEUE, SCHEDULED_TRAINING_TASK, TrainingJob } from './ml-training.constants';
-import { ModelRegistry } from './model-registry';
+import { MlModelsRepository } from '../persistence/ml-models.repository';
+import { RiskRecordsRepository } from '../persistence/risk-records.repository';
+import { TrainingRunsRepository, type TrainingRunRow } from '../persistence/training-runs.repository';
 import { MlFeedback } from './training-labels';
 
 const DAY_MS = 86_400_000;
@@ -74,8 +76,10 @@ export class TrainingService implements OnModuleInit {
   private readonly logger = new Logger(TrainingService.name);
 
   constructor(
-    private readonly dataSource: DataSource,
-    private readonly registry: ModelRegistry,
+    private readonly transactions: Transactions,
+    private readonly registry: MlModelsRepository,
+    private readonly trainingRuns: TrainingRunsRepository,
+    private readonly riskRecords: RiskRecordsRepository,
     private readonly feedback: MlFeedback,
     private readonly audit: AuditLog,
     private readonly tasks: ScheduledTasks,
@@ -105,49 +109,30 @@ export class TrainingService implements OnModuleInit {
   }
 
   async run(id: string): Promise<TrainingRun> {
-    const rows: RunRow[] = await this.dataSource.query(
-      `SELECT ${RUN_COLUMNS} FROM ml_training_runs WHERE id = $1`,
-      [id],
-    );
-    if (rows.length === 0) throw new NotFoundException(`training run ${id} does not exist`);
-    return toRun(rows[0]);
+    const row = await this.trainingRuns.find<StoredRequest>(id);
+    if (!row) throw new NotFoundException(`training run ${id} does not exist`);
+    return toRun(row);
   }
 
   async runs(limit: number): Promise<TrainingRun[]> {
-    const rows: RunRow[] = await this.dataSource.query(
-      `SELECT ${RUN_COLUMNS} FROM ml_training_runs ORDER BY requested_at DESC LIMIT $1`,
-      [limit],
-    );
+    const rows = await this.trainingRuns.list<StoredRequest>(limit);
     return rows.map(toRun);
   }
 
   /** The job: idempotent until it commits (a model and the run's success are stored in one transaction). */
   async train(runId: string): Promise<{ version: number }> {
-    const claimed: { request: StoredRequest; requested_by: string }[] = await this.dataSource.query(
-      // (through a CTE: TypeORM hands back [rows, count] for a bare UPDATE … RETURNING)
-      `WITH claimed AS (
-         UPDATE ml_training_runs SET status = 'running', started_at = now(), error = NULL
-          WHERE id = $1 AND status <> 'succeeded' RETURNING request, requested_by
-       ) SELECT * FROM claimed`,
-      [runId],
-    );
-    if (claimed.length === 0) {
-      const [existing] = await this.dataSource.query(
-        `SELECT model_version FROM ml_training_runs WHERE id = $1`,
-        [runId],
-      );
-      if (existing) return { version: existing.model_version };
+    const claimed = await this.trainingRuns.claim<StoredRequest>(runId);
+    if (!claimed) {
+      const existing = await this.trainingRuns.find<StoredRequest>(runId);
+      if (existing) return { version: existing.model_version as number };
       throw new UnrecoverableError(`training run ${runId} does not exist`);
     }
-    const { request, requested_by: requestedBy } = claimed[0];
+    const { request, requestedBy } = claimed;
     try {
       return await this.fitAndStore(runId, request, requestedBy);
     } catch (error) {
       const message = (error as Error).message;
-      await this.dataSource.query(
-        `UPDATE ml_training_runs SET status = 'failed', error = $2, finished_at = now() WHERE id = $1`,
-        [runId, message.slice(0, 2000)],
-      );
+      await this.trainingRuns.markFailed(runId, message.slice(0, 2000));
       throw error instanceof RangeError ? new UnrecoverableError(message) : error;
     }
   }
@@ -165,13 +150,10 @@ export class TrainingService implements OnModuleInit {
         details: [{ field: 'windowStart', problems: ['must be before windowEnd'] }],
       });
     }
-    const available: { n: number }[] = await this.dataSource.query(
-      `SELECT count(*)::int AS n FROM (SELECT 1 FROM user_risk_snapshots WHERE taken_at >= $1 AND taken_at < $2 LIMIT $3) s`,
-      [windowStart, windowEnd, MIN_TRAINING_ROWS],
-    );
-    if (available[0].n < MIN_TRAINING_ROWS) {
+    const available = await this.riskRecords.countSnapshotsInWindow(windowStart, windowEnd, MIN_TRAINING_ROWS);
+    if (available < MIN_TRAINING_ROWS) {
       throw new UnprocessableEntityException({
-        message: `the window ${windowStart.toISOString()} – ${windowEnd.toISOString()} holds ${available[0].n} factor snapshots; training needs at least ${MIN_TRAINING_ROWS}`,
+        message: `the window ${windowStart.toISOString()} – ${windowEnd.toISOString()} holds ${available} factor snapshots; training needs at least ${MIN_TRAINING_ROWS}`,
         details: [
           { field: 'windowStart', problems: [`fewer than ${MIN_TRAINING_ROWS} snapshots in the window`] },
         ],
@@ -191,11 +173,8 @@ export class TrainingService implements OnModuleInit {
       ...(request.weights !== undefined ? { weights: request.weights } : {}),
       labels: request.labels ?? { positive: [], negative: [] },
     };
-    const run = await this.dataSource.transaction(async (tx) => {
-      const [row]: RunRow[] = await tx.query(
-        `INSERT INTO ml_training_runs (requested_by, request) VALUES ($1, $2) RETURNING ${RUN_COLUMNS}`,
-        [requestedBy, JSON.stringify(stored)],
-      );
+    const run = await this.transactions.run(async (tx) => {
+      const row = await this.trainingRuns.insert(tx, requestedBy, stored);
       await this.audit.append(
         {
           ...actor,
@@ -224,10 +203,7 @@ export class TrainingService implements OnModuleInit {
   ): Promise<{ version: number }> {
     const windowStart = new Date(request.windowStart);
     const windowEnd = new Date(request.windowEnd);
-    const rows: { factors: number[] }[] = await this.dataSource.query(
-      `SELECT factors FROM user_risk_snapshots WHERE taken_at >= $1 AND taken_at < $2 ORDER BY taken_at DESC, user_id LIMIT $3`,
-      [windowStart, windowEnd, request.maxSamples],
-    );
+    const rows = await this.riskRecords.snapshotFactorsInWindow(windowStart, windowEnd, request.maxSamples);
     const width = FACTOR_NAMES.length;
     const values = new Float64Array(rows.length * width);
     rows.forEach((row, i) => values.set(row.factors.slice(0, width), i * width));
@@ -241,12 +217,7 @@ export class TrainingService implements OnModuleInit {
     const normalSnapshots: { user_id: string; factors: number[] }[] =
       normalViewers.length === 0
         ? []
-        : await this.dataSource.query(
-            `SELECT user_id, factors FROM user_risk_snapshots
-              WHERE user_id = ANY($1) AND taken_at >= $2 AND taken_at < $3
-              ORDER BY score DESC NULLS LAST, taken_at DESC LIMIT $4`,
-            [normalViewers, windowStart, windowEnd, MAX_ACCEPTED_ROWS],
-          );
+        : await this.riskRecords.snapshotsOfViewers(normalViewers, windowStart, windowEnd, MAX_ACCEPTED_ROWS, true);
     const acceptedNormal = acceptedNormalRows(
       normalSnapshots.map((row) => ({ userId: row.user_id, factors: row.factors })),
       labels,
@@ -261,10 +232,12 @@ export class TrainingService implements OnModuleInit {
 
     let evaluation: Record<string, unknown> | null = null;
     if (labels.size > 0) {
-      const labelled: { user_id: string; factors: number[] }[] = await this.dataSource.query(
-        `SELECT user_id, factors FROM user_risk_snapshots
-          WHERE user_id = ANY($1) AND taken_at >= $2 AND taken_at < $3 LIMIT $4`,
-        [[...labels.keys()], windowStart, windowEnd, MAX_EVALUATION_SNAPSHOTS],
+      const labelled = await this.riskRecords.snapshotsOfViewers(
+        [...labels.keys()],
+        windowStart,
+        windowEnd,
+        MAX_EVALUATION_SNAPSHOTS,
+        false,
       );
       const snapshots: LabelledSnapshot[] = labelled.map((row) => ({
         userId: row.user_id,
@@ -291,7 +264,7 @@ export class TrainingService implements OnModuleInit {
       evaluation,
       reference: training.reference,
     };
-    return this.dataSource.transaction(async (tx) => {
+    const stored = await this.transactions.run(async (tx) => {
       const version = await this.registry.insert(tx, {
         algorithm: 'anomaly-ensemble/v1: isolation forest + local outlier factor + robust z-score',
         parameters: {
@@ -307,10 +280,7 @@ export class TrainingService implements OnModuleInit {
         artifact: training.artifact,
         createdBy: requestedBy,
       });
-      await tx.query(
-        `UPDATE ml_training_runs SET status = 'succeeded', model_version = $2, finished_at = now() WHERE id = $1`,
-        [runId, version],
-      );
+      await this.trainingRuns.markSucceeded(tx, runId, version);
       await this.audit.append(
         {
           actorType: 'system',
@@ -321,28 +291,17 @@ export class TrainingService implements OnModuleInit {
         },
         tx,
       );
-      this.logger.log(
-        { runId, version, rows: rows.length, seconds: trainingSeconds },
-        'trained a candidate model',
-      );
       return { version };
     });
+    this.logger.log(
+      { runId, version: stored.version, rows: rows.length, seconds: trainingSeconds },
+      'trained a candidate model',
+    );
+    return stored;
   }
 }
 
-const RUN_COLUMNS = `id, status, requested_by, request, model_version, error, requested_at, started_at, finished_at`;
-
-interface RunRow {
-  id: string;
-  status: TrainingRun['status'];
-  requested_by: string;
-  request: StoredRequest;
-  model_version: number | null;
-  error: string | null;
-  requested_at: Date;
-  started_at: Date | null;
-  finished_at: Date | null;
-}
+type RunRow = TrainingRunRow<StoredRequest>;
 
 function toRun(row: RunRow): TrainingRun {
   const request = row.request;

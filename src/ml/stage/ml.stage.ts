@@ -7,7 +7,7 @@ import { viewerUpdates } from '../domain/factor-updates';
 import { assessViewers } from '../domain/viewer-assessment';
 import { ActiveModel } from '../models/active-model';
 import { RiskFactorStore } from '../state/risk-factor-store';
-import { RiskRecords } from './risk-records.repository';
+import { RiskRecordsRepository } from '../persistence/risk-records.repository';
 import { SnapshotMemo } from './snapshot-memo';
 
 export interface MlBatchOutcome {
@@ -34,7 +34,7 @@ export class MlStage implements StageHandler {
   private readonly snapshots = new SnapshotMemo();
 
   constructor(
-    private readonly records: RiskRecords,
+    private readonly records: RiskRecordsRepository,
     private readonly factors: RiskFactorStore,
     private readonly models: ActiveModel,
     @Inject(APP_CONFIG) private readonly config: AppConfig,

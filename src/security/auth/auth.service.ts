@@ -6,9 +6,9 @@ import { AuditLog } from '../audit/audit-log.service';
 import { PasswordHasher } from '../password-hasher';
 import { Role } from '../roles';
 import { RequestContext } from '../principal';
-import { UsersRepository } from '../users/users.repository';
+import { UsersRepository } from '../persistence/users.repository';
 import { AccessTokens } from './access-tokens';
-import { RefreshTokens } from './refresh-tokens.repository';
+import { RefreshTokens } from './refresh-tokens.service';
 
 export interface TokenPair {
   accessToken: string;

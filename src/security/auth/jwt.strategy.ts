@@ -6,7 +6,7 @@ import { APP_CONFIG } from '../../config/config.module';
 import { Principal } from '../principal';
 import { AccessTokenClaims } from './access-tokens';
 import { TtlCache } from '../principal-cache';
-import { RefreshTokens, SessionState } from './refresh-tokens.repository';
+import { RefreshTokens, SessionState } from './refresh-tokens.service';
 
 /** The one answer for every token that does not verify: it names no claim the server expects. */
 export const INVALID_TOKEN = 'invalid or expired token';

@@ -1,7 +1,7 @@
 import { firstValueFrom, toArray } from 'rxjs';
 import { Role } from '../roles';
 import { LiveSessions, whenSessionEnds } from './live-sessions';
-import { RefreshTokens, SessionState } from './refresh-tokens.repository';
+import { RefreshTokens, SessionState } from './refresh-tokens.service';
 
 describe('whenSessionEnds', () => {
   it('keeps checking while the session holds, then emits the reason once and completes', async () => {

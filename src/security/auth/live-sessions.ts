@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { catchError, exhaustMap, filter, from, interval, Observable, of, take } from 'rxjs';
 import { Principal } from '../principal';
 import { Role } from '../roles';
-import { RefreshTokens } from './refresh-tokens.repository';
+import { RefreshTokens } from './refresh-tokens.service';
 
 /**
  * Emits once, with the reason, when `check` first reports one; checks every `everyMs`, one check

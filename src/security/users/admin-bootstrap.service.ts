@@ -1,9 +1,11 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
-import { DataSource } from 'typeorm';
 import { AppConfig } from '../../config/app-config';
 import { APP_CONFIG } from '../../config/config.module';
+import { advisoryXactLock } from '../../database/sql';
+import { Transactions } from '../../database/transactions';
 import { AuditLog } from '../audit/audit-log.service';
 import { PasswordHasher } from '../password-hasher';
+import { UsersRepository } from '../persistence/users.repository';
 import { Role } from '../roles';
 
 /** Advisory-lock key: several processes starting at once create the first admin only once. */
@@ -16,7 +18,8 @@ export class AdminBootstrap implements OnApplicationBootstrap {
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-    private readonly dataSource: DataSource,
+    private readonly transactions: Transactions,
+    private readonly users: UsersRepository,
     private readonly hasher: PasswordHasher,
     private readonly audit: AuditLog,
   ) {}
@@ -28,15 +31,17 @@ export class AdminBootstrap implements OnApplicationBootstrap {
 
   async createFirstAdmin(): Promise<boolean> {
     const passwordHash = await this.hasher.hash(this.config.admin.password);
-    return this.dataSource.transaction(async (tx) => {
-      await tx.query('SELECT pg_advisory_xact_lock($1)', [BOOTSTRAP_LOCK]);
-      const [{ count }] = await tx.query('SELECT count(*)::int AS count FROM users');
-      if (count > 0) return false;
-      const [{ id }] = await tx.query(
-        `INSERT INTO users (email, display_name, password_hash) VALUES ($1, 'Administrator', $2) RETURNING id`,
-        [this.config.admin.email, passwordHash],
-      );
-      await tx.query(`INSERT INTO user_roles (user_id, role) VALUES ($1, $2)`, [id, Role.Admin]);
+    return this.transactions.run(async (tx) => {
+      await advisoryXactLock(tx, BOOTSTRAP_LOCK);
+      if ((await this.users.count(tx)) > 0) return false;
+      const id = await this.users.create(tx, {
+        email: this.config.admin.email,
+        displayName: 'Administrator',
+        passwordHash,
+        isServiceAccount: false,
+        roles: [Role.Admin],
+      });
+      if (id === null) return false;
       await this.audit.append({ actorType: 'system', action: 'admin.bootstrap.created', targetType: 'user', targetId: id, details: { email: this.config.admin.email } }, tx);
       return true;
     });

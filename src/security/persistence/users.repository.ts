@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, EntityManager } from 'typeorm';
-import { Role } from '../roles';
+import { DataSource } from 'typeorm';
+import type { Sql } from '../../database/sql';
+import { Role } from '../domain/roles';
 
 export interface UserRecord {
   id: string;
@@ -18,6 +19,7 @@ const SELECT_USER = `
          coalesce(array_agg(r.role ORDER BY r.role) FILTER (WHERE r.role IS NOT NULL), '{}') AS roles
     FROM users u LEFT JOIN user_roles r ON r.user_id = u.id`;
 
+/** users and user_roles. Methods that may run inside a caller's transaction take its Sql. */
 @Injectable()
 export class UsersRepository {
   constructor(private readonly dataSource: DataSource) {}
@@ -27,8 +29,8 @@ export class UsersRepository {
     return rows[0] ? toUser(rows[0]) : null;
   }
 
-  async findById(id: string, manager: EntityManager = this.dataSource.manager): Promise<UserRecord | null> {
-    const rows = await manager.query(`${SELECT_USER} WHERE u.id = $1 GROUP BY u.id`, [id]);
+  async findById(id: string, sql: Sql = this.dataSource): Promise<UserRecord | null> {
+    const rows = await sql.query(`${SELECT_USER} WHERE u.id = $1 GROUP BY u.id`, [id]);
     return rows[0] ? toUser(rows[0]) : null;
   }
 
@@ -42,10 +44,10 @@ export class UsersRepository {
   }
 
   async create(
-    manager: EntityManager,
+    sql: Sql,
     user: { email: string; displayName: string; passwordHash: string | null; isServiceAccount: boolean; roles: Role[]; grantedBy?: string },
   ): Promise<string | null> {
-    const rows = await manager.query(
+    const rows = await sql.query(
       `INSERT INTO users (email, display_name, password_hash, is_service_account) VALUES ($1, $2, $3, $4)
        ON CONFLICT (email) DO NOTHING RETURNING id`,
       [user.email.toLowerCase(), user.displayName, user.passwordHash, user.isServiceAccount],
@@ -53,7 +55,7 @@ export class UsersRepository {
     if (!rows[0]) return null;
     const id: string = rows[0].id;
     if (user.roles.length > 0) {
-      await manager.query(
+      await sql.query(
         `INSERT INTO user_roles (user_id, role, granted_by) SELECT $1, unnest($2::text[]), $3`,
         [id, user.roles, user.grantedBy ?? null],
       );
@@ -61,27 +63,32 @@ export class UsersRepository {
     return id;
   }
 
-  async countActiveAdmins(manager: EntityManager): Promise<number> {
-    const [{ count }] = await manager.query(
+  async count(sql: Sql = this.dataSource): Promise<number> {
+    const [{ count }] = await sql.query('SELECT count(*)::int AS count FROM users');
+    return count;
+  }
+
+  async countActiveAdmins(sql: Sql): Promise<number> {
+    const [{ count }] = await sql.query(
       `SELECT count(*)::int AS count FROM users u JOIN user_roles r ON r.user_id = u.id
         WHERE r.role = 'admin' AND u.disabled_at IS NULL`,
     );
     return count;
   }
 
-  async setDisabled(manager: EntityManager, id: string, disabled: boolean): Promise<void> {
-    await manager.query(`UPDATE users SET disabled_at = CASE WHEN $2 THEN coalesce(disabled_at, now()) END, updated_at = now() WHERE id = $1`, [
+  async setDisabled(sql: Sql, id: string, disabled: boolean): Promise<void> {
+    await sql.query(`UPDATE users SET disabled_at = CASE WHEN $2 THEN coalesce(disabled_at, now()) END, updated_at = now() WHERE id = $1`, [
       id,
       disabled,
     ]);
   }
 
-  async grantRole(manager: EntityManager, id: string, role: Role, grantedBy: string): Promise<void> {
-    await manager.query(`INSERT INTO user_roles (user_id, role, granted_by) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`, [id, role, grantedBy]);
+  async grantRole(sql: Sql, id: string, role: Role, grantedBy: string): Promise<void> {
+    await sql.query(`INSERT INTO user_roles (user_id, role, granted_by) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`, [id, role, grantedBy]);
   }
 
-  async revokeRole(manager: EntityManager, id: string, role: Role): Promise<void> {
-    await manager.query(`DELETE FROM user_roles WHERE user_id = $1 AND role = $2`, [id, role]);
+  async revokeRole(sql: Sql, id: string, role: Role): Promise<void> {
+    await sql.query(`DELETE FROM user_roles WHERE user_id = $1 AND role = $2`, [id, role]);
   }
 }
 

@@ -4,10 +4,10 @@
  * rules' revision in the same transaction, which is how every worker learns to recompile.
  */
 import { Injectable } from '@nestjs/common';
-import { DataSource, EntityManager } from 'typeorm';
+import { DataSource } from 'typeorm';
+import { inRetriedTransaction } from '../../database/transactions';
+import type { Sql } from '../../database/sql';
 import type { RuleDefinition } from '../domain/rule';
-
-type Sql = Pick<EntityManager, 'query'>;
 
 export interface StoredRule {
   definition: RuleDefinition;
@@ -98,7 +98,7 @@ function storedDefinition(def: RuleDefinition): string {
 }
 
 @Injectable()
-export class RuleStore {
+export class RulesRepository {
   constructor(private readonly dataSource: DataSource) {}
 
   /**
@@ -106,7 +106,7 @@ export class RuleStore {
    * disabled is left alone). Safe when several processes start at once. Returns how many were added.
    */
   async seed(rules: readonly RuleDefinition[]): Promise<number> {
-    return this.dataSource.transaction(async (tx) => {
+    return inRetriedTransaction(this.dataSource, async (tx) => {
       const inserted: unknown[] = await tx.query(
         `INSERT INTO compliance_rules (rule_id, version, framework, reference, severity, title, description, remediation,
                                        triggers, definition, enabled, is_current, created_by)

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { PipelineStage } from './pipeline.constants';
+import { inRetriedTransaction } from '../../database/transactions';
+import type { PipelineStage } from '../../config/app-config';
 
 export type BatchStage = PipelineStage | 'done';
 
@@ -12,6 +13,7 @@ export interface PipelineBatchRow {
   stageEnteredAt: Date;
   redriveCount: number;
   lastError: string | null;
+  createdAt: Date;
 }
 
 /** Where each batch is in the pipeline: the durable truth the recovery sweeper works from. */
@@ -57,7 +59,7 @@ export class PipelineBatchesRepository {
    * count is a statement of its own so that it sees what they committed.
    */
   async close(batchId: string): Promise<number | null> {
-    return this.dataSource.transaction(async (tx) => {
+    return inRetriedTransaction(this.dataSource, async (tx) => {
       const closed = await tx.query(
         `UPDATE pipeline_batches SET status = 'queued', stage_entered_at = now() WHERE batch_id = $1 AND status = 'open' RETURNING batch_id`,
         [batchId],
@@ -120,6 +122,30 @@ export class PipelineBatchesRepository {
     );
     return rows[0].map(toRow);
   }
+
+  /** Dead batches, newest first, and how many there are. */
+  async listDead(limit: number, offset: number): Promise<{ rows: PipelineBatchRow[]; total: number }> {
+    const rows: Record<string, unknown>[] = await this.dataSource.query(
+      `SELECT * FROM pipeline_batches WHERE status = 'dead' ORDER BY created_at DESC LIMIT $1 OFFSET $2`,
+      [limit, offset],
+    );
+    return { rows: rows.map(toRow), total: await this.countDead() };
+  }
+
+  async countDead(): Promise<number> {
+    const [{ n }] = await this.dataSource.query(`SELECT count(*)::int AS n FROM pipeline_batches WHERE status = 'dead'`);
+    return n;
+  }
+
+  /** Marks a dead batch discarded by `by`; returns its stage, or null when it was not dead. */
+  async discardDead(batchId: string, by: string): Promise<PipelineStage | null> {
+    const rows = await this.dataSource.query(
+      `UPDATE pipeline_batches SET status = 'discarded', discarded_by = $2, discarded_at = now()
+        WHERE batch_id = $1 AND status = 'dead' RETURNING stage`,
+      [batchId, by],
+    );
+    return rows[0]?.[0]?.stage ?? null;
+  }
 }
 
 function toRow(row: Record<string, unknown>): PipelineBatchRow {
@@ -131,5 +157,6 @@ function toRow(row: Record<string, unknown>): PipelineBatchRow {
     stageEnteredAt: row.stage_entered_at as Date,
     redriveCount: Number(row.redrive_count),
     lastError: (row.last_error as string | null) ?? null,
+    createdAt: row.created_at as Date,
   };
 }

@@ -12,7 +12,7 @@ export type DeliveryStatus = 'delivered' | 'failed' | 'dead';
 
 /** alert_deliveries: one row per attempt, with its outcome and latency. */
 @Injectable()
-export class DeliveryLog {
+export class AlertDeliveriesRepository {
   constructor(private readonly dataSource: DataSource) {}
 
   async target(alertId: string, channelId: string): Promise<DeliveryTarget> {

@@ -1,5 +1,6 @@
 import { Injectable, NotFoundException } from '@nestjs/common';
-import { DataSource, EntityManager } from 'typeorm';
+import { DataSource } from 'typeorm';
+import { advisoryXactLock, type Sql } from '../../database/sql';
 import type { AnomalyEnsembleJson } from '../domain/anomaly-ensemble';
 
 /** Serialises version numbering and activation across processes. */
@@ -35,7 +36,7 @@ const SUMMARY_COLUMNS = `version, algorithm, parameters, training_window_start, 
 
 /** ml_models: the versioned models, at most one of them active. */
 @Injectable()
-export class ModelRegistry {
+export class MlModelsRepository {
   constructor(private readonly dataSource: DataSource) {}
 
   /** One indexed lookup (the partial unique index on active): cheap enough for every batch. */
@@ -44,6 +45,16 @@ export class ModelRegistry {
       `SELECT version FROM ml_models WHERE active`,
     );
     return rows[0]?.version ?? null;
+  }
+
+  /** The active model's version, training window end and training distribution (for drift). */
+  async activeReference<Reference>(
+    sql: Sql = this.dataSource,
+  ): Promise<{ version: number; training_window_end: Date | null; reference: Reference | null } | undefined> {
+    const rows = await sql.query(
+      `SELECT version, training_window_end, metrics -> 'reference' AS reference FROM ml_models WHERE active`,
+    );
+    return rows[0];
   }
 
   async artifact(
@@ -77,8 +88,8 @@ export class ModelRegistry {
   }
 
   /** Stores a model as the next version (inactive), inside the caller's transaction. */
-  async insert(tx: EntityManager, model: NewModel): Promise<number> {
-    await tx.query('SELECT pg_advisory_xact_lock($1)', [ML_MODELS_LOCK]);
+  async insert(tx: Sql, model: NewModel): Promise<number> {
+    await advisoryXactLock(tx, ML_MODELS_LOCK);
     const [{ version }]: { version: number }[] = await tx.query(
       `INSERT INTO ml_models (version, algorithm, parameters, training_window_start, training_window_end, sample_size,
                               metrics, artifact, created_by)
@@ -103,8 +114,8 @@ export class ModelRegistry {
    * on; readers see either the old state or the new, never none or two (the unique partial index would
    * refuse two). Returns the version that was active before.
    */
-  async activate(tx: EntityManager, version: number): Promise<{ previous: number | null }> {
-    await tx.query('SELECT pg_advisory_xact_lock($1)', [ML_MODELS_LOCK]);
+  async activate(tx: Sql, version: number): Promise<{ previous: number | null }> {
+    await advisoryXactLock(tx, ML_MODELS_LOCK);
     const target: { version: number }[] = await tx.query(`SELECT version FROM ml_models WHERE version = $1`, [
       version,
     ]);

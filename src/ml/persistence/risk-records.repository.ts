@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import type { Sql } from '../../database/sql';
 import type { FactorEvent } from '../domain/factor-updates';
 import { ANOMALY_RULE_ID, ViewerAssessment } from '../domain/viewer-assessment';
 import { factorsToArray } from '../domain/risk-factors';
@@ -9,9 +10,13 @@ export interface WriteOutcome {
   snapshots: number;
 }
 
-/** The ML stage's reads and writes in PostgreSQL: one query to read a batch, one statement to write it. */
+/**
+ * user_risk, user_segments and user_risk_snapshots (and the ML stage's anomaly findings): the stage's
+ * reads and writes (one query to read a batch, one statement to write it), and the reads of training
+ * and of the warm start.
+ */
 @Injectable()
-export class RiskRecords {
+export class RiskRecordsRepository {
   constructor(private readonly dataSource: DataSource) {}
 
   /**
@@ -153,6 +158,112 @@ export class RiskRecords {
       [JSON.stringify(viewers), JSON.stringify(findings)],
     );
     return outcome;
+  }
+
+  /** One viewer's score, factors and segment; null when the viewer has not been scored. */
+  async viewerRisk(userId: string, sql: Sql = this.dataSource): Promise<Record<string, unknown> | null> {
+    const rows = await sql.query(
+      `SELECT r.score, r.model_version, r.detector, r.factors, r.contributions, r.scored_at, r.last_event_id,
+              s.risk_tier, s.behaviour_segment
+         FROM user_risk r LEFT JOIN user_segments s ON s.user_id = r.user_id
+        WHERE r.user_id = $1`,
+      [userId],
+    );
+    return rows[0] ?? null;
+  }
+
+  /** Viewers per score bin (1..bins; a score of exactly 1 falls in the last bin). */
+  scoreHistogram(bins: number, sql: Sql = this.dataSource): Promise<{ bin: number; viewers: number }[]> {
+    return sql.query(
+      `SELECT least(width_bucket(score, 0, 1, $1), $1) AS bin, count(*)::int AS viewers FROM user_risk GROUP BY 1 ORDER BY 1`,
+      [bins],
+    );
+  }
+
+  tierCounts(sql: Sql = this.dataSource): Promise<{ tier: string; viewers: number }[]> {
+    return sql.query(`SELECT risk_tier AS tier, count(*)::int AS viewers FROM user_segments GROUP BY 1`);
+  }
+
+  segmentCounts(sql: Sql = this.dataSource): Promise<{ segment: string; viewers: number }[]> {
+    return sql.query(
+      `SELECT behaviour_segment AS segment, count(*)::int AS viewers FROM user_segments GROUP BY 1 ORDER BY 2 DESC`,
+    );
+  }
+
+  scoredByCounts(sql: Sql = this.dataSource): Promise<{ detector: string; modelVersion: number | null; viewers: number }[]> {
+    return sql.query(
+      `SELECT detector, model_version AS "modelVersion", count(*)::int AS viewers FROM user_risk GROUP BY 1, 2 ORDER BY 3 DESC`,
+    );
+  }
+
+  /** The explanations of the highest-scored viewers at or above `threshold`. */
+  topContributions(
+    threshold: number,
+    limit: number,
+    sql: Sql = this.dataSource,
+  ): Promise<{ contributions: { factor: string; share: number }[] }[]> {
+    return sql.query(`SELECT contributions FROM user_risk WHERE score >= $1 ORDER BY score DESC LIMIT $2`, [threshold, limit]);
+  }
+
+  /** How many snapshots the window holds, counting no further than `cap`. */
+  async countSnapshotsInWindow(from: Date, to: Date, cap: number, sql: Sql = this.dataSource): Promise<number> {
+    const rows: { n: number }[] = await sql.query(
+      `SELECT count(*)::int AS n FROM (SELECT 1 FROM user_risk_snapshots WHERE taken_at >= $1 AND taken_at < $2 LIMIT $3) s`,
+      [from, to, cap],
+    );
+    return rows[0].n;
+  }
+
+  /** The window's latest snapshots' factor vectors, newest first (training rows). */
+  snapshotFactorsInWindow(from: Date, to: Date, limit: number, sql: Sql = this.dataSource): Promise<{ factors: number[] }[]> {
+    return sql.query(
+      `SELECT factors FROM user_risk_snapshots WHERE taken_at >= $1 AND taken_at < $2 ORDER BY taken_at DESC, user_id LIMIT $3`,
+      [from, to, limit],
+    );
+  }
+
+  /**
+   * These viewers' snapshots in the window; `highestScoreFirst` keeps the most anomalous-looking ones
+   * when the limit cuts (rows a model should learn to accept), otherwise any of them (evaluation).
+   */
+  snapshotsOfViewers(
+    userIds: readonly string[],
+    from: Date,
+    to: Date,
+    limit: number,
+    highestScoreFirst: boolean,
+    sql: Sql = this.dataSource,
+  ): Promise<{ user_id: string; factors: number[] }[]> {
+    return sql.query(
+      `SELECT user_id, factors FROM user_risk_snapshots
+        WHERE user_id = ANY($1) AND taken_at >= $2 AND taken_at < $3
+        ${highestScoreFirst ? 'ORDER BY score DESC NULLS LAST, taken_at DESC' : ''} LIMIT $4`,
+      [userIds, from, to, limit],
+    );
+  }
+
+  /** Snapshots taken since `since`, newest first (drift against a model's training rows). */
+  snapshotFactorsSince(since: Date, limit: number, sql: Sql = this.dataSource): Promise<{ factors: number[] }[]> {
+    return sql.query(`SELECT factors FROM user_risk_snapshots WHERE taken_at >= $1 ORDER BY taken_at DESC LIMIT $2`, [
+      since,
+      limit,
+    ]);
+  }
+
+  /** The latest factors of the most recently scored viewers with at least `minEvents1h` events, oldest first. */
+  latestEvidencedFactors(
+    minEvents1h: number,
+    limit: number,
+    sql: Sql = this.dataSource,
+  ): Promise<{ user_id: string; factors: Record<string, unknown> }[]> {
+    return sql.query(
+      `SELECT user_id, factors FROM (
+         SELECT user_id, factors, scored_at FROM user_risk
+          WHERE (factors -> 'details' ->> 'events1h')::float8 >= $1
+          ORDER BY scored_at DESC LIMIT $2) latest
+        ORDER BY scored_at`,
+      [minEvents1h, limit],
+    );
   }
 }
 

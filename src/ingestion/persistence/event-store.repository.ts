@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import type { IngestedEvent } from './domain/event-payloads';
-import type { EventFinding, EventStatus } from './domain/event-status';
+import { inRetriedTransaction } from '../../database/transactions';
+import type { IngestedEvent } from '../domain/event-payloads';
+import type { EventFinding, EventStatus } from '../domain/event-status';
 
 export interface AcceptItem {
   event: IngestedEvent;
@@ -35,7 +36,7 @@ export class EventStore {
     });
     const unique = [...firstIndex.values()].map((index) => items[index]);
 
-    const stored = await this.dataSource.transaction(async (tx) => {
+    const stored = await inRetriedTransaction(this.dataSource, async (tx) => {
       // The first commit of a batch creates its row (event_count is a placeholder until the batch is
       // closed and counted). Until this transaction commits nobody else sees that row, so nobody can
       // close the batch under it.

@@ -1,0 +1,44 @@
+import type { EntityManager } from 'typeorm';
+
+/**
+ * What a repository needs to run SQL: the EntityManager of the current transaction, or the DataSource
+ * outside one. Repositories take it as a parameter, so the caller decides the transaction (and, later,
+ * a tenant scope can be added in the repositories alone).
+ */
+export type Sql = Pick<EntityManager, 'query'>;
+
+/** The SQLSTATE of a failed statement, whether the driver's error came bare or wrapped by TypeORM. */
+export function sqlState(error: unknown): string | undefined {
+  if (typeof error !== 'object' || error === null) return undefined;
+  const wrapped = (error as { driverError?: { code?: unknown } }).driverError?.code;
+  const code = typeof wrapped === 'string' ? wrapped : (error as { code?: unknown }).code;
+  return typeof code === 'string' ? code : undefined;
+}
+
+/**
+ * Runs a statement as a named prepared statement on the transaction's connection, so PostgreSQL plans
+ * it once per connection rather than once per call (planning a large set-based statement can cost as
+ * much as running it for a small batch). Outside a transaction it is an ordinary query. The one place
+ * that reaches below TypeORM's query API to the driver's client.
+ */
+export async function preparedQuery<T>(sql: Sql, name: string, text: string, values: unknown[]): Promise<T[]> {
+  const runner = (sql as Partial<EntityManager>).queryRunner;
+  if (!runner?.isTransactionActive) return sql.query(text, values);
+  const client = (await runner.connect()) as {
+    query(config: { name: string; text: string; values: unknown[] }): Promise<{ rows: T[] }>;
+  };
+  return (await client.query({ name, text, values })).rows;
+}
+
+/**
+ * Takes a transaction-scoped advisory lock: concurrent transactions asking for the same key wait
+ * for each other until commit (used to serialise rare, global changes such as the first admin).
+ */
+export async function advisoryXactLock(sql: Sql, key: number): Promise<void> {
+  await sql.query('SELECT pg_advisory_xact_lock($1)', [key]);
+}
+
+/** One round trip that needs nothing but a working connection (readiness probes). */
+export async function ping(sql: Sql): Promise<void> {
+  await sql.query('SELECT 1');
+}
