@@ -28,10 +28,16 @@ describe('dead letters (list and discard) over pipeline_batches', () => {
       { getJob: async () => undefined } as unknown as Queue,
     );
   });
-  afterAll(() => ds.destroy());
+  const created: string[] = [];
+  // The batches are this file's own: other files count dead batches in the same database.
+  afterAll(async () => {
+    await ds.query(`DELETE FROM pipeline_batches WHERE batch_id = ANY($1::uuid[])`, [created]);
+    await ds.destroy();
+  });
 
   async function deadBatch(stage: string, error: string): Promise<string> {
     const id = randomUUID();
+    created.push(id);
     await ds.query(
       `INSERT INTO pipeline_batches (batch_id, event_count, stage, status, last_error, redrive_count, created_at)
        VALUES ($1, 7, $2, 'dead', $3, 2, now() - interval '1 minute')`,
