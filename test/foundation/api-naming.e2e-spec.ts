@@ -73,6 +73,22 @@ describe('API naming over the live OpenAPI document', () => {
     );
   });
 
+  it('documents every path parameter of every operation, and the audit log\'s filters', () => {
+    const undocumented: string[] = [];
+    for (const [path, item] of Object.entries<Record<string, any>>(doc.paths)) {
+      for (const [method, op] of Object.entries<Record<string, any>>(item)) {
+        if (!['get', 'post', 'put', 'patch', 'delete'].includes(method)) continue;
+        const declared = [...(item.parameters ?? []), ...(op.parameters ?? [])].filter((p) => p.in === 'path').map((p) => p.name);
+        for (const [, name] of path.matchAll(/\{([^}]+)\}/g)) {
+          if (!declared.includes(name)) undocumented.push(`${method.toUpperCase()} ${path}: ${name}`);
+        }
+      }
+    }
+    expect(undocumented).toEqual([]);
+    const auditQuery = doc.paths['/api/v1/audit'].get.parameters.filter((p: { in: string }) => p.in === 'query').map((p: { name: string }) => p.name);
+    expect(auditQuery).toEqual(expect.arrayContaining(['actorId', 'action', 'targetType', 'targetId', 'from', 'to', 'limit', 'before']));
+  });
+
   it('documents what the events endpoints answer, so the naming check covers them', () => {
     const schemaOf = (path: string, method: string, status: string) => {
       const ref: string | undefined = doc.paths[path]?.[method]?.responses?.[status]?.content?.['application/json']?.schema?.$ref;

@@ -1,5 +1,5 @@
 import { PageQueryDto } from '../../common/http/page-query.dto';
-import { ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
   IsIn,
@@ -140,6 +140,7 @@ export class TopRiskQueryDto extends PageQueryDto {
 }
 
 export class ViewerParamDto {
+  @ApiProperty({ pattern: '^[A-Za-z0-9_.:@-]{1,200}$', example: 'v-1505752a89' })
   @IsString()
   @Matches(/^[A-Za-z0-9_.:@-]{1,200}$/, {
     message: 'userId must be 1-200 characters of letters, digits and _ . : @ -',

@@ -59,5 +59,6 @@ export class ReportsQueryDto {
 }
 
 export class ReportIdParam {
+  @ApiProperty({ format: 'uuid' })
   @IsUUID('all', { message: 'id must be a report id (UUID)' }) id: string;
 }

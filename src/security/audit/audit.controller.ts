@@ -1,5 +1,5 @@
 import { Controller, Get, Query } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsNumberString, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import { IsIsoDateTime } from '../../common/http/iso-date';
@@ -8,14 +8,22 @@ import { Role } from '../roles';
 import { AuditLog, VerifyResult } from './audit-log.service';
 
 export class AuditQueryDto {
+  @ApiPropertyOptional({ maxLength: 200, description: 'who acted, e.g. user:<id> or api_key:<id>' })
   @IsOptional() @IsString() @MaxLength(200) actorId?: string;
+  @ApiPropertyOptional({ maxLength: 100, example: 'auth.login.succeeded' })
   @IsOptional() @IsString() @MaxLength(100) action?: string;
+  @ApiPropertyOptional({ maxLength: 100, example: 'user' })
   @IsOptional() @IsString() @MaxLength(100) targetType?: string;
+  @ApiPropertyOptional({ maxLength: 200 })
   @IsOptional() @IsString() @MaxLength(200) targetId?: string;
+  @ApiPropertyOptional({ format: 'date-time', description: 'ISO-8601' })
   @IsOptional() @IsIsoDateTime() from?: Date;
+  @ApiPropertyOptional({ format: 'date-time', description: 'ISO-8601' })
   @IsOptional() @IsIsoDateTime() to?: Date;
+  @ApiPropertyOptional({ minimum: 1, maximum: 500, default: 100 })
   @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(500) limit?: number;
   /** Keyset paging: pass the last id of the previous page. */
+  @ApiPropertyOptional({ pattern: '^[0-9]{1,20}$', description: 'keyset paging: the nextBefore of the previous page' })
   @IsOptional() @IsNumberString({}, { message: 'before must be an entry id' }) @MaxLength(20) before?: string;
 }
 
