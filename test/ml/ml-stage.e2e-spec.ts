@@ -89,7 +89,19 @@ describe('ML stage: rolling factors, scoring, models', () => {
     expect(after!.factors.details.fastestTravelKmh).toBeGreaterThan(50_000);
     expect(after!.score).toBeGreaterThan(0.99);
     expect(after!.score).toBeGreaterThan(before!.score);
-    expect(after).toMatchObject({ detector: 'statistical', model_version: null, risk_tier: 'critical' });
+    // Far out, but scored by the cold-start statistical detector: its confidence caps the tier at high,
+    // as it caps the finding, while the score is kept.
+    expect(after).toMatchObject({ detector: 'statistical', model_version: null, risk_tier: 'high' });
+    // so the analytics top-risk list agrees with the finding and the violation
+    const topHigh = (await api('get', '/analytics/viewers/top-risk?tier=high&limit=100', analyst).expect(200))
+      .body;
+    expect(topHigh.items).toEqual(
+      expect.arrayContaining([expect.objectContaining({ userId, tier: 'high', detector: 'statistical' })]),
+    );
+    const topCritical = (
+      await api('get', '/analytics/viewers/top-risk?tier=critical&limit=100', analyst).expect(200)
+    ).body;
+    expect(topCritical.items.map((v: { userId: string }) => v.userId)).not.toContain(userId);
     const total = after!.contributions.reduce(
       (sum: number, c: { contribution: number }) => sum + c.contribution,
       0,
