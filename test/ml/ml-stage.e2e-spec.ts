@@ -89,7 +89,19 @@ describe('ML stage: rolling factors, scoring, models', () => {
     expect(after!.factors.details.fastestTravelKmh).toBeGreaterThan(50_000);
     expect(after!.score).toBeGreaterThan(0.99);
     expect(after!.score).toBeGreaterThan(before!.score);
-    expect(after).toMatchObject({ detector: 'statistical', model_version: null, risk_tier: 'critical' });
+    // Far out, but scored by the cold-start statistical detector: its confidence caps the tier at high,
+    // as it caps the finding, while the score is kept.
+    expect(after).toMatchObject({ detector: 'statistical', model_version: null, risk_tier: 'high' });
+    // so the analytics top-risk list agrees with the finding and the violation
+    const topHigh = (await api('get', '/analytics/viewers/top-risk?tier=high&limit=100', analyst).expect(200))
+      .body;
+    expect(topHigh.items).toEqual(
+      expect.arrayContaining([expect.objectContaining({ userId, tier: 'high', detector: 'statistical' })]),
+    );
+    const topCritical = (
+      await api('get', '/analytics/viewers/top-risk?tier=critical&limit=100', analyst).expect(200)
+    ).body;
+    expect(topCritical.items.map((v: { userId: string }) => v.userId)).not.toContain(userId);
     const total = after!.contributions.reduce(
       (sum: number, c: { contribution: number }) => sum + c.contribution,
       0,
@@ -230,6 +242,26 @@ describe('ML stage: rolling factors, scoring, models', () => {
       .send({ windowStart: '2001-01-01T00:00:00Z', windowEnd: '2001-01-02T00:00:00Z' })
       .expect(422);
     expect(empty.body.details[0].field).toBe('windowStart');
+    // the held-out window of an out-of-sample evaluation must lie outside the training window
+    const overlapping = await api('post', '/ml/models/train', admin)
+      .send({
+        windowStart: '2026-03-01T00:00:00Z',
+        windowEnd: '2026-03-03T00:00:00Z',
+        holdOut: {
+          windowStart: '2026-03-02T00:00:00Z',
+          windowEnd: '2026-03-04T00:00:00Z',
+          labels: { positive: ['v-1'] },
+        },
+      })
+      .expect(422);
+    expect(overlapping.body.details[0].field).toBe('holdOut.windowStart');
+    const badHoldOut = await api('post', '/ml/models/train', admin)
+      .send({ holdOut: { windowStart: 'later', groundTruth: { scenarios: {}, cleanViewers: 'v-1' } } })
+      .expect(400);
+    expect(badHoldOut.body.details.map((d: { field: string }) => d.field).sort()).toEqual([
+      'holdOut.windowEnd',
+      'holdOut.windowStart',
+    ]);
     await api('post', '/ml/models/train', analyst).send({}).expect(403);
     await api('post', '/ml/models/1/activate', analyst).expect(403);
     await api('post', '/ml/models/999/activate', admin).expect(404);
@@ -245,13 +277,28 @@ describe('ML stage: rolling factors, scoring, models', () => {
       `INSERT INTO ml_labels (user_id, label, source) VALUES ($1, 'false_positive', 'feedback')`,
       [labels.negative[0]],
     );
+    // Another run two days earlier, other viewers: the held-out window of the out-of-sample evaluation.
+    const heldOut = await seedSnapshots(ds, 400, 11, 48);
     const windowEnd = new Date(Date.now() + 60_000).toISOString();
+    const windowStart = new Date(Date.now() - 24 * 3_600_000).toISOString();
+    const holdOut = {
+      windowStart: new Date(Date.now() - 72 * 3_600_000).toISOString(),
+      windowEnd: windowStart,
+      labels: heldOut,
+    };
     const queued = await api('post', '/ml/models/train', admin)
-      .send({ seed: 5, windowEnd, labels })
+      .send({ seed: 5, windowStart, windowEnd, labels, holdOut })
       .expect(202);
     expect(queued.body).toMatchObject({
       status: 'queued',
-      request: { seed: 5, labels: { positive: labels.positive.length, negative: labels.negative.length } },
+      request: {
+        seed: 5,
+        labels: { positive: labels.positive.length, negative: labels.negative.length },
+        holdOut: {
+          windowStart: holdOut.windowStart,
+          labels: { positive: heldOut.positive.length, negative: heldOut.negative.length },
+        },
+      },
     });
 
     const run = await waitFor(
@@ -290,6 +337,15 @@ describe('ML stage: rolling factors, scoring, models', () => {
       feedback: 1,
     });
     expect(model.metrics.training.acceptedNormalRows).toBe(1);
+    // The out-of-sample evaluation is stored with the model: other viewers, a window it was not trained on.
+    expect(model.sampleSize).toBeLessThan(1500 + 400);
+    expect(model.metrics.outOfSample).toMatchObject({
+      windowStart: holdOut.windowStart,
+      windowEnd: holdOut.windowEnd,
+      viewers: { positive: heldOut.positive.length, negative: heldOut.negative.length, withoutSnapshots: 0 },
+    });
+    expect(model.metrics.outOfSample.scorers.ensemble.rocAuc).toBeGreaterThan(0.9);
+    expect(model.metrics.outOfSample.scorers.ensemble.averagePrecision).toEqual(expect.any(Number));
     expect(model.parameters.acceptedNormalRows).toBe(1);
     expect(model.artifact).toBeUndefined();
     const list = (await api('get', '/ml/models', analyst).expect(200)).body;

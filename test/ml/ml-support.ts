@@ -80,6 +80,8 @@ export async function seedSnapshots(
   ds: DataSource,
   count: number,
   seed: number,
+  /** the snapshots are taken within the six hours before this many hours ago */
+  hoursAgo = 0,
 ): Promise<{ positive: string[]; negative: string[] }> {
   const rows = syntheticViewerRows(count, seed, 0.02);
   const tag = randomBytes(3).toString('hex');
@@ -90,8 +92,9 @@ export async function seedSnapshots(
   );
   await ds.query(
     `INSERT INTO user_risk_snapshots (user_id, taken_at, factors)
-     SELECT u, now() - (random() * interval '6 hours'), f::float8[] FROM unnest($1::text[], $2::text[]) AS t(u, f)`,
-    [users, factors],
+     SELECT u, now() - ($3 * interval '1 hour') - (random() * interval '6 hours'), f::float8[]
+       FROM unnest($1::text[], $2::text[]) AS t(u, f)`,
+    [users, factors, hoursAgo],
   );
   return {
     positive: users.filter((_, i) => rows.kinds[i] !== 'ordinary'),

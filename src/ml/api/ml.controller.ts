@@ -85,6 +85,11 @@ export class MlController {
         lofReferenceSampleSize: body.lofReferenceSampleSize,
         weights: requestWeights(body),
         labels: requestLabels(body),
+        holdOut: body.holdOut && {
+          windowStart: new Date(body.holdOut.windowStart),
+          windowEnd: new Date(body.holdOut.windowEnd),
+          labels: requestLabels(body.holdOut, 'holdOut.') ?? { positive: [], negative: [] },
+        },
       },
       ctx,
     );

@@ -51,3 +51,14 @@ describe('training labels from a request', () => {
     ).toEqual(['groundTruth.scenarios.x.viewers[1]']);
   });
 });
+
+describe('the held-out labels of an out-of-sample evaluation', () => {
+  it('name the held-out fields in their errors', () => {
+    expect(
+      fieldsOf(() => requestLabels({ labels: { positive: ['v-1'], negative: ['v-1'] } }, 'holdOut.')),
+    ).toEqual(['holdOut.labels']);
+    expect(
+      fieldsOf(() => requestLabels({ groundTruth: { scenarios: [], cleanViewers: [] } }, 'holdOut.')),
+    ).toEqual(['holdOut.groundTruth.scenarios']);
+  });
+});

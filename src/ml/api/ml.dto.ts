@@ -105,6 +105,28 @@ export class DetectorWeightsDto {
   robustZScore?: number;
 }
 
+/** A labelled window kept out of training: the model is evaluated on it and the result stored with it. */
+export class HoldOutDto {
+  @ApiProperty({ description: 'Start of the held-out window', example: '2026-03-02T00:00:00Z' })
+  @IsISO8601({ strict: true }, { message: 'holdOut.windowStart must be an ISO-8601 date-time' })
+  windowStart!: string;
+
+  @ApiProperty({ description: 'End of the held-out window, exclusive', example: '2026-03-03T00:00:00Z' })
+  @IsISO8601({ strict: true }, { message: 'holdOut.windowEnd must be an ISO-8601 date-time' })
+  windowEnd!: string;
+
+  @ApiPropertyOptional({ type: LabelsDto, description: 'Labelled viewers of the held-out window' })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => LabelsDto)
+  labels?: LabelsDto;
+
+  @ApiPropertyOptional({ description: "The held-out run's simulator ground-truth file, as is" })
+  @IsOptional()
+  @IsObject({ message: 'holdOut.groundTruth must be an object like {scenarios: {...}, cleanViewers: [...]}' })
+  groundTruth?: Record<string, unknown>;
+}
+
 export class TrainModelDto {
   @ApiPropertyOptional({
     description: 'Start of the snapshot window (default: 30 days before windowEnd)',
@@ -195,6 +217,17 @@ export class TrainModelDto {
     message: 'groundTruth must be an object like {scenarios: {name: {viewers: [...]}}, cleanViewers: [...]}',
   })
   groundTruth?: Record<string, unknown>;
+
+  @ApiPropertyOptional({
+    type: HoldOutDto,
+    description:
+      'Out-of-sample evaluation: a window that does not overlap the training window (e.g. another simulator run) ' +
+      'with its own labels; the result is stored as metrics.outOfSample',
+  })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => HoldOutDto)
+  holdOut?: HoldOutDto;
 }
 
 export class TrainingRunsQueryDto {
@@ -222,12 +255,16 @@ export class ModelsQueryDto {
  * Positive and negative viewers of a request: `labels` plus the ground-truth file's. A viewer on both
  * sides is refused (400, naming the field), as is a malformed file.
  */
-export function requestLabels(dto: TrainModelDto): { positive: string[]; negative: string[] } | undefined {
+export function requestLabels(
+  dto: Pick<TrainModelDto, 'labels' | 'groundTruth'>,
+  /** where the fields sit in the body, for error messages: '' or 'holdOut.' */
+  prefix = '',
+): { positive: string[]; negative: string[] } | undefined {
   if (!dto.labels && !dto.groundTruth) return undefined;
   const positive = new Set(dto.labels?.positive ?? []);
   const negative = new Set(dto.labels?.negative ?? []);
   if (dto.groundTruth) {
-    const truth = groundTruthLabels(dto.groundTruth);
+    const truth = groundTruthLabels(dto.groundTruth, `${prefix}groundTruth`);
     truth.positive.forEach((id) => positive.add(id));
     truth.negative.forEach((id) => negative.add(id));
   }
@@ -235,7 +272,7 @@ export function requestLabels(dto: TrainModelDto): { positive: string[]; negativ
   if (both.length > 0) {
     throw validationException([
       {
-        field: 'labels',
+        field: `${prefix}labels`,
         problems: [
           `viewers labelled both positive and negative: ${both.slice(0, 5).join(', ')}${both.length > 5 ? ', …' : ''}`,
         ],
@@ -244,13 +281,16 @@ export function requestLabels(dto: TrainModelDto): { positive: string[]; negativ
   }
   if (positive.size + negative.size > MAX_LABELLED_VIEWERS) {
     throw validationException([
-      { field: 'labels', problems: [`at most ${MAX_LABELLED_VIEWERS} labelled viewers`] },
+      { field: `${prefix}labels`, problems: [`at most ${MAX_LABELLED_VIEWERS} labelled viewers`] },
     ]);
   }
   return { positive: [...positive], negative: [...negative] };
 }
 
-export function groundTruthLabels(truth: Record<string, unknown>): {
+export function groundTruthLabels(
+  truth: Record<string, unknown>,
+  field = 'groundTruth',
+): {
   positive: string[];
   negative: string[];
 } {
@@ -273,24 +313,24 @@ export function groundTruthLabels(truth: Record<string, unknown>): {
   const scenarios = truth.scenarios;
   if (typeof scenarios !== 'object' || scenarios === null || Array.isArray(scenarios)) {
     errors.push({
-      field: 'groundTruth.scenarios',
+      field: `${field}.scenarios`,
       problems: ['must be an object of scenarios, each with a viewers array'],
     });
   } else {
     for (const [name, scenario] of Object.entries(scenarios)) {
       if (typeof scenario !== 'object' || scenario === null) {
         errors.push({
-          field: `groundTruth.scenarios.${name}`,
+          field: `${field}.scenarios.${name}`,
           problems: ['must be an object with a viewers array'],
         });
         continue;
       }
       positive.push(
-        ...ids((scenario as { viewers?: unknown }).viewers, `groundTruth.scenarios.${name}.viewers`),
+        ...ids((scenario as { viewers?: unknown }).viewers, `${field}.scenarios.${name}.viewers`),
       );
     }
   }
-  const negative = ids(truth.cleanViewers, 'groundTruth.cleanViewers');
+  const negative = ids(truth.cleanViewers, `${field}.cleanViewers`);
   if (errors.length > 0) throw validationException(errors);
   return { positive, negative };
 }

@@ -25,7 +25,17 @@ export function riskThresholds(alertThreshold: number): RiskThresholds {
   };
 }
 
-export function riskTier(risk: number, thresholds: RiskThresholds): RiskTier {
+/**
+ * The viewer's tier by its risk, capped by the scorer's confidence: a scorer that may not raise a
+ * critical finding (the cold-start statistical one) may not call the viewer critical either, so the tier
+ * (user_segments, top-risk lists, headlines) and the findings agree. The risk itself is kept as it is.
+ */
+export function riskTier(risk: number, thresholds: RiskThresholds, cap: RiskTier = 'critical'): RiskTier {
+  const tier = uncappedTier(risk, thresholds);
+  return RISK_TIERS.indexOf(tier) <= RISK_TIERS.indexOf(cap) ? tier : cap;
+}
+
+function uncappedTier(risk: number, thresholds: RiskThresholds): RiskTier {
   if (risk >= thresholds.critical) return 'critical';
   if (risk >= thresholds.alert) return 'high';
   if (risk >= thresholds.medium) return 'medium';

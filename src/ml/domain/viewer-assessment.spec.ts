@@ -1,7 +1,7 @@
 import { viewerUpdates } from './factor-updates';
 import { FactorState, HOUR_MS, RiskFactors } from './risk-factors';
 import { assessViewers, MIN_EVIDENCE_EVENTS } from './viewer-assessment';
-import { StatisticalViewerScorer } from './viewer-scorer';
+import { StatisticalViewerScorer, ViewerScorer } from './viewer-scorer';
 
 const T0 = Date.UTC(2026, 2, 1, 12, 30);
 
@@ -74,7 +74,9 @@ describe('assessViewers', () => {
       modelVersion: null,
       detector: 'statistical',
     });
-    expect(attacked.tier).toBe('critical');
+    // far out (risk ~1), but the cold-start scorer's confidence caps the tier as it caps the finding
+    expect(attacked.score.risk).toBeGreaterThanOrEqual(0.99);
+    expect(attacked.tier).toBe('high');
     expect(attacked.segment).toBe('credential_attack_target');
     expect(attacked.finding).toMatchObject({
       userId: 'v-attacked',
@@ -95,6 +97,24 @@ describe('assessViewers', () => {
     // no riskScore: the violation stage would raise the case to critical on it
     expect(attacked.finding!.details).not.toHaveProperty('riskScore');
     expect(attacked.finding!.details).not.toHaveProperty('score');
+  });
+
+  it('lets a trained model (full confidence) put a viewer in the critical tier', () => {
+    const trained: ViewerScorer = {
+      modelVersion: 7,
+      detector: 'ensemble',
+      ruleVersion: '7',
+      maxSeverity: 'critical',
+      score: () => ({ risk: 0.999, contributions: [{ factor: 'authFailures', share: 1, contribution: 1 }] }),
+    };
+    const [assessment] = assessViewers(
+      [update('v-model')],
+      [{ state: stateWith({ authFailures: 20 }), boundaryTravelKmh: null }],
+      trained,
+      0.95,
+    );
+    expect(assessment.tier).toBe('critical');
+    expect(assessment.finding).toMatchObject({ severity: 'critical', details: { tier: 'critical' } });
   });
 
   it('names an impossible jump in the explanation of geographic movement', () => {

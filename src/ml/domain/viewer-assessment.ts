@@ -99,7 +99,7 @@ export function assessViewers(
       errors1h: state.counters.errors,
     };
     const score = scorer.score(factors);
-    const tier = riskTier(score.risk, thresholds);
+    const tier = riskTier(score.risk, thresholds, scorer.maxSeverity);
     const assessment: ViewerAssessment = {
       userId: update.userId,
       asOfMs: state.asOfMs,

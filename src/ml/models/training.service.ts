@@ -43,6 +43,8 @@ export interface TrainingRequest extends RiskModelOptions {
   windowEnd?: Date;
   maxSamples?: number;
   labels?: { positive: string[]; negative: string[] };
+  /** A labelled window outside the training window: the model is evaluated on it (metrics.outOfSample). */
+  holdOut?: { windowStart: Date; windowEnd: Date; labels: { positive: string[]; negative: string[] } };
 }
 
 /** The request as stored with the run (times resolved, defaults applied), and as the job reads it. */
@@ -52,13 +54,19 @@ interface StoredRequest extends RiskModelOptions {
   maxSamples: number;
   seed: number;
   labels: { positive: string[]; negative: string[] };
+  holdOut?: { windowStart: string; windowEnd: string; labels: { positive: string[]; negative: string[] } };
 }
+
+type LabelCounts = { positive: number; negative: number };
 
 export interface TrainingRun {
   id: string;
   status: 'queued' | 'running' | 'succeeded' | 'failed';
   requestedBy: string;
-  request: Omit<StoredRequest, 'labels'> & { labels: { positive: number; negative: number } };
+  request: Omit<StoredRequest, 'labels' | 'holdOut'> & {
+    labels: LabelCounts;
+    holdOut?: { windowStart: string; windowEnd: string; labels: LabelCounts };
+  };
   modelVersion: number | null;
   error: string | null;
   requestedAt: Date;
@@ -150,7 +158,12 @@ export class TrainingService implements OnModuleInit {
         details: [{ field: 'windowStart', problems: ['must be before windowEnd'] }],
       });
     }
-    const available = await this.riskRecords.countSnapshotsInWindow(windowStart, windowEnd, MIN_TRAINING_ROWS);
+    if (request.holdOut) checkHoldOut(request.holdOut, windowStart, windowEnd);
+    const available = await this.riskRecords.countSnapshotsInWindow(
+      windowStart,
+      windowEnd,
+      MIN_TRAINING_ROWS,
+    );
     if (available < MIN_TRAINING_ROWS) {
       throw new UnprocessableEntityException({
         message: `the window ${windowStart.toISOString()} – ${windowEnd.toISOString()} holds ${available} factor snapshots; training needs at least ${MIN_TRAINING_ROWS}`,
@@ -172,6 +185,15 @@ export class TrainingService implements OnModuleInit {
         : {}),
       ...(request.weights !== undefined ? { weights: request.weights } : {}),
       labels: request.labels ?? { positive: [], negative: [] },
+      ...(request.holdOut
+        ? {
+            holdOut: {
+              windowStart: request.holdOut.windowStart.toISOString(),
+              windowEnd: request.holdOut.windowEnd.toISOString(),
+              labels: request.holdOut.labels,
+            },
+          }
+        : {}),
     };
     const run = await this.transactions.run(async (tx) => {
       const row = await this.trainingRuns.insert(tx, requestedBy, stored);
@@ -183,7 +205,10 @@ export class TrainingService implements OnModuleInit {
           targetId: row.id,
           details: {
             ...stored,
-            labels: { positive: stored.labels.positive.length, negative: stored.labels.negative.length },
+            labels: labelCounts(stored.labels),
+            ...(stored.holdOut
+              ? { holdOut: { ...stored.holdOut, labels: labelCounts(stored.holdOut.labels) } }
+              : {}),
           },
         },
         tx,
@@ -217,7 +242,13 @@ export class TrainingService implements OnModuleInit {
     const normalSnapshots: { user_id: string; factors: number[] }[] =
       normalViewers.length === 0
         ? []
-        : await this.riskRecords.snapshotsOfViewers(normalViewers, windowStart, windowEnd, MAX_ACCEPTED_ROWS, true);
+        : await this.riskRecords.snapshotsOfViewers(
+            normalViewers,
+            windowStart,
+            windowEnd,
+            MAX_ACCEPTED_ROWS,
+            true,
+          );
     const acceptedNormal = acceptedNormalRows(
       normalSnapshots.map((row) => ({ userId: row.user_id, factors: row.factors })),
       labels,
@@ -252,6 +283,8 @@ export class TrainingService implements OnModuleInit {
       };
     }
 
+    const outOfSample = request.holdOut ? await this.evaluateHoldOut(training.model, request.holdOut) : null;
+
     const metrics = {
       evaluatedAt: new Date().toISOString(),
       alertThreshold: this.config.ml.alertThreshold,
@@ -262,6 +295,7 @@ export class TrainingService implements OnModuleInit {
         acceptedNormalRows: acceptedNormal.rowCount,
       },
       evaluation,
+      outOfSample,
       reference: training.reference,
     };
     const stored = await this.transactions.run(async (tx) => {
@@ -299,12 +333,68 @@ export class TrainingService implements OnModuleInit {
     );
     return stored;
   }
+
+  /**
+   * The model on a window it was not trained on, against that window's labels only (not the stored
+   * feedback, which the training has used): the out-of-sample evidence stored with the model.
+   */
+  private async evaluateHoldOut(
+    model: Parameters<typeof evaluateOnLabels>[0],
+    holdOut: NonNullable<StoredRequest['holdOut']>,
+  ): Promise<Record<string, unknown>> {
+    const labels = new Map<string, 0 | 1>();
+    for (const userId of holdOut.labels.negative) labels.set(userId, 0);
+    for (const userId of holdOut.labels.positive) labels.set(userId, 1);
+    const rows = await this.riskRecords.snapshotsOfViewers(
+      [...labels.keys()],
+      new Date(holdOut.windowStart),
+      new Date(holdOut.windowEnd),
+      MAX_EVALUATION_SNAPSHOTS,
+      false,
+    );
+    return {
+      windowStart: holdOut.windowStart,
+      windowEnd: holdOut.windowEnd,
+      ...evaluateOnLabels(
+        model,
+        rows.map((row) => ({ userId: row.user_id, factors: row.factors })),
+        labels,
+        this.config.ml.alertThreshold,
+      ),
+    };
+  }
+}
+
+/** A held-out window must be a window, lie wholly outside the training window, and carry labels (422 otherwise). */
+export function checkHoldOut(
+  holdOut: NonNullable<TrainingRequest['holdOut']>,
+  windowStart: Date,
+  windowEnd: Date,
+): void {
+  const refuse = (field: string, problem: string) => {
+    throw new UnprocessableEntityException({
+      message: `${field} ${problem}`,
+      details: [{ field, problems: [problem] }],
+    });
+  };
+  if (!(holdOut.windowStart < holdOut.windowEnd))
+    refuse('holdOut.windowStart', 'must be before holdOut.windowEnd');
+  if (holdOut.windowStart < windowEnd && windowStart < holdOut.windowEnd) {
+    refuse('holdOut.windowStart', 'the held-out window must not overlap the training window');
+  }
+  if (holdOut.labels.positive.length + holdOut.labels.negative.length === 0) {
+    refuse('holdOut.labels', 'an out-of-sample evaluation needs labelled viewers (labels or groundTruth)');
+  }
+}
+
+function labelCounts(labels: { positive: string[]; negative: string[] }): LabelCounts {
+  return { positive: labels.positive.length, negative: labels.negative.length };
 }
 
 type RunRow = TrainingRunRow<StoredRequest>;
 
 function toRun(row: RunRow): TrainingRun {
-  const request = row.request;
+  const { holdOut, ...request } = row.request;
   return {
     id: row.id,
     status: row.status,
@@ -315,6 +405,7 @@ function toRun(row: RunRow): TrainingRun {
         positive: request.labels?.positive.length ?? 0,
         negative: request.labels?.negative.length ?? 0,
       },
+      ...(holdOut ? { holdOut: { ...holdOut, labels: labelCounts(holdOut.labels) } } : {}),
     },
     modelVersion: row.model_version,
     error: row.error,
