@@ -12,6 +12,7 @@ import { DeliveryResponseBody1765300000000 } from './1765300000000-DeliveryRespo
 import { PostureActiveViewers1766000000000 } from './1766000000000-PostureActiveViewers';
 import { LegalHolds1766000100000 } from './1766000100000-LegalHolds';
 import { VppaSelfDisclosure1766000200000 } from './1766000200000-VppaSelfDisclosure';
+import { CcpaCaliforniaBySubdivision1766100000000 } from './1766100000000-CcpaCaliforniaBySubdivision';
 
 export const MIGRATIONS = [
   InitialSchema1764201600000,
@@ -26,4 +27,5 @@ export const MIGRATIONS = [
   PostureActiveViewers1766000000000,
   LegalHolds1766000100000,
   VppaSelfDisclosure1766000200000,
+  CcpaCaliforniaBySubdivision1766100000000,
 ];

@@ -96,6 +96,7 @@ export function replaySimulatedRun(options: SimulatedRunOptions, scorer: ViewerS
       actorType: n.actorType,
       actorId: n.actorId,
       country: n.country,
+      subdivision: n.subdivision,
       ipPrefix: n.ipPrefix,
       deviceId: n.deviceId,
       sessionId: n.sessionId,

@@ -24,6 +24,7 @@ function toComplianceEvent(event: IngestedEvent): ComplianceEvent | null {
     actorType: n.actorType,
     actorId: n.actorId,
     country: n.country,
+    subdivision: n.subdivision,
     ipPrefix: n.ipPrefix,
     deviceId: n.deviceId,
     sessionId: n.sessionId,

@@ -8,6 +8,9 @@ import type { EventType } from '../../src/ingestion/domain/event-types';
 import type { SeededRng } from './seeded-rng';
 import { formatTimestamp } from './world';
 
+/** The subdivision simulated US viewers' events carry. */
+export const SIMULATED_US_SUBDIVISION = 'US-CA';
+
 /** Where an event comes from: the client (device, network, session) or an internal system. */
 export interface EventOrigin {
   actor: EventActor;
@@ -44,6 +47,9 @@ export class EventFactory {
     event.actor = { type: origin.actor.type, id: origin.actor.id };
     if (origin.ip !== undefined) event.ip = origin.ip;
     if (origin.country !== undefined) event.country = origin.country;
+    // The simulated service's US audience is Californian (its ground truth applies CCPA to every US viewer),
+    // so US events say so; no random draw is spent, which keeps seeded runs identical.
+    if (origin.country?.toUpperCase() === 'US') event.subdivision = SIMULATED_US_SUBDIVISION;
     if (origin.userAgent !== undefined) event.userAgent = origin.userAgent;
     if (origin.deviceId !== undefined) event.deviceId = origin.deviceId;
     if (origin.sessionId !== undefined) event.sessionId = origin.sessionId;

@@ -22,6 +22,7 @@ import type { RuleEvaluationError } from '../domain/rule-set';
 import { ACTOR_ACCESS_HORIZON_MS } from '../domain/viewer-state';
 import { replayEventTypes, type ReplayFilter } from '../domain/replay-relevance';
 import {
+  replayCondition,
   STORED_EVENT_COLUMNS,
   STORED_EVENT_JSON,
   tupleToComplianceEvent,
@@ -89,7 +90,11 @@ export class BacktestReplay {
             'state as of each event: viewers with an event of the rule in the range are replayed from their first stored event, actor windows from one hour before the range; only events that trigger the rule or change the state it reads are replayed',
         },
         eventsReplayedFilter: filter
-          ? { types: [...filter.types].sort(), gpcSignals: filter.gpcSignals }
+          ? {
+              types: [...filter.types].sort(),
+              gpcSignals: filter.gpcSignals,
+              subdivisionSignals: filter.subdivisionSignals,
+            }
           : 'all',
         sampleEvents,
       };
@@ -197,11 +202,3 @@ export class BacktestReplay {
   }
 }
 
-/** The SQL form of a replay filter, its type list bound as parameter $n. */
-function replayCondition(filter: ReplayFilter | null, n: number): string {
-  if (!filter) return '';
-  // Reception stores the Sec-GPC signal as data.gpc.
-  return filter.gpcSignals
-    ? `AND (p.type = ANY($${n}::text[]) OR p.data ? 'gpc')`
-    : `AND p.type = ANY($${n}::text[])`;
-}

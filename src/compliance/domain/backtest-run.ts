@@ -32,7 +32,7 @@ export interface BacktestReport extends BacktestResult {
    * Events read: the triggers and the types that write the state the rules read, plus any event carrying
    * a GPC signal when the rules read it ('all' when every event matters).
    */
-  eventsReplayedFilter: { types: string[]; gpcSignals: boolean } | 'all';
+  eventsReplayedFilter: { types: string[]; gpcSignals: boolean; subdivisionSignals: boolean } | 'all';
 }
 
 export const BACKTEST_STATES = ['queued', 'running', 'succeeded', 'failed'] as const;

@@ -141,7 +141,7 @@ export function evaluateEventInto(
     const ctx = new EventRuleContext(
       eventView,
       dataView,
-      new ViewerView(viewer, at, event.country, event.deviceId),
+      new ViewerView(viewer, at, event.country, event.deviceId, event.subdivision),
       new ActorView(actor, at, event.actorId, event.actorType),
       refView,
     );

@@ -26,6 +26,8 @@ export interface ComplianceEvent {
   actorId: string;
   /** ISO 3166-1 alpha-2 of the request, or null when unknown. */
   country: string | null;
+  /** Upper-case ISO 3166-2 subdivision of the request ("US-CA"), or null when unknown. */
+  subdivision: string | null;
   ipPrefix: string | null;
   deviceId: string | null;
   sessionId: string | null;

@@ -14,16 +14,22 @@ const LOGIN = ['auth.login.succeeded', 'auth.login.failed'];
 const EVERY = 'every' as const;
 /** Written by any event that carries a Global Privacy Control signal, whatever its type. */
 const GPC = 'gpc' as const;
+/** Written by any event that carries an ISO 3166-2 subdivision in its envelope, whatever its type. */
+const SUBDIVISION = 'subdivision' as const;
 
 /** Event types that write what each viewer field reads (EVERY: any event, e.g. the last activity). */
-const VIEWER_FIELD_WRITERS: Record<string, readonly string[] | typeof EVERY | typeof GPC> = {
+const VIEWER_FIELD_WRITERS: Record<
+  string,
+  readonly string[] | typeof EVERY | typeof GPC | typeof SUBDIVISION
+> = {
   userId: [],
   known: EVERY,
   lastActivityAt: EVERY,
   gpcAt: GPC,
   country: ['account.created'],
   region: ['account.created'],
-  subdivision: ['account.created'],
+  // The account's country ("US-CA") or the latest envelope subdivision.
+  subdivision: SUBDIVISION,
   age: ACCOUNT_AGE,
   ageKnown: ACCOUNT_AGE,
   ageSource: ACCOUNT_AGE,
@@ -85,15 +91,27 @@ function collectReads(node: ASTNode, reads: Read[]): void {
   }
 }
 
-/** Which stored events a replay must read: these types, and (gpcSignals) any event carrying a GPC signal. */
+/**
+ * Which stored events a replay must read: these types, (gpcSignals) any event carrying a GPC signal, and
+ * (subdivisionSignals) any event carrying a subdivision.
+ */
 export interface ReplayFilter {
   types: Set<string>;
   gpcSignals: boolean;
+  subdivisionSignals: boolean;
 }
 
 /** Whether a replay under `filter` (null: every event) reads `event`. */
-export function replays(filter: ReplayFilter | null, event: { type: string; gpc: boolean }): boolean {
-  return filter === null || filter.types.has(event.type) || (filter.gpcSignals && event.gpc);
+export function replays(
+  filter: ReplayFilter | null,
+  event: { type: string; gpc: boolean; subdivision?: string | null },
+): boolean {
+  return (
+    filter === null ||
+    filter.types.has(event.type) ||
+    (filter.gpcSignals && event.gpc) ||
+    (filter.subdivisionSignals && !!event.subdivision)
+  );
 }
 
 /**
@@ -103,6 +121,7 @@ export function replays(filter: ReplayFilter | null, event: { type: string; gpc:
 export function replayEventTypes(rules: readonly CompiledRule[]): ReplayFilter | null {
   const types = new Set<string>();
   let gpcSignals = false;
+  let subdivisionSignals = false;
   for (const rule of rules) {
     for (const t of rule.def.triggers) types.add(t);
     const reads: Read[] = [];
@@ -122,10 +141,13 @@ export function replayEventTypes(rules: readonly CompiledRule[]): ReplayFilter |
         const writers = VIEWER_FIELD_WRITERS[member];
         if (writers === undefined || writers === EVERY) return null;
         if (writers === GPC) gpcSignals = true;
-        else writers.forEach((t) => types.add(t));
+        else if (writers === SUBDIVISION) {
+          subdivisionSignals = true;
+          types.add('account.created');
+        } else writers.forEach((t) => types.add(t));
       }
       // Any other identifier is a comprehension's loop variable over values already accounted for.
     }
   }
-  return { types, gpcSignals };
+  return { types, gpcSignals, subdivisionSignals };
 }

@@ -18,6 +18,8 @@ export class EventView {
   readonly actorType: string;
   readonly actorId: string;
   readonly country: string;
+  /** ISO 3166-2 subdivision of the request ("US-CA"), or "". */
+  readonly subdivision: string;
   readonly ipPrefix: string;
   readonly deviceId: string;
   readonly sessionId: string;
@@ -32,6 +34,7 @@ export class EventView {
     this.actorType = e.actorType;
     this.actorId = e.actorId;
     this.country = e.country ?? '';
+    this.subdivision = e.subdivision ?? '';
     this.ipPrefix = e.ipPrefix ?? '';
     this.deviceId = e.deviceId ?? '';
     this.sessionId = e.sessionId ?? '';
@@ -343,12 +346,14 @@ export class ViewerView {
   private ageCache: { age: number; source: string } | null = null;
   private regionCache: string | null = null;
   private countryCache: string | null = null;
+  private subdivisionCache: string | null = null;
 
   constructor(
     private readonly state: ViewerState,
     private readonly asOf: number,
     private readonly eventCountry: string | null,
     private readonly deviceId: string | null,
+    private readonly eventSubdivision: string | null = null,
   ) {}
 
   get userId(): string {
@@ -372,10 +377,21 @@ export class ViewerView {
     return this.countryCache;
   }
 
+  /**
+   * ISO 3166-2 code of where the viewer is ("US-CA"), or "" when unknown: the current event's subdivision,
+   * else the latest one the viewer's events carried, else the account's (account.created country "US-CA").
+   * One that lies outside the viewer's country (a German account seen once from California) is ignored:
+   * the account country says where they live.
+   */
   get subdivision(): string {
+    if (this.subdivisionCache !== null) return this.subdivisionCache;
     const region = this.region;
-    const dash = region.indexOf('-');
-    return dash === -1 ? '' : region.slice(dash + 1);
+    const country = countryOf(region);
+    const fromAccount = region.includes('-') ? region : '';
+    const candidates = [this.eventSubdivision, this.state.profile.subdivision, fromAccount];
+    this.subdivisionCache =
+      candidates.find((c): c is string => !!c && (country === '' || countryOf(c) === country)) ?? '';
+    return this.subdivisionCache;
   }
 
   private ageInfo(): { age: number; source: string } {

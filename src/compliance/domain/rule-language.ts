@@ -88,6 +88,7 @@ const TYPE_FIELDS = {
       actorType: 'string',
       actorId: 'string',
       country: 'string',
+      subdivision: 'string',
       ipPrefix: 'string',
       deviceId: 'string',
       sessionId: 'string',

@@ -58,6 +58,10 @@ export function applyEventInPlace(s: ViewerState, event: ComplianceEvent): void 
   if (event.actorType === 'viewer' && (s.profile.lastActivityAt === null || at > s.profile.lastActivityAt)) {
     own(s, 'profile').lastActivityAt = at;
   }
+  // The latest subdivision wins: a viewer who moves from Texas to California is Californian from then on.
+  if (event.subdivision !== null && event.subdivision !== undefined && event.subdivision !== s.profile.subdivision) {
+    own(s, 'profile').subdivision = event.subdivision;
+  }
   if (event.gpc) {
     if (!s.signals.gpc && event.actorType === 'viewer')
       own(s, 'signals').gpc = { at, eventId: event.eventId };

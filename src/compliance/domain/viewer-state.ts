@@ -39,6 +39,11 @@ export interface ParentalConsent {
 export interface ViewerProfile {
   /** Country of the account (account.created), ISO alpha-2, or ISO 3166-2 such as US-CA. */
   country: string | null;
+  /**
+   * Latest ISO 3166-2 subdivision an event of the viewer carried ("US-CA"). Optional: states stored
+   * before it existed lack it, which reads as unknown.
+   */
+  subdivision?: string | null;
   createdAt: number | null;
   birthYear: number | null;
   verifiedAge: number | null;
@@ -162,6 +167,7 @@ export function emptyViewerState(userId: string): ViewerState {
     asOf: null,
     profile: {
       country: null,
+      subdivision: null,
       createdAt: null,
       birthYear: null,
       verifiedAge: null,

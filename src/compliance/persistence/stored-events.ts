@@ -3,6 +3,7 @@
  * (a batch's events) and the back-tester (a cursor over a time range), so both see the same events.
  */
 import type { ActorType, ComplianceEvent, ComplianceEventType } from '../domain/compliance-event';
+import type { ReplayFilter } from '../domain/replay-relevance';
 
 /**
  * Breach events may carry no viewer: their state (breaches awaiting notification) is kept under this
@@ -98,13 +99,17 @@ function event(
   stored: Record<string, unknown> | null,
 ): ComplianceEvent {
   const data = stored ?? {};
-  // Reception keeps the Sec-GPC signal inside data (processed_events has no column for it).
+  // Reception keeps the Sec-GPC signal and the subdivision inside data (processed_events has no column
+  // for them); no payload has fields of those names.
   let gpc = false;
+  let subdivision: string | null = null;
   let payload = data;
-  if ('gpc' in data) {
+  if ('gpc' in data || 'subdivision' in data) {
     gpc = data.gpc === true;
+    subdivision = typeof data.subdivision === 'string' ? data.subdivision : null;
     payload = { ...data };
     delete payload.gpc;
+    delete payload.subdivision;
   }
   return {
     eventId,
@@ -114,10 +119,24 @@ function event(
     actorType: actorType as ActorType,
     actorId: actorId ?? '',
     country,
+    subdivision,
     ipPrefix,
     deviceId,
     sessionId,
     gpc,
     data: payload,
   };
+}
+
+/** The SQL form of a replay filter, its type list bound as parameter $n. */
+export function replayCondition(filter: ReplayFilter | null, n: number): string {
+  if (!filter) return '';
+  // Reception stores the Sec-GPC signal as data.gpc and the envelope's subdivision as data.subdivision.
+  const signals = [
+    ...(filter.gpcSignals ? [`p.data ? 'gpc'`] : []),
+    ...(filter.subdivisionSignals ? [`p.data ? 'subdivision'`] : []),
+  ];
+  return signals.length > 0
+    ? `AND (p.type = ANY($${n}::text[]) OR ${signals.join(' OR ')})`
+    : `AND p.type = ANY($${n}::text[])`;
 }

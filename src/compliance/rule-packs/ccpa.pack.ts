@@ -5,7 +5,7 @@ import {
   DSR_EXPLANATION,
   IS_CALIFORNIA,
   IS_SALE_OR_SHARE,
-  UNKNOWN_US_STATE_IS_CALIFORNIA,
+  UNKNOWN_US_STATE,
 } from './common';
 
 const SALE_TRIGGERS: RuleDefinition['triggers'] = ['data.shared', 'data.exported', 'ad.served'];
@@ -33,7 +33,7 @@ export const CCPA_PACK: RuleDefinition[] = [
       '" " + span(event.at - viewer.optOutSaleAt) + " later, beyond " + num(params.graceBusinessDays) + " business days."',
     parameters: {
       graceBusinessDays: BUSINESS_DAY_GRACE,
-      unknownUsStateIsCalifornia: UNKNOWN_US_STATE_IS_CALIFORNIA,
+      unknownUsState: UNKNOWN_US_STATE,
     },
   },
   {
@@ -58,7 +58,7 @@ export const CCPA_PACK: RuleDefinition[] = [
       'event.summary + " " + span(event.at - viewer.gpcAt) + " later."',
     parameters: {
       graceBusinessDays: BUSINESS_DAY_GRACE,
-      unknownUsStateIsCalifornia: UNKNOWN_US_STATE_IS_CALIFORNIA,
+      unknownUsState: UNKNOWN_US_STATE,
     },
   },
   {
@@ -105,7 +105,7 @@ export const CCPA_PACK: RuleDefinition[] = [
     explanation:
       '"Viewer " + viewer.userId + " is known to be under 16 (at least " + num(viewer.age) + ", from " + viewer.ageSource + ' +
       '"); " + event.summary + " without " + (viewer.age < 13.0 ? "a parent’s" : "their own") + " opt-in to sale/sharing."',
-    parameters: { unknownUsStateIsCalifornia: UNKNOWN_US_STATE_IS_CALIFORNIA },
+    parameters: { unknownUsState: UNKNOWN_US_STATE },
   },
   {
     id: 'CCPA-05',
@@ -129,7 +129,7 @@ export const CCPA_PACK: RuleDefinition[] = [
       '"; " + event.summary + " " + span(event.at - viewer.limitSpiAt) + " later."',
     parameters: {
       graceBusinessDays: BUSINESS_DAY_GRACE,
-      unknownUsStateIsCalifornia: UNKNOWN_US_STATE_IS_CALIFORNIA,
+      unknownUsState: UNKNOWN_US_STATE,
       permittedPurposes: {
         type: 'list',
         default: [

@@ -17,10 +17,18 @@ export const VALID_TRANSFER_SAFEGUARDS: RuleParameter = {
   description: 'Transfer tools that make a transfer lawful without adequacy (GDPR Art. 46(2)).',
 };
 
-export const UNKNOWN_US_STATE_IS_CALIFORNIA: RuleParameter = {
-  type: 'boolean',
-  default: true,
-  description: 'Treat US viewers whose state is unknown as California residents (the cautious choice).',
+/**
+ * What a US viewer whose state is unknown counts as. Default "not_california": CCPA/CPRA protects California
+ * residents only, and treating every US viewer as one raised false findings for the other 49 states.
+ * "california" is the cautious choice for a service whose audience is mostly Californian.
+ */
+export const UNKNOWN_US_STATE: RuleParameter = {
+  type: 'string',
+  default: 'not_california',
+  oneOf: ['not_california', 'california'],
+  description:
+    'How to treat a US viewer whose state (ISO 3166-2 subdivision) is unknown: "not_california" (default) ' +
+    'or "california" (as a California resident).',
 };
 
 export const BUSINESS_DAY_GRACE: RuleParameter = {
@@ -32,9 +40,12 @@ export const BUSINESS_DAY_GRACE: RuleParameter = {
     'Business days (California holidays excluded) allowed to act on the request (11 CCR §7026(f)).',
 };
 
-/** The viewer lives in California (or in the US with no state known, when the parameter says so). */
+/**
+ * The viewer lives in California: their subdivision (the event's, else the latest known, else the account's)
+ * is US-CA; or they are in the US with no state known and the parameter says to count them as Californian.
+ */
 export const IS_CALIFORNIA =
-  '(viewer.region == "US-CA" || (viewer.country == "US" && viewer.subdivision == "" && params.unknownUsStateIsCalifornia))';
+  '(viewer.subdivision == "US-CA" || (viewer.country == "US" && viewer.subdivision == "" && params.unknownUsState == "california"))';
 
 /** The event sells or shares personal information (CCPA "sale" or cross-context behavioural advertising). */
 export const IS_SALE_OR_SHARE =

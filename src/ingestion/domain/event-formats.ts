@@ -26,6 +26,13 @@ export const CODE_MAX_LENGTH = 64;
 export const JURISDICTION_PATTERN = /^(?:EEA|EU|[A-Z]{2}(?:-[A-Z0-9]{1,3})?)$/u;
 export const JURISDICTION_MAX_LENGTH = 6;
 
+/**
+ * An ISO 3166-2 subdivision ("US-CA", "DE-BY", "GB-SCT"): country letters, a dash, one to three letters or
+ * digits. Either case, like the country code; reception upper-cases it.
+ */
+export const SUBDIVISION_PATTERN = /^[A-Za-z]{2}-[A-Za-z0-9]{1,3}$/u;
+export const SUBDIVISION_MAX_LENGTH = 6;
+
 /** RFC 9562 UUID, versions 1-8, RFC variant; either case. */
 export const UUID_PATTERN =
   /^[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[1-8][0-9A-Fa-f]{3}-[89ABab][0-9A-Fa-f]{3}-[0-9A-Fa-f]{12}$/u;

@@ -21,6 +21,7 @@ describe('normaliseEvent', () => {
       actorId: 'v-7f3a9c',
       ipPrefix: '203.0.113.0/24',
       country: 'FR',
+      subdivision: null,
       device: 'smart_tv',
       os: 'Tizen',
       browser: 'Safari',
@@ -35,6 +36,11 @@ describe('normaliseEvent', () => {
         personalised: true,
       },
     });
+  });
+
+  it('upper-cases the subdivision', () => {
+    const normalised = normaliseEvent({ ...event(), country: 'us', subdivision: 'us-ca' }, RECEIVED_AT);
+    expect(normalised).toMatchObject({ country: 'US', subdivision: 'US-CA' });
   });
 
   it('moves occurredAt to UTC and keeps millisecond precision', () => {
@@ -81,6 +87,7 @@ describe('normaliseEvent', () => {
     expect(normalised).toMatchObject({
       ipPrefix: null,
       country: null,
+      subdivision: null,
       device: 'unknown',
       os: null,
       browser: null,

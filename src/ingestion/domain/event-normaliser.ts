@@ -36,6 +36,8 @@ export interface NormalisedEventOf<T extends EventType> {
   ipPrefix: string | null;
   /** Upper-case ISO 3166-1 alpha-2, or null. */
   country: string | null;
+  /** Upper-case ISO 3166-2 subdivision ("US-CA"), or null. */
+  subdivision: string | null;
   device: DeviceClass;
   os: string | null;
   browser: string | null;
@@ -68,6 +70,7 @@ export function normaliseEvent(event: IngestedEvent, receivedAt: Date): Normalis
     actorId: event.actor.id,
     ipPrefix: event.ip === undefined ? null : truncateIp(event.ip),
     country: event.country?.toUpperCase() ?? null,
+    subdivision: event.subdivision?.toUpperCase() ?? null,
     device: client.device,
     os: client.os,
     browser: client.browser,

@@ -210,6 +210,8 @@ interface EnvelopeFields<T extends EventType> {
   actor: T extends 'data.accessed' ? { type: InternalActorType; id: string } : EventActor;
   ip?: string;
   country?: string;
+  /** ISO 3166-2 subdivision ("US-CA"); its country part equals `country` when both are given. */
+  subdivision?: string;
   userAgent?: string;
   deviceId?: string;
   sessionId?: string;

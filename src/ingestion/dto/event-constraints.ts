@@ -21,6 +21,8 @@ import {
   jsonByteLength,
   JURISDICTION_MAX_LENGTH,
   JURISDICTION_PATTERN,
+  SUBDIVISION_MAX_LENGTH,
+  SUBDIVISION_PATTERN,
   LABEL_MAX_LENGTH,
   LABEL_PATTERN,
   MULTI_LINE_TEXT_PATTERN,
@@ -190,6 +192,17 @@ export const IsCountryCode = (options?: ValidationOptions) =>
       maxLength: 2,
       pattern: COUNTRY_CODE_PATTERN,
       describedAs: 'an ISO 3166-1 alpha-2 country code',
+    },
+    options,
+  );
+
+export const IsSubdivisionCode = (options?: ValidationOptions) =>
+  IsText(
+    {
+      minLength: 4,
+      maxLength: SUBDIVISION_MAX_LENGTH,
+      pattern: SUBDIVISION_PATTERN,
+      describedAs: 'an ISO 3166-2 subdivision code such as US-CA',
     },
     options,
   );

@@ -20,6 +20,7 @@ import {
 } from '../domain/event-vocabulary';
 import {
   IsCountryCode,
+  IsSubdivisionCode,
   IsFreeText,
   IsIdentifier,
   IsIpAddress,
@@ -160,6 +161,19 @@ export abstract class EventEnvelopeDto {
   @OptionalField()
   @IsCountryCode()
   country?: string;
+
+  @ApiProperty({
+    required: false,
+    minLength: 4,
+    maxLength: 6,
+    description:
+      'ISO 3166-2 subdivision where the viewer is (US-CA, US-TX, DE-BY); upper-cased at reception. ' +
+      'Its country part must equal `country` when both are given. Rules select state laws by it.',
+    example: 'FR-IDF',
+  })
+  @OptionalField()
+  @IsSubdivisionCode()
+  subdivision?: string;
 
   @ApiProperty({
     required: false,

@@ -5,7 +5,7 @@
 import { plainToInstance } from 'class-transformer';
 import { validateSync, type ValidationError, type ValidatorOptions } from 'class-validator';
 import { findUnsafeText } from '../../common/http/text-input';
-import { parseTimestampMs } from '../domain/event-formats';
+import { COUNTRY_CODE_PATTERN, parseTimestampMs, SUBDIVISION_PATTERN } from '../domain/event-formats';
 import type { IngestedEvent } from '../domain/event-payloads';
 import { type EventType, isEventType } from '../domain/event-types';
 import { RESERVED_OBJECT_KEYS } from './event-constraints';
@@ -81,6 +81,24 @@ export function checkClock(plain: object, nowMs: number): FieldError[] {
   return [];
 }
 
+/**
+ * Last step of both validators, beside the clock: a subdivision must lie in the event's country when both
+ * are given ("US-CA" with country "FR" is refused). Only well-formed pairs are compared; a malformed one is
+ * the schema's to report. A check across two fields, which a per-property constraint cannot state.
+ */
+export function checkSubdivision(plain: object): FieldError[] {
+  const { country, subdivision } = plain as { country?: unknown; subdivision?: unknown };
+  if (typeof country !== 'string' || typeof subdivision !== 'string') return [];
+  if (!COUNTRY_CODE_PATTERN.test(country) || !SUBDIVISION_PATTERN.test(subdivision)) return [];
+  if (subdivision.slice(0, 2).toUpperCase() === country.toUpperCase()) return [];
+  return [
+    {
+      field: 'subdivision',
+      message: `subdivision must lie in country ${country.toUpperCase()} (its first two letters must equal country)`,
+    },
+  ];
+}
+
 /** Deepest legitimate nesting is event → data → params → value; anything far deeper is refused before it is walked. */
 const MAX_NESTING_DEPTH = 6;
 const RESERVED_KEYS: ReadonlySet<string> = new Set(RESERVED_OBJECT_KEYS);
@@ -141,6 +159,7 @@ function checkEvent(plain: unknown, clock: ValidationClock): ValidationOutcome {
     const instance = plainToInstance(eventDtoFor(dispatched.type), event);
     errors.push(...flattenValidationErrors(validateSync(instance, CLASS_VALIDATOR_OPTIONS)));
   }
+  errors.push(...checkSubdivision(event));
   errors.push(...checkClock(event, (clock.now ?? Date.now)()));
   return errors.length === 0 ? { ok: true, event: event as IngestedEvent } : { ok: false, errors };
 }

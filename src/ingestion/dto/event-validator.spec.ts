@@ -136,6 +136,49 @@ describe.each(validators)('%s', (_name, validate) => {
     }
   });
 
+  it('accepts an ISO 3166-2 subdivision in either case, with or without a country', () => {
+    for (const [country, subdivision] of [
+      ['US', 'US-CA'],
+      ['us', 'us-tx'],
+      ['DE', 'DE-BY'],
+      ['GB', 'GB-SCT'],
+      ['FR', 'FR-75C'],
+      [undefined, 'US-CA'],
+    ]) {
+      expect(validate({ ...example('auth.logout'), country, subdivision })).toMatchObject({ ok: true });
+    }
+  });
+
+  it('refuses a malformed subdivision, naming the field', () => {
+    for (const subdivision of ['US', 'USCA', 'US-', 'US-CALI', 'U1-CA', 'US_CA', 'US-C\u00c4', '', ' US-CA', 42, null]) {
+      const outcome = validate({ ...example('auth.logout'), country: 'US', subdivision });
+      expect(fields(outcome)).toEqual(['subdivision']);
+    }
+    const outcome = validate({ ...example('auth.logout'), subdivision: 'usa-ca' });
+    expect(outcome.ok || outcome.errors[0].message).toMatch(/subdivision must be an ISO 3166-2 subdivision code/);
+  });
+
+  it('refuses a subdivision outside the event country, naming the field', () => {
+    for (const [country, subdivision] of [
+      ['FR', 'US-CA'],
+      ['us', 'DE-BY'],
+      ['DE', 'AT-9'],
+    ]) {
+      const outcome = validate({ ...example('auth.logout'), country, subdivision });
+      expect(outcome).toEqual({
+        ok: false,
+        errors: [
+          {
+            field: 'subdivision',
+            message: `subdivision must lie in country ${country.toUpperCase()} (its first two letters must equal country)`,
+          },
+        ],
+      });
+    }
+    // A bad country is the country's error, not a mismatch.
+    expect(fields(validate({ ...example('auth.logout'), country: 'UK', subdivision: 'GB-SCT' }))).toEqual(['country']);
+  });
+
   it('requires exactly one of age and ageBand', () => {
     expect(validate(withData('account.age_verified', { age: undefined, ageBand: '13_15' })).ok).toBe(true);
     expect(fields(validate(withData('account.age_verified', { ageBand: '13_15' })))).toEqual([

@@ -11,6 +11,7 @@ import { MAX_JSON_BYTES_KEYWORD, TIMESTAMP_KEYWORD } from './event-constraints';
 import { buildEventSchema } from './event-json-schema';
 import {
   checkClock,
+  checkSubdivision,
   dispatchOnType,
   findUnsafeEventText,
   type FieldError,
@@ -66,6 +67,7 @@ export class EventValidator {
     if (unsafeText.length > 0) return { ok: false, errors: unsafeText };
     const validateType = this.compiled.get(dispatched.type)!;
     const errors = validateType(plain) ? [] : toFieldErrors(validateType.errors ?? []);
+    errors.push(...checkSubdivision(plain as object));
     errors.push(...checkClock(plain as object, this.now()));
     return errors.length === 0 ? { ok: true, event: plain as IngestedEvent } : { ok: false, errors };
   }

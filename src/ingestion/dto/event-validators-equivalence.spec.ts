@@ -247,6 +247,27 @@ function specificCases(): Case[] {
   add('status 599', setAt(example('api.error'), ['data', 'status'], 599));
   add('birthYear 2100', setAt(example('account.created'), ['data', 'birthYear'], 2100));
   add('birthYear -0', setAt(example('account.created'), ['data', 'birthYear'], -0));
+  const logout = example('auth.logout');
+  for (const [country, subdivision] of [
+    [undefined, 'US-CA'],
+    ['US', 'US-CA'],
+    ['us', 'us-tx'],
+    ['DE', 'DE-BY'],
+    ['GB', 'GB-SCT'],
+    ['FR', 'US-CA'],
+    ['fr', 'DE-BY'],
+    ['UK', 'US-CA'],
+    ['US', 'US-'],
+    ['US', 'USCA'],
+    ['US', 'US-CALI'],
+    ['US', 'U1-CA'],
+    ['US', 'US_CA'],
+    ['US', 'US-C\u00c4'],
+    ['US', ''],
+    ['US', 42],
+  ] as const) {
+    add(`country ${country} with subdivision ${subdivision}`, { ...logout, country, subdivision });
+  }
   add('expiresAt in 2100', setAt(example('consent.granted'), ['data', 'expiresAt'], '2100-01-01T00:00:00Z'));
   return cases;
 }

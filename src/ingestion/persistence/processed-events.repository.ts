@@ -62,7 +62,14 @@ export class ProcessedEventsRepository {
         events.map((e) => e.browser),
         events.map((e) => e.deviceId),
         events.map((e) => e.sessionId),
-        events.map((e) => JSON.stringify({ ...e.data, ...(e.gpc ? { gpc: true } : {}) })),
+        // processed_events has no column for the GPC signal nor the subdivision: both ride in data.
+        events.map((e) =>
+          JSON.stringify({
+            ...e.data,
+            ...(e.gpc ? { gpc: true } : {}),
+            ...(e.subdivision !== null ? { subdivision: e.subdivision } : {}),
+          }),
+        ),
       ],
     );
   }

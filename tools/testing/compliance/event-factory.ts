@@ -31,6 +31,7 @@ export function makeEvent(
     actorType: 'viewer',
     actorId: overrides.userId ?? 'u-1',
     country: null,
+    subdivision: null,
     ipPrefix: '203.0.113.0/24',
     deviceId: 'd-1',
     sessionId: 's-1',

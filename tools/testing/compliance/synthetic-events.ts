@@ -174,6 +174,7 @@ function envelope(
     actorType: 'viewer',
     actorId: userId,
     country,
+    subdivision: null,
     ipPrefix: `10.${v % 250}.0.0/16`,
     deviceId: `d-${v}`,
     sessionId: `s-${v}`,
