@@ -1,13 +1,7 @@
 import { DataSource } from 'typeorm';
 import { CcpaCaliforniaBySubdivision1766100000000 } from '../../migrations/1766100000000-CcpaCaliforniaBySubdivision';
 import { SEED_RULES } from '../../src/compliance/rule-packs';
-import { typeormOptions } from '../../src/database/typeorm-options';
-import { migrate, recreateDatabase, TEST_DATABASE_URL } from '../support/test-database';
-
-const url = new URL(TEST_DATABASE_URL);
-// A database of its own: the test writes CCPA rows the shared e2e database must not see.
-url.pathname = `${url.pathname}_ccpa_upgrade`;
-const DB = url.toString();
+import { openRuleUpgradeDatabase, RuleUpgradeDatabase } from './rule-upgrade-support';
 
 const OLD_CALIFORNIA =
   '(viewer.region == "US-CA" || (viewer.country == "US" && viewer.subdivision == "" && params.unknownUsStateIsCalifornia))';
@@ -32,43 +26,20 @@ function oldSeed(id: string) {
 }
 
 describe('CCPA upgrade of a database seeded before subdivisions', () => {
+  let db: RuleUpgradeDatabase;
   let ds: DataSource;
   const migration = new CcpaCaliforniaBySubdivision1766100000000();
 
   beforeAll(async () => {
-    await recreateDatabase(DB);
-    await migrate(DB);
-    ds = new DataSource({ ...typeormOptions(DB, 2), logging: false });
-    await ds.initialize();
+    db = await openRuleUpgradeDatabase('ccpa_upgrade');
+    ds = db.ds;
   });
-  afterAll(async () => {
-    await ds.destroy();
-    const admin = new URL(DB);
-    admin.pathname = '/postgres';
-    const a = new DataSource({ ...typeormOptions(admin.toString(), 1), logging: false });
-    await a.initialize();
-    await a.query(`DROP DATABASE IF EXISTS "${url.pathname.slice(1)}" WITH (FORCE)`);
-    await a.destroy();
-  });
+  afterAll(() => db.close());
 
-  const insertV1 = (def: object, createdBy = 'seed', enabled = true) =>
-    ds.query(
-      `INSERT INTO compliance_rules (rule_id, version, framework, reference, severity, title, description, remediation,
-                                     triggers, definition, enabled, is_current, created_by)
-       SELECT d->>'id', 1, d->>'framework', d->>'reference', d->>'severity', d->>'title', d->>'description', d->>'remediation',
-              ARRAY(SELECT jsonb_array_elements_text(d->'triggers')), d, $2, true, $3 FROM (SELECT $1::jsonb AS d) s`,
-      [JSON.stringify(def), enabled, createdBy],
-    );
-  const current = async (id: string) =>
-    (
-      await ds.query(
-        `SELECT version, enabled, created_by, definition->>'condition' AS condition, definition->'parameters' AS parameters,
-                (definition->>'version')::int AS def_version
-           FROM compliance_rules WHERE rule_id = $1 AND is_current`,
-        [id],
-      )
-    )[0];
-  const revision = async () => Number((await ds.query(`SELECT revision FROM compliance_rule_revision`))[0].revision);
+  const insertV1 = (def: object, createdBy?: string, enabled?: boolean) =>
+    db.insertV1(def, createdBy, enabled);
+  const current = (id: string) => db.current(id);
+  const revision = () => db.revision();
 
   it('publishes version 2 of each unedited seeded CCPA rule, keeps enabled flags, leaves edited ones, and reverts', async () => {
     await insertV1(oldSeed('CCPA-01'), 'seed', false);
@@ -83,7 +54,12 @@ describe('CCPA upgrade of a database seeded before subdivisions', () => {
     ] as const) {
       const v2 = await current(id);
       const seed = SEED_RULES.find((r) => r.id === id)!;
-      expect(v2).toMatchObject({ version: 2, def_version: 2, enabled, created_by: 'migration:CcpaCaliforniaBySubdivision' });
+      expect(v2).toMatchObject({
+        version: 2,
+        def_version: 2,
+        enabled,
+        created_by: 'migration:CcpaCaliforniaBySubdivision',
+      });
       expect(v2.condition).toBe(seed.condition);
       expect(v2.parameters).toEqual(JSON.parse(JSON.stringify(seed.parameters)));
     }
@@ -94,7 +70,11 @@ describe('CCPA upgrade of a database seeded before subdivisions', () => {
     await ds.transaction((tx) => migration.up(tx.queryRunner!));
     expect((await current('CCPA-01')).version).toBe(2);
     await ds.transaction((tx) => migration.down(tx.queryRunner!));
-    expect(await current('CCPA-01')).toMatchObject({ version: 1, enabled: false, condition: oldSeed('CCPA-01').condition });
+    expect(await current('CCPA-01')).toMatchObject({
+      version: 1,
+      enabled: false,
+      condition: oldSeed('CCPA-01').condition,
+    });
     expect((await current('CCPA-02')).version).toBe(1);
     await ds.query(`DELETE FROM compliance_rules WHERE rule_id LIKE 'CCPA-%'`);
   });
