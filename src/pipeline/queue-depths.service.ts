@@ -1,7 +1,8 @@
-import { InjectQueue } from '@nestjs/bullmq';
-import { Injectable } from '@nestjs/common';
+import { Injectable, OnModuleInit } from '@nestjs/common';
+import { DiscoveryService } from '@nestjs/core';
 import { JobType, Queue } from 'bullmq';
-import { QueueName } from './pipeline.constants';
+import { ALL_QUEUES, QueueName } from './pipeline.constants';
+import { registeredQueues } from './registered-queues';
 
 /**
  * Live job counts of the stage queues and dead-letter, for other modules (analytics' pipeline
@@ -9,25 +10,18 @@ import { QueueName } from './pipeline.constants';
  * of the container.
  */
 @Injectable()
-export class QueueDepths {
-  private readonly queues: Record<QueueName, Queue>;
+export class QueueDepths implements OnModuleInit {
+  private queues: Queue[] = [];
 
-  constructor(
-    @InjectQueue(QueueName.reception) reception: Queue,
-    @InjectQueue(QueueName.compliance) compliance: Queue,
-    @InjectQueue(QueueName.ml) ml: Queue,
-    @InjectQueue(QueueName.violation) violation: Queue,
-    @InjectQueue(QueueName.alerting) alerting: Queue,
-    @InjectQueue(QueueName.deadLetter) deadLetter: Queue,
-  ) {
-    this.queues = { reception, compliance, ml, violation, alerting, 'dead-letter': deadLetter };
+  constructor(private readonly discovery: DiscoveryService) {}
+
+  onModuleInit(): void {
+    // registeredQueues lists the pipeline's queues first, in stage order, then dead-letter.
+    this.queues = registeredQueues(this.discovery).filter((queue) => (ALL_QUEUES as string[]).includes(queue.name));
   }
 
   /** Counts per state for each queue, in stage order then dead-letter, each queue asked separately. */
   counts(states: JobType[]): { name: QueueName; counts: Promise<Record<string, number>> }[] {
-    return (Object.keys(this.queues) as QueueName[]).map((name) => ({
-      name,
-      counts: this.queues[name].getJobCounts(...states),
-    }));
+    return this.queues.map((queue) => ({ name: queue.name as QueueName, counts: queue.getJobCounts(...states) }));
   }
 }
