@@ -120,6 +120,24 @@ describe('API keys are limited by their quota, not by the per-IP limit', () => {
     await ingest(b, key).expect(429);
   });
 
+  it('leases a large quota in parts: the shared counter moves by leases, never past the requests plus one lease per process', async () => {
+    await clearThrottleKeys(prefix);
+    const adminToken = (await login(a.app, await createUser(a.app, [Role.Admin]))).accessToken;
+    const busy = await request(a.http)
+      .post('/api/v1/admin/api-keys')
+      .set('Authorization', `Bearer ${adminToken}`)
+      .send({ name: 'busy producer', requestsPerMinute: 100_000 })
+      .expect(201);
+    for (let i = 0; i < 40; i++) await ingest(i % 2 ? a : b, busy.body.key).expect(202);
+    const redis = new Redis(TEST_REDIS_URL);
+    const [counter] = await redis.keys(`${prefix}:throttle:lease:*`);
+    const counted = Number(await redis.get(counter));
+    redis.disconnect();
+    // A lease is a thousandth of the quota (100 here): each process took one lease of 100 and spent 20
+    // of it locally (counted one by one, the counter would read 40).
+    expect(counted).toBe(2 * 100);
+  });
+
   it('still limits a JWT user from the same IP per IP, and the key requests did not count there', async () => {
     await clearThrottleKeys(prefix);
     for (let i = 0; i < PER_IP + 10; i++) await ingest(a, key).expect(202);

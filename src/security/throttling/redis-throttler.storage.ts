@@ -2,6 +2,7 @@ import { ThrottlerStorage } from '@nestjs/throttler';
 import { ThrottlerStorageRecord } from '@nestjs/throttler/dist/throttler-storage-record.interface';
 import { Logger } from '@nestjs/common';
 import Redis from 'ioredis';
+import type { QuotaLeaseGrant } from './quota-lease';
 
 /**
  * Fixed-window counters in Redis, so limits hold across every API process. One Lua call per
@@ -22,7 +23,25 @@ end
 return {hits, ttl, blocked}
 `;
 
+/** See LeasedQuota: grant up to ARGV[3] requests, at most a quarter of what is left, at least one while any is. */
+const RESERVE = `
+local used = tonumber(redis.call('GET', KEYS[1]) or '0')
+local remaining = tonumber(ARGV[2]) - used
+local granted = 0
+if remaining > 0 then
+  granted = math.max(1, math.min(tonumber(ARGV[3]), math.floor(remaining / 4)))
+  redis.call('INCRBY', KEYS[1], granted)
+end
+local ttl = redis.call('PTTL', KEYS[1])
+if ttl < 0 then
+  redis.call('PEXPIRE', KEYS[1], ARGV[1])
+  ttl = tonumber(ARGV[1])
+end
+return {granted, ttl}
+`;
+
 type ThrottleCommand = {
+  throttleReserve(countKey: string, windowMs: string, limit: string, maxLease: string): Promise<[number, number]>;
   throttleIncrement(hitsKey: string, blockedKey: string, ttl: string, limit: string, block: string): Promise<[number, number, number]>;
 };
 
@@ -37,6 +56,7 @@ export class RedisThrottlerStorage implements ThrottlerStorage {
   ) {
     if (!(redis as unknown as Partial<ThrottleCommand>).throttleIncrement) {
       redis.defineCommand('throttleIncrement', { numberOfKeys: 2, lua: INCREMENT });
+      redis.defineCommand('throttleReserve', { numberOfKeys: 1, lua: RESERVE });
     }
     this.redis = redis as unknown as ThrottleCommand;
   }
@@ -49,12 +69,35 @@ export class RedisThrottlerStorage implements ThrottlerStorage {
     try {
       return await this.count(key, ttl, limit, blockDuration, throttlerName);
     } catch (error) {
-      const now = Date.now();
-      if (now - this.lastWarning > 10_000) {
-        this.lastWarning = now;
-        this.logger.warn(`throttling suspended, Redis unreachable: ${(error as Error).message}`);
-      }
+      this.warnUnreachable(error);
       return { totalHits: 0, timeToExpire: 0, isBlocked: false, timeToBlockExpire: 0 };
+    }
+  }
+
+  /**
+   * Leases up to `maxLease` requests of a quota window (LeasedQuota's ReserveQuota). Fails open like
+   * increment(): with Redis away, one request is granted.
+   */
+  async reserveQuota(key: string, windowMs: number, limit: number, maxLease: number): Promise<QuotaLeaseGrant> {
+    try {
+      const [granted, ttlMs] = await this.redis.throttleReserve(
+        `${this.prefix}:lease:${key}`,
+        String(windowMs),
+        String(limit),
+        String(maxLease),
+      );
+      return { granted, ttlMs };
+    } catch (error) {
+      this.warnUnreachable(error);
+      return { granted: 1, ttlMs: 1_000 };
+    }
+  }
+
+  private warnUnreachable(error: unknown): void {
+    const now = Date.now();
+    if (now - this.lastWarning > 10_000) {
+      this.lastWarning = now;
+      this.logger.warn(`throttling suspended, Redis unreachable: ${(error as Error).message}`);
     }
   }
 

@@ -74,7 +74,8 @@ export function throttlerOptions(
  * producer rule: a request whose X-API-Key authenticates is limited by that key's quota, not by
  * the per-IP hourly limit. The key is resolved here, before the per-IP count, because only a key
  * that authenticates may skip it (a made-up key is an anonymous caller). ApiKeys caches verified
- * keys in memory, so an ingest request costs one Redis call (its key's counter) here.
+ * keys in memory, and a key's quota is leased in parts, so an ingest request costs no Redis call here
+ * most of the time.
  */
 @Injectable()
 export class AppThrottlerGuard extends ThrottlerGuard {
@@ -87,7 +88,8 @@ export class AppThrottlerGuard extends ThrottlerGuard {
     private readonly apiKeys: ApiKeys,
   ) {
     super(options, storage, reflector);
-    this.keyQuota = new ApiKeyQuota(storage);
+    if (!(storage instanceof RedisThrottlerStorage)) throw new Error('API key quotas need the Redis throttler storage');
+    this.keyQuota = new ApiKeyQuota((...args) => storage.reserveQuota(...args));
   }
 
   override async canActivate(context: ExecutionContext): Promise<boolean> {
