@@ -1,4 +1,4 @@
-import type { EntityManager } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 
 /**
  * What a repository needs to run SQL: the EntityManager of the current transaction, or the DataSource
@@ -28,6 +28,19 @@ export async function preparedQuery<T>(sql: Sql, name: string, text: string, val
     query(config: { name: string; text: string; values: unknown[] }): Promise<{ rows: T[] }>;
   };
   return (await client.query({ name, text, values })).rows;
+}
+
+/**
+ * Runs one statement on its own (autocommit: the statement is its transaction) as a named prepared
+ * statement on a pooled connection, straight through the driver: for the hottest single-statement
+ * writes, where TypeORM's query runner (a runner per call, its bookkeeping) costs more CPU than the
+ * statement. Errors are the driver's own (sqlState() reads them like TypeORM's).
+ */
+export async function autocommitPrepared<T>(dataSource: DataSource, name: string, text: string, values: unknown[]): Promise<T[]> {
+  const pool = (dataSource.driver as unknown as {
+    master: { query(config: { name: string; text: string; values: unknown[] }): Promise<{ rows: T[] }> };
+  }).master;
+  return (await pool.query({ name, text, values })).rows;
 }
 
 /**

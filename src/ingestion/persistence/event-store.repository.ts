@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { inRetriedTransaction } from '../../database/transactions';
+import { autocommitPrepared } from '../../database/sql';
+import { retryTransaction } from '../../database/transaction-retry';
 import type { IngestedEvent } from '../domain/event-payloads';
 import type { EventFinding, EventStatus } from '../domain/event-status';
 
@@ -16,6 +17,40 @@ export class BatchNoLongerOpen extends Error {
     super(`pipeline batch ${batchId} is no longer open`);
   }
 }
+
+/**
+ * One statement, so one round trip and its own transaction: the first commit of a batch creates its row
+ * (event_count is a placeholder until the batch is closed and counted); a later one takes a share lock
+ * on it until the statement commits, so closing the batch waits for it and every event committed into a
+ * batch is counted and seen by reception. Receipts (the idempotency keys) and raw events are written
+ * only while the batch is open, and a raw event only for a receipt that was new. Every part of the
+ * statement sees the snapshot taken when it started: a batch row another commit created since is
+ * 'unseen' (neither created here nor visible), and the caller runs the statement again.
+ */
+const ACCEPT = `
+  WITH created AS (
+    INSERT INTO pipeline_batches (batch_id, event_count, stage, status) VALUES ($1, $2, 'reception', 'open')
+    ON CONFLICT (batch_id) DO NOTHING RETURNING batch_id
+  ), existing AS (
+    SELECT status FROM pipeline_batches WHERE batch_id = $1 FOR SHARE
+  ), batch AS (
+    SELECT CASE WHEN EXISTS (SELECT 1 FROM created) THEN 'open'
+                WHEN NOT EXISTS (SELECT 1 FROM existing) THEN 'unseen'
+                WHEN (SELECT status FROM existing) = 'open' THEN 'open'
+                ELSE 'closed' END AS state
+  ), input AS (
+    SELECT * FROM unnest($3::uuid[], $4::timestamptz[], $5::text[], $6::text[], $7::text[], $8::jsonb[])
+      AS t(event_id, occurred_at, source, type, user_id, payload)
+     WHERE (SELECT state FROM batch) = 'open'
+  ), receipts AS (
+    INSERT INTO event_receipts (event_id, occurred_at, batch_id, source)
+    SELECT event_id, occurred_at, $1, source FROM input
+    ON CONFLICT (event_id) DO NOTHING RETURNING event_id
+  ), raw AS (
+    INSERT INTO raw_events (event_id, occurred_at, type, user_id, payload)
+    SELECT i.event_id, i.occurred_at, i.type, i.user_id, i.payload FROM input i JOIN receipts r USING (event_id)
+  )
+  SELECT (SELECT state FROM batch) AS batch, coalesce((SELECT array_agg(event_id::text) FROM receipts), '{}') AS stored`;
 
 /**
  * The durable half of accepting events: receipts (the idempotency keys) and raw events are
@@ -36,50 +71,30 @@ export class EventStore {
     });
     const unique = [...firstIndex.values()].map((index) => items[index]);
 
-    const stored = await inRetriedTransaction(this.dataSource, async (tx) => {
-      // The first commit of a batch creates its row (event_count is a placeholder until the batch is
-      // closed and counted). Until this transaction commits nobody else sees that row, so nobody can
-      // close the batch under it.
-      const created: unknown[] = await tx.query(
-        `INSERT INTO pipeline_batches (batch_id, event_count, stage, status) VALUES ($1, $2, 'reception', 'open')
-         ON CONFLICT (batch_id) DO NOTHING RETURNING batch_id`,
-        [batchId, unique.length],
-      );
-      if (created.length === 0) {
-        // Someone else's row: a share lock until this commit ends, so closing the batch waits for
-        // it and every event committed into a batch is counted and seen by reception.
-        const [batch]: { status: string }[] = await tx.query(
-          `SELECT status FROM pipeline_batches WHERE batch_id = $1 FOR SHARE`,
-          [batchId],
+    const params = [
+      batchId,
+      unique.length,
+      unique.map((i) => i.event.eventId),
+      unique.map((i) => i.event.occurredAt),
+      unique.map((i) => i.source),
+      unique.map((i) => i.event.type),
+      unique.map((i) => i.event.userId ?? null),
+      unique.map((i) => JSON.stringify(i.event)),
+    ];
+    const stored = await retryTransaction(async () => {
+      // 'unseen': another commit created the batch row after this statement's snapshot was taken (two
+      // commits racing into a new batch); run again, and the row is seen.
+      for (let seen = 0; ; seen++) {
+        const [row] = await autocommitPrepared<{ batch: 'open' | 'closed' | 'unseen'; stored: string[] }>(
+          this.dataSource,
+          'ingest_accept',
+          ACCEPT,
+          params,
         );
-        if (batch?.status !== 'open') throw new BatchNoLongerOpen(batchId);
+        if (row.batch === 'closed') throw new BatchNoLongerOpen(batchId);
+        if (row.batch === 'open') return new Set(row.stored);
+        if (seen >= 3) throw new BatchNoLongerOpen(batchId);
       }
-      // Receipts (the idempotency keys) and raw events in one statement: a raw event is written only
-      // for a receipt that was new.
-      const inserted: { event_id: string }[] = await tx.query(
-        `WITH input AS (
-           SELECT * FROM unnest($2::uuid[], $3::timestamptz[], $4::text[], $5::text[], $6::text[], $7::jsonb[])
-             AS t(event_id, occurred_at, source, type, user_id, payload)
-         ), receipts AS (
-           INSERT INTO event_receipts (event_id, occurred_at, batch_id, source)
-           SELECT event_id, occurred_at, $1, source FROM input
-           ON CONFLICT (event_id) DO NOTHING RETURNING event_id
-         ), raw AS (
-           INSERT INTO raw_events (event_id, occurred_at, type, user_id, payload)
-           SELECT i.event_id, i.occurred_at, i.type, i.user_id, i.payload FROM input i JOIN receipts r USING (event_id)
-         )
-         SELECT event_id FROM receipts`,
-        [
-          batchId,
-          unique.map((i) => i.event.eventId),
-          unique.map((i) => i.event.occurredAt),
-          unique.map((i) => i.source),
-          unique.map((i) => i.event.type),
-          unique.map((i) => i.event.userId ?? null),
-          unique.map((i) => JSON.stringify(i.event)),
-        ],
-      );
-      return new Set(inserted.map((row) => row.event_id));
     });
 
     const claimed = new Set<string>();
