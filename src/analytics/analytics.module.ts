@@ -6,6 +6,8 @@ import { SecurityModule } from '../security/security.module';
 import { AnalyticsService } from './analytics.service';
 import { AnalyticsController } from './api/analytics.controller';
 import { RollupQueries } from './persistence/rollup-queries';
+import { RollupWatermarksRepository } from './persistence/rollup-watermarks.repository';
+import { RollupsRepository } from './persistence/rollups.repository';
 import { sqlOf } from './persistence/sql';
 import { ROLLUP_FIGURES } from './rollup-figures';
 import { RollupMaintainer } from './rollups/rollup-maintainer';
@@ -25,6 +27,8 @@ import { RollupSchedule } from './rollups/rollup-schedule';
       useFactory: (dataSource: DataSource) => new RollupQueries(sqlOf(dataSource)),
     },
     { provide: ROLLUP_FIGURES, useExisting: RollupQueries },
+    RollupsRepository,
+    RollupWatermarksRepository,
     RollupMaintainer,
     RollupSchedule,
     AnalyticsService,
