@@ -2,7 +2,6 @@
 // shape it forbids and to stay quiet on the shapes it allows.
 import {
   analyse,
-  compareWithBaseline,
   looksLikeSql,
   RuleId,
   SourceInput,
@@ -289,28 +288,5 @@ describe('one shared vocabulary', () => {
       vocabularies,
     );
     expect(found).toEqual([]);
-  });
-});
-
-describe('baseline', () => {
-  const v = (file: string, key: string) => ({
-    rule: 'sql-outside-persistence' as const,
-    file,
-    key,
-    detail: '',
-  });
-
-  it('covers listed violations once per line, and reports new ones and stale lines', () => {
-    const result = compareWithBaseline(
-      [v('src/a.ts', 'SELECT 1'), v('src/a.ts', 'SELECT 1'), v('src/b.ts', 'SELECT 2')],
-      {
-        'sql-outside-persistence': ['src/a.ts :: SELECT 1', 'src/c.ts :: SELECT 3'],
-      },
-    );
-    expect(result.fresh.map((f) => `${f.file} :: ${f.key}`)).toEqual([
-      'src/a.ts :: SELECT 1',
-      'src/b.ts :: SELECT 2',
-    ]);
-    expect(result.stale).toEqual([{ rule: 'sql-outside-persistence', entry: 'src/c.ts :: SELECT 3' }]);
   });
 });

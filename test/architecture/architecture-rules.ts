@@ -22,7 +22,7 @@ export interface Violation {
   rule: RuleId;
   /** Repository-relative path of the offending file (for a cycle, the first folder of the cycle). */
   file: string;
-  /** A stable description, free of line numbers, so the baseline survives edits elsewhere in the file. */
+  /** A stable description, free of line numbers: what the file does wrong (a specifier, a statement). */
   key: string;
   /** Human detail: line number, the edge, the statement. */
   detail: string;
@@ -210,7 +210,7 @@ export function looksLikeSql(text: string): boolean {
 
 /**
  * A file whose string literals are SQL-shaped data (attack samples, say) rather than queries says so
- * with this marker and a reason; the marker is visible in review, unlike a baseline entry.
+ * with this marker and a reason, visible in review beside the literals it excuses.
  */
 export const SQL_DATA_MARKER = 'architecture-check: sql-shaped literals here are data, not queries';
 
@@ -635,52 +635,6 @@ export function vocabularyCopies(inputs: SourceInput[], vocabularies: Vocabulary
     visit(source);
   }
   return out;
-}
-
-// ---------------------------------------------------------------- baseline
-
-/** Baseline file shape: rule → sorted list of "file :: key" strings (a multiset: duplicates count). */
-export type Baseline = Partial<Record<RuleId, string[]>>;
-
-export const baselineEntry = (v: Violation): string => `${v.file} :: ${v.key}`;
-
-export interface BaselineComparison {
-  /** Violations not covered by the baseline. */
-  fresh: Violation[];
-  /** Baseline entries that no longer occur. */
-  stale: { rule: RuleId; entry: string }[];
-}
-
-export function compareWithBaseline(violations: Violation[], baseline: Baseline): BaselineComparison {
-  const remaining = new Map<string, number>();
-  for (const [rule, entries] of Object.entries(baseline) as [RuleId, string[]][]) {
-    for (const entry of entries)
-      remaining.set(`${rule}\u0000${entry}`, (remaining.get(`${rule}\u0000${entry}`) ?? 0) + 1);
-  }
-  const fresh: Violation[] = [];
-  for (const v of violations) {
-    const id = `${v.rule}\u0000${baselineEntry(v)}`;
-    const left = remaining.get(id) ?? 0;
-    if (left > 0) remaining.set(id, left - 1);
-    else fresh.push(v);
-  }
-  const stale: BaselineComparison['stale'] = [];
-  for (const [id, count] of remaining) {
-    const [rule, entry] = id.split('\u0000') as [RuleId, string];
-    for (let i = 0; i < count; i++) stale.push({ rule, entry });
-  }
-  return { fresh, stale };
-}
-
-export function baselineOf(violations: Violation[], rules: RuleId[]): Baseline {
-  const baseline: Baseline = {};
-  for (const rule of rules) {
-    baseline[rule] = violations
-      .filter((v) => v.rule === rule)
-      .map(baselineEntry)
-      .sort();
-  }
-  return baseline;
 }
 
 // ---------------------------------------------------------------- helpers

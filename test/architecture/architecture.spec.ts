@@ -1,13 +1,8 @@
 // The architecture check of issue 14, over the real src/ tree (and tools/ for copied vocabularies).
 // The rules are in architecture-rules.ts; each is unit-tested in architecture-rules.spec.ts.
 //
-// Two rules may carry known violations while the code moves into shape: SQL outside persistence/ and
-// src/database, and imports of another module's persistence/. Those live in known-violations.json,
-// which may only shrink: a violation that is not listed fails, and so does a listed one that is gone
-// (run `ARCH_BASELINE_WRITE=1 npx jest test/architecture` to drop the stale lines; it never adds any).
-// The other rules have no baseline at all: pure domain folders, no folder or module cycles, src/ never
-// importing test or tool code, no HTTP helpers outside the HTTP layer, no container lookups past module
-// exports, one copy of each shared vocabulary.
+// Every rule holds without exceptions: there is no baseline of known violations. A violation fails
+// the run with the file, the line and what to do instead.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { SEVERITIES } from '../../src/common/domain/severity';
@@ -25,8 +20,6 @@ import {
 } from '../../src/ingestion/domain/event-vocabulary';
 import {
   analyse,
-  Baseline,
-  compareWithBaseline,
   RuleId,
   SourceInput,
   Violation,
@@ -35,17 +28,6 @@ import {
 } from './architecture-rules';
 
 const ROOT = path.resolve(__dirname, '../..');
-const BASELINE_FILE = path.join(__dirname, 'known-violations.json');
-const BASELINED_RULES: RuleId[] = ['sql-outside-persistence', 'foreign-persistence'];
-const STRICT_RULES: RuleId[] = [
-  'domain-purity',
-  'folder-cycle',
-  'module-cycle',
-  'src-imports-non-product',
-  'http-helpers-outside-http',
-  'vocabulary-copy',
-  'container-lookup',
-];
 
 /** The shared vocabularies, each spelled out once, in its home; everything else imports it. */
 const VOCABULARIES: Vocabulary[] = [
@@ -103,25 +85,6 @@ function sourceFiles(dir: string): string[] {
   return out;
 }
 
-function readBaseline(): Baseline {
-  const raw = JSON.parse(fs.readFileSync(BASELINE_FILE, 'utf8')) as Record<string, unknown>;
-  const baseline: Baseline = {};
-  for (const [key, value] of Object.entries(raw)) {
-    if (key.startsWith('$')) continue;
-    baseline[key as RuleId] = value as string[];
-  }
-  return baseline;
-}
-
-function writeBaseline(baseline: Baseline): void {
-  const body: Record<string, unknown> = {
-    $comment:
-      'Known architecture violations (test/architecture). This list may only shrink: fix a violation, then drop its line with ARCH_BASELINE_WRITE=1 npx jest test/architecture.',
-  };
-  for (const rule of BASELINED_RULES) body[rule] = [...(baseline[rule] ?? [])].sort();
-  fs.writeFileSync(BASELINE_FILE, `${JSON.stringify(body, null, 2)}\n`);
-}
-
 const describeViolations = (violations: Violation[]): string =>
   violations.map((v) => `  ${v.file}: ${v.detail}`).join('\n');
 
@@ -140,20 +103,6 @@ describe('architecture (issue 14)', () => {
     ...analyse(inputs).violations,
     ...vocabularyCopies([...inputs, ...toolInputs], VOCABULARIES),
   ];
-  let baseline = readBaseline();
-
-  if (process.env.ARCH_BASELINE_WRITE === '1') {
-    // Shrink only: keep the listed entries that still occur, never add a new one.
-    const { stale } = compareWithBaseline(violations, baseline);
-    const shrunk: Baseline = {};
-    for (const rule of BASELINED_RULES) {
-      const entries = [...(baseline[rule] ?? [])];
-      for (const s of stale.filter((x) => x.rule === rule)) entries.splice(entries.indexOf(s.entry), 1);
-      shrunk[rule] = entries;
-    }
-    writeBaseline(shrunk);
-    baseline = shrunk;
-  }
 
   it('scans the source tree', () => {
     // A wrong root would make every rule pass vacuously.
@@ -161,42 +110,12 @@ describe('architecture (issue 14)', () => {
     expect(inputs.some((i) => i.file === 'src/app.module.ts')).toBe(true);
   });
 
-  it('keeps a baseline only for the rules that may have one', () => {
-    const unexpected = Object.keys(baseline).filter((rule) => !BASELINED_RULES.includes(rule as RuleId));
-    expect(unexpected).toEqual([]);
-  });
-
-  for (const rule of STRICT_RULES) {
+  for (const rule of Object.keys(RULE_TEXT) as RuleId[]) {
     it(`${rule}: ${RULE_TEXT[rule]}`, () => {
       const found = violations.filter((v) => v.rule === rule);
       if (found.length > 0) {
         throw new Error(`${RULE_TEXT[rule]} — ${found.length} violation(s):\n${describeViolations(found)}`);
       }
-    });
-  }
-
-  for (const rule of BASELINED_RULES) {
-    it(`${rule}: ${RULE_TEXT[rule]} (no new violations, no stale baseline lines)`, () => {
-      const { fresh, stale } = compareWithBaseline(
-        violations.filter((v) => v.rule === rule),
-        { [rule]: baseline[rule] ?? [] },
-      );
-      const problems: string[] = [];
-      if (fresh.length > 0) {
-        problems.push(
-          `${fresh.length} new violation(s) of "${RULE_TEXT[rule]}" (not in test/architecture/known-violations.json; ` +
-            'move the code where it belongs rather than listing it):\n' +
-            describeViolations(fresh),
-        );
-      }
-      if (stale.length > 0) {
-        problems.push(
-          `${stale.length} line(s) of test/architecture/known-violations.json no longer occur — good, the baseline ` +
-            'must shrink with them: delete these lines (or run `ARCH_BASELINE_WRITE=1 npx jest test/architecture`):\n' +
-            stale.map((s) => `  "${s.entry}"`).join('\n'),
-        );
-      }
-      if (problems.length > 0) throw new Error(problems.join('\n\n'));
     });
   }
 });

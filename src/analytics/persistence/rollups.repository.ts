@@ -88,6 +88,20 @@ export class RollupsRepository {
     return { events, findings, violations, user_risk: userRisk, consents };
   }
 
+  /**
+   * Counts one violation resolved today at once, in the caller's transaction (the case decision's),
+   * so analytics shows it before the next fold; that fold recomputes the day from the violations
+   * table (COLLECT_VIOLATION_DAYS includes the day of the change), so the two agree.
+   */
+  async countResolvedToday(tx: Sql, violation: { framework: string; severity: string }): Promise<void> {
+    await tx.query(
+      `INSERT INTO rollup_violations_daily AS r (day, framework, severity, resolved_count)
+       VALUES ((now() AT TIME ZONE 'UTC')::date, $1, $2, 1)
+       ON CONFLICT (day, framework, severity) DO UPDATE SET resolved_count = r.resolved_count + 1`,
+      [violation.framework, violation.severity],
+    );
+  }
+
   /** Refreshes the planner's statistics of every rollup table (after a rebuild, every row is new). */
   async analyze(sql: Sql = this.dataSource): Promise<void> {
     for (const table of ROLLUP_TABLES) await sql.query(`ANALYZE ${table}`);

@@ -357,26 +357,6 @@ export class ViolationsRepository {
       [id, entry.actor, entry.action, entry.from, entry.to, entry.comment, JSON.stringify(entry.details)],
     );
   }
-
-  /**
-   * A case officer's verdict, for the ML evaluation (table shared with the ML module): source is
-   * always 'case_review'; the violation id leads to its kind, rule and model version.
-   */
-  async addMlLabel(tx: Sql, violation: ViolationView, label: string): Promise<void> {
-    await tx.query(
-      `INSERT INTO ml_labels (user_id, label, source, violation_id) VALUES ($1, $2, 'case_review', $3)`,
-      [violation.userId, label, violation.id],
-    );
-  }
-
-  async countResolved(tx: Sql, violation: ViolationView): Promise<void> {
-    await tx.query(
-      `INSERT INTO rollup_violations_daily AS r (day, framework, severity, resolved_count)
-       VALUES ((now() AT TIME ZONE 'UTC')::date, $1, $2, 1)
-       ON CONFLICT (day, framework, severity) DO UPDATE SET resolved_count = r.resolved_count + 1`,
-      [violation.framework, violation.severity],
-    );
-  }
 }
 
 interface FindingRow {
