@@ -16,7 +16,8 @@ export type RuleId =
   | 'src-imports-non-product'
   | 'http-helpers-outside-http'
   | 'vocabulary-copy'
-  | 'container-lookup';
+  | 'container-lookup'
+  | 'table-writer';
 
 export interface Violation {
   rule: RuleId;
@@ -633,6 +634,95 @@ export function vocabularyCopies(inputs: SourceInput[], vocabularies: Vocabulary
       ts.forEachChild(node, visit);
     };
     visit(source);
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------- table writers
+
+/** Statements that change a table's rows, with the table as group 1 (template holes never match). */
+const WRITE_TARGETS: RegExp[] = [
+  /\bINSERT\s+INTO\s+([a-z_][\w.]*)/gi,
+  /\bDELETE\s+FROM\s+([a-z_][\w.]*)/gi,
+  /\bTRUNCATE\s+(?:TABLE\s+)?([a-z_][\w.]*)/gi,
+  /\bCOPY\s+([a-z_][\w.]*)\s*(?:\([^)]*\)\s*)?FROM\b/gi,
+  // UPDATE t [AS] [alias] SET — not `FOR UPDATE`, not `DO UPDATE SET` of an upsert.
+  /(?<!\bFOR\s+)(?<!\bDO\s+)\bUPDATE\s+([a-z_][\w.]*)(?:\s+(?:AS\s+)?[a-z_]\w*)?\s+SET\b/gi,
+];
+
+const NOT_A_TABLE = new Set(['set', 'only', 'table']);
+
+/** The tables a statement writes (lower case, schema dropped). */
+export function tablesWritten(sql: string): string[] {
+  const tables = new Set<string>();
+  for (const re of WRITE_TARGETS) {
+    for (const m of sql.matchAll(re)) {
+      const table = m[1].toLowerCase().split('.').pop()!;
+      if (!NOT_A_TABLE.has(table)) tables.add(table);
+    }
+  }
+  return [...tables];
+}
+
+/** A table that several modules write by design, each writer named, with the reason. */
+export interface SharedTable {
+  writers: readonly string[];
+  why: string;
+}
+
+/**
+ * Every table is written (INSERT, UPDATE, DELETE, TRUNCATE, COPY … FROM) by one module: its owner.
+ * Another module that must change it calls a service the owner exports, in the caller's transaction
+ * when needed. A table listed in `shared` may be written by exactly the modules listed, no more and no
+ * fewer, so the list cannot hide a new writer nor outlive the sharing. Specs and files marked as
+ * holding SQL-shaped data are left out; src/database counts as a module of its own.
+ */
+export function tableWriters(inputs: SourceInput[], shared: Record<string, SharedTable>): Violation[] {
+  const writers = new Map<string, Map<string, string[]>>(); // table → module → ["file:line"]
+  for (const input of inputs) {
+    const module = moduleOf(input.file);
+    if (!module || isSpec(input.file) || input.text.includes(SQL_DATA_MARKER)) continue;
+    for (const sql of sqlLiteralsOf(input)) {
+      for (const table of tablesWritten(sql.text)) {
+        let byModule = writers.get(table);
+        if (!byModule) writers.set(table, (byModule = new Map()));
+        byModule.set(module, [...(byModule.get(module) ?? []), `${input.file}:${sql.line}`]);
+      }
+    }
+  }
+  const out: Violation[] = [];
+  for (const [table, byModule] of [...writers].sort(([a], [b]) => a.localeCompare(b))) {
+    const modules = [...byModule.keys()].sort();
+    const where = modules.map((m) => `    ${m}: ${byModule.get(m)!.join(', ')}`).join('\n');
+    const listed = shared[table];
+    if (listed) {
+      const expected = [...listed.writers].sort();
+      if (expected.join(',') !== modules.join(',')) {
+        out.push({
+          rule: 'table-writer',
+          file: byModule.get(modules[0])![0].split(':')[0],
+          key: table,
+          detail: `${table} is listed as shared by ${expected.join(', ')} but is written by ${modules.join(', ')}:\n${where}`,
+        });
+      }
+    } else if (modules.length > 1) {
+      out.push({
+        rule: 'table-writer',
+        file: byModule.get(modules[0])![0].split(':')[0],
+        key: table,
+        detail: `${table} is written by ${modules.length} modules; keep the writes in its owner's persistence/ and export a service for the others:\n${where}`,
+      });
+    }
+  }
+  for (const table of Object.keys(shared).sort()) {
+    if (!writers.has(table)) {
+      out.push({
+        rule: 'table-writer',
+        file: 'test/architecture',
+        key: table,
+        detail: `${table} is listed as shared but no module writes it: drop it from the list`,
+      });
+    }
   }
   return out;
 }

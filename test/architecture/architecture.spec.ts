@@ -21,7 +21,9 @@ import {
 import {
   analyse,
   RuleId,
+  SharedTable,
   SourceInput,
+  tableWriters,
   Violation,
   Vocabulary,
   vocabularyCopies,
@@ -59,6 +61,25 @@ const VOCABULARIES: Vocabulary[] = [
   },
 ];
 
+/**
+ * The tables more than one module writes, each with every writer and the reason (docs/architecture.md,
+ * Persistence, says the same). Any other table has one writer, its owner.
+ */
+const SHARED_TABLES: Record<string, SharedTable> = {
+  findings: {
+    writers: ['compliance', 'ingestion', 'ml', 'violations'],
+    why:
+      'the hand-off from the first three stages to the violation stage: reception, compliance and ML each insert ' +
+      'their own kind of finding in their batch transaction, and the violation stage links each finding to its violation',
+  },
+  pipeline_batches: {
+    writers: ['ingestion', 'pipeline'],
+    why:
+      'the accept path inserts the open batch row with its events in one hot-path transaction (ingestion); ' +
+      'every later change of the row is the pipeline\'s. To move behind a pipeline service when the accept path is next changed',
+  },
+};
+
 const RULE_TEXT: Record<RuleId, string> = {
   'domain-purity':
     'domain folders (src/**/domain/**) import no framework, driver or I/O package and no non-domain folder',
@@ -72,6 +93,8 @@ const RULE_TEXT: Record<RuleId, string> = {
     'no module fishes providers out of the container (get with strict: false), the pipeline aside',
   'vocabulary-copy':
     'one shared vocabulary: severities, event types, consent purposes, country sets are spelled out once',
+  'table-writer':
+    "every table is written by one module, its owner (others call a service it exports); the shared tables are listed with every writer",
 };
 
 function sourceFiles(dir: string): string[] {
@@ -102,6 +125,7 @@ describe('architecture (issue 14)', () => {
   const violations = [
     ...analyse(inputs).violations,
     ...vocabularyCopies([...inputs, ...toolInputs], VOCABULARIES),
+    ...tableWriters(inputs, SHARED_TABLES),
   ];
 
   it('scans the source tree', () => {

@@ -37,7 +37,9 @@ export class RollupWatermarksRepository {
       if (!/^\d+s$/.test(lockTimeout)) throw new Error(`not a lock timeout: ${lockTimeout}`);
       await tx.query(`SET LOCAL lock_timeout = '${lockTimeout}'`);
     }
-    return tx.query(`SELECT name, watermark::text AS watermark FROM rollup_watermarks ORDER BY name FOR UPDATE`);
+    return tx.query(
+      `SELECT name, watermark::text AS watermark FROM rollup_watermarks ORDER BY name FOR UPDATE`,
+    );
   }
 
   /** Moves one source's watermark forward (never back) to `upper` and counts the rows folded. */
@@ -50,7 +52,9 @@ export class RollupWatermarksRepository {
 
   /** After a rebuild: every source is folded exactly up to `upper`. */
   async setAllRebuilt(tx: Sql, upper: string): Promise<void> {
-    await tx.query(`UPDATE rollup_watermarks SET watermark = $1, folded_at = now(), rebuilt_at = now()`, [upper]);
+    await tx.query(`UPDATE rollup_watermarks SET watermark = $1, folded_at = now(), rebuilt_at = now()`, [
+      upper,
+    ]);
   }
 
   async list(sql: Sql = this.dataSource): Promise<WatermarkRow[]> {

@@ -67,7 +67,10 @@ export class RollupsRepository {
       case 'user_risk':
         return folded(tx, FOLD_USER_RISK, [from, to]);
       case 'violations': {
-        const [changed]: { folded: string; days: string[] }[] = await tx.query(COLLECT_VIOLATION_DAYS, [from, to]);
+        const [changed]: { folded: string; days: string[] }[] = await tx.query(COLLECT_VIOLATION_DAYS, [
+          from,
+          to,
+        ]);
         if (changed.days.length > 0) await tx.query(RECOMPUTE_VIOLATION_DAYS, [changed.days]);
         return Number(changed.folded);
       }

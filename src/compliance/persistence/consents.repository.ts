@@ -37,7 +37,12 @@ export class ConsentsRepository {
   }
 
   /** The whole ledger, newest first, one page. */
-  history(userId: string, limit: number, offset: number, sql: Sql = this.dataSource): Promise<ConsentEntry[]> {
+  history(
+    userId: string,
+    limit: number,
+    offset: number,
+    sql: Sql = this.dataSource,
+  ): Promise<ConsentEntry[]> {
     return sql.query(
       `SELECT ${CONSENT_COLUMNS} FROM consents WHERE user_id = $1 ORDER BY occurred_at DESC, event_id LIMIT $2 OFFSET $3`,
       [userId, limit, offset],
