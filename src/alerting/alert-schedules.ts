@@ -1,11 +1,11 @@
 import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { Transactions } from '../database/transactions';
+import { ViolationHandOff } from '../violations/violation-hand-off';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { ScheduledTasks } from '../pipeline/scheduled-tasks';
 import { AlertDispatcher } from './alert-dispatcher';
 import { AlertRaiser } from './alert-raiser';
-import { AlertsRepository } from './persistence/alerts.repository';
 
 export const ALERTING_TASKS = {
   /** critical violations nobody acknowledged in time */
@@ -30,7 +30,7 @@ export class AlertSchedules implements OnModuleInit {
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly transactions: Transactions,
-    private readonly store: AlertsRepository,
+    private readonly handOff: ViolationHandOff,
     private readonly raiser: AlertRaiser,
     private readonly dispatcher: AlertDispatcher,
     private readonly tasks: ScheduledTasks,
@@ -58,7 +58,7 @@ export class AlertSchedules implements OnModuleInit {
     const deadline = new Date(now.getTime() - this.config.alerting.unackDeadlineSeconds * 1000);
     const { ids, alerts } = await this.transactions.run(async (tx) => {
       // `now` only sets the deadline (a test or a catch-up run may pass a later one); what is written is stamped with the real time.
-      const claimed = await this.store.claimUnacknowledged(tx, deadline, new Date(), PAGE);
+      const claimed = await this.handOff.claimUnacknowledgedCritical(tx, deadline, new Date(), PAGE);
       const created = await this.raiser.raise(
         tx,
         claimed.map((violationId) => ({
@@ -81,7 +81,7 @@ export class AlertSchedules implements OnModuleInit {
     now: Date = new Date(),
   ): Promise<{ changes: number; alerts: number; redispatched: number }> {
     const { changes, alerts } = await this.transactions.run(async (tx) => {
-      const pending = await this.store.orphanedChanges(tx, new Date(now.getTime() - ORPHANED_AFTER_MS), PAGE);
+      const pending = await this.handOff.orphanedChanges(tx, new Date(now.getTime() - ORPHANED_AFTER_MS), PAGE);
       const created = await this.raiser.raise(
         tx,
         pending.map((c) => ({
@@ -92,7 +92,7 @@ export class AlertSchedules implements OnModuleInit {
         })),
         null,
       );
-      await this.store.markChangesAlerted(
+      await this.handOff.markChangesAlerted(
         tx,
         pending.map((c) => c.id),
       );

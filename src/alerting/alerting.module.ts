@@ -2,6 +2,7 @@ import { BullModule } from '@nestjs/bullmq';
 import { DynamicModule, Module, Provider } from '@nestjs/common';
 import { AppConfig } from '../config/app-config';
 import { DatabaseModule } from '../database/database.module';
+import { ViolationsModule } from '../violations/violations.module';
 import { runsWorkers } from '../pipeline/pipeline.module';
 import { SecurityModule } from '../security/security.module';
 import { AlertDispatcher } from './alert-dispatcher';
@@ -39,6 +40,7 @@ export class AlertingModule {
       imports: [
         DatabaseModule,
         SecurityModule,
+        ViolationsModule,
         BullModule.registerQueue({
           name: ALERT_DELIVERY_QUEUE,
           defaultJobOptions: {

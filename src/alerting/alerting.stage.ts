@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { Transactions } from '../database/transactions';
+import { ViolationHandOff } from '../violations/violation-hand-off';
 import { HandlesStage, StageHandler } from '../pipeline/stage-handler';
 import { AlertDispatcher } from './alert-dispatcher';
 import { AlertRaiser } from './alert-raiser';
-import { AlertsRepository } from './persistence/alerts.repository';
 
 /**
  * Stage 5: the violations the batch created, escalated or repeated become alerts (or are folded into
@@ -17,14 +17,14 @@ export class AlertingStage implements StageHandler {
 
   constructor(
     private readonly transactions: Transactions,
-    private readonly store: AlertsRepository,
+    private readonly handOff: ViolationHandOff,
     private readonly raiser: AlertRaiser,
     private readonly dispatcher: AlertDispatcher,
   ) {}
 
   async handle(batchId: string): Promise<void> {
     await this.transactions.run(async (tx) => {
-      const changes = await this.store.batchChanges(tx, batchId);
+      const changes = await this.handOff.batchChanges(tx, batchId);
       if (changes.length === 0) return;
       await this.raiser.raise(
         tx,
@@ -36,7 +36,7 @@ export class AlertingStage implements StageHandler {
         })),
         batchId,
       );
-      await this.store.markChangesAlerted(
+      await this.handOff.markChangesAlerted(
         tx,
         changes.map((c) => c.id),
       );

@@ -7,9 +7,9 @@ import { QueueDepths } from '../pipeline/queue-depths.service';
 import { AuditLog } from '../security/audit/audit-log.service';
 import { auditActor, RequestContext } from '../security/principal';
 import { performanceFromRollups, postureFromRollups } from './analytics-readers';
+import type { RollupSource } from './domain/rollup-sources';
 import { dayWindow, hourWindow, TimeRange } from './domain/time-range';
 import { EventBucket, EventDimension, Page, RollupQueries } from './persistence/rollup-queries';
-import { RollupSource } from './rollups/rollup-maintainer';
 
 /** Answers live this long at most; they are retired earlier when the rollups they read change. */
 const TTL_SECONDS = 300;

@@ -14,6 +14,9 @@ import { ResilientCache } from '../cache/resilient-cache';
 import { loadConfig } from '../config/app-config';
 import { typeormOptions } from '../database/typeorm-options';
 import { redisOptionsFromUrl } from '../database/redis-connection';
+import { Transactions } from '../database/transactions';
+import { RollupWatermarksRepository } from './persistence/rollup-watermarks.repository';
+import { RollupsRepository } from './persistence/rollups.repository';
 import { RollupMaintainer } from './rollups/rollup-maintainer';
 
 async function main(): Promise<void> {
@@ -32,7 +35,9 @@ async function main(): Promise<void> {
       redis.status === 'ready' ? resolve(null) : redis.once('ready', resolve).once('error', resolve),
     );
     const maintainer = new RollupMaintainer(
-      dataSource,
+      new Transactions(dataSource),
+      new RollupWatermarksRepository(dataSource),
+      new RollupsRepository(dataSource),
       new ResilientCache(redis, { namespace: `${config.queuePrefix}:cache:` }),
     );
     const result = process.argv.includes('--fold') ? await maintainer.fold() : await maintainer.rebuild();

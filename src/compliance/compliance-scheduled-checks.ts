@@ -14,8 +14,10 @@ import type { RuleEvaluationError } from './domain/rule-set';
 import { findBreachNotificationLapses, findErasureNoticeLapses } from './domain/scheduled-checks';
 import type { ViewerState } from './domain/viewer-state';
 import { ComplianceStateStore } from './persistence/compliance-state.store';
+import { DsarRequestsRepository } from './persistence/dsar-requests.repository';
 import { LegalHoldsRepository } from './persistence/legal-holds.repository';
-import { parseViewerState } from './persistence/state-codec';
+import { RulesRepository } from './persistence/rules.repository';
+import { ViewerStatesRepository, type StoredViewerState } from './persistence/viewer-states.repository';
 import { ActiveRules, type ActiveRuleSet } from './rules/active-rules';
 
 export const COMPLIANCE_TASKS = {
@@ -56,6 +58,9 @@ export class ComplianceScheduledChecks implements OnModuleInit {
     private readonly rules: ActiveRules,
     private readonly tasks: ScheduledTasks,
     private readonly legalHolds: LegalHoldsRepository,
+    private readonly ruleStore: RulesRepository,
+    private readonly viewerStates: ViewerStatesRepository,
+    private readonly dsarRequests: DsarRequestsRepository,
     @Inject(APP_CONFIG) private readonly config: Pick<AppConfig, 'rules'>,
   ) {}
 
@@ -78,15 +83,7 @@ export class ComplianceScheduledChecks implements OnModuleInit {
     const run = this.newRun(COMPLIANCE_TASKS.deadlines, now);
     if (active.rules.forSchedule('schedule.dsr_deadline').length > 0) {
       await this.pageStates(
-        (after) =>
-          this.dataSource.query(
-            `SELECT d.user_id, s.state
-               FROM (SELECT DISTINCT user_id FROM dsar_requests
-                      WHERE status IN ('open', 'paused') AND user_id > $1 ORDER BY user_id LIMIT ${PAGE}) d
-               LEFT JOIN compliance_viewer_state_json s ON s.user_id = d.user_id
-              ORDER BY d.user_id`,
-            [after],
-          ),
+        (after) => this.viewerStates.withOpenRequests(after, PAGE),
         async (states) => {
           const errors: RuleEvaluationError[] = [];
           const holds = await this.holdsAt(states, now);
@@ -107,23 +104,13 @@ export class ComplianceScheduledChecks implements OnModuleInit {
             .filter((f) => inserted.has(f.dedupeKey))
             .map((f) => requestOf.get(f.dedupeKey.slice(f.dedupeKey.indexOf(':') + 1)))
             .filter((id): id is string => id !== undefined);
-          if (requestIds.length > 0) {
-            await this.dataSource.query(
-              `UPDATE dsar_requests SET overdue_flagged_at = $2
-                WHERE request_id = ANY($1::text[]) AND overdue_flagged_at IS NULL AND due_at < $2`,
-              [requestIds, now.toISOString()],
-            );
-          }
+          await this.dsarRequests.flagOverdue(requestIds, now);
         },
       );
     }
     if (active.rules.forSchedule('schedule.breach_notification').length > 0) {
       await this.pageStates(
-        (after) =>
-          this.dataSource.query(
-            `SELECT user_id, state FROM compliance_viewer_state_json WHERE has_breaches AND user_id > $1 ORDER BY user_id LIMIT ${PAGE}`,
-            [after],
-          ),
+        (after) => this.viewerStates.withBreaches(after, PAGE),
         async (states) => {
           const errors: RuleEvaluationError[] = [];
           const budget = this.budget();
@@ -144,12 +131,7 @@ export class ComplianceScheduledChecks implements OnModuleInit {
     const notices = active.rules.forSchedule('schedule.erasure_recipient_notice').length > 0;
     if (retention || notices) {
       await this.pageStates(
-        (after) =>
-          this.dataSource.query(
-            `SELECT user_id, state FROM compliance_viewer_state_json
-              WHERE as_of IS NOT NULL AND user_id > $1 ORDER BY user_id LIMIT ${PAGE}`,
-            [after],
-          ),
+        (after) => this.viewerStates.written(after, PAGE),
         async (states) => {
           const errors: RuleEvaluationError[] = [];
           const byId = new Map(states.map((s) => [s.userId, s]));
@@ -191,21 +173,20 @@ export class ComplianceScheduledChecks implements OnModuleInit {
   }
 
   private async currentRules(): Promise<ActiveRuleSet> {
-    const [row] = await this.dataSource.query(`SELECT revision FROM compliance_rule_revision`);
-    return this.rules.get(Number(row?.revision ?? 0));
+    return this.rules.get(await this.ruleStore.revision());
   }
 
   /** Keyset pages of viewer states (by user id), so a run never holds more than one page. */
   private async pageStates(
-    fetch: (after: string) => Promise<{ user_id: string; state: unknown }[]>,
+    fetch: (after: string) => Promise<StoredViewerState[]>,
     handle: (states: ViewerState[]) => Promise<void>,
   ): Promise<void> {
     let after = '';
     for (;;) {
       const rows = await fetch(after);
       if (rows.length === 0) return;
-      await handle(rows.filter((r) => r.state !== null).map((r) => parseViewerState(r.user_id, r.state)));
-      after = rows[rows.length - 1].user_id;
+      await handle(rows.flatMap((r) => (r.state === null ? [] : [r.state])));
+      after = rows[rows.length - 1].userId;
       if (rows.length < PAGE) return;
     }
   }

@@ -13,9 +13,12 @@ import { BacktestProcessor } from './backtest/backtest.processor';
 import { ComplianceScheduledChecks } from './compliance-scheduled-checks';
 import { ComplianceStage } from './compliance.stage';
 import { LegalHoldsService } from './legal-holds/legal-holds.service';
+import { ConsentsRepository } from './persistence/consents.repository';
+import { DsarRequestsRepository } from './persistence/dsar-requests.repository';
 import { LegalHoldsRepository } from './persistence/legal-holds.repository';
 import { BacktestRunsStore } from './persistence/backtest-runs.store';
 import { ComplianceStateStore } from './persistence/compliance-state.store';
+import { ViewerStatesRepository } from './persistence/viewer-states.repository';
 import { ActiveRules } from './rules/active-rules';
 import { RulesRepository } from './persistence/rules.repository';
 import { RulesService } from './rules/rules.service';
@@ -50,6 +53,9 @@ export class ComplianceModule {
         BacktestRuns,
         ViewerRecordsService,
         LegalHoldsRepository,
+        ConsentsRepository,
+        DsarRequestsRepository,
+        ViewerStatesRepository,
         LegalHoldsService,
         ...workers,
       ],

@@ -5,13 +5,12 @@ import { DatabaseModule } from '../database/database.module';
 import { runsWorkers } from '../pipeline/pipeline.module';
 import { SecurityModule } from '../security/security.module';
 import { MlController } from './api/ml.controller';
+import { MlFeedbackModule } from './ml-feedback.module';
 import { RiskInsights } from './insights/risk-insights.service';
 import { ActiveModel } from './models/active-model';
 import { ML_TRAINING_QUEUE, TRAINING_JOB_OPTIONS } from './models/ml-training.constants';
-import { MlLabelsRepository } from './persistence/ml-labels.repository';
 import { MlModelsRepository } from './persistence/ml-models.repository';
 import { ModelsService } from './models/models.service';
-import { MlFeedback } from './models/training-labels';
 import { TrainingProcessor } from './models/training.processor';
 import { TrainingService } from './models/training.service';
 import { MlStage } from './stage/ml.stage';
@@ -23,7 +22,7 @@ import { RiskFactorStore } from './state/risk-factor-store';
  * Stage 3 of the pipeline (rolling risk factors, scoring with the active model, anomaly findings), the
  * model registry with queued training and audited activation, and the risk API. The stage is declared
  * with @HandlesStage; training runs on the `ml-training` queue, worked only where APP_ROLE runs
- * workers. MlFeedback is exported: other modules record labels for the evaluation through it.
+ * workers. MlFeedbackModule is exported: other modules record labels for the evaluation through its MlFeedback.
  */
 @Module({})
 export class MlModule {
@@ -34,6 +33,7 @@ export class MlModule {
       imports: [
         DatabaseModule,
         SecurityModule,
+        MlFeedbackModule,
         BullModule.registerQueue({ name: ML_TRAINING_QUEUE, defaultJobOptions: TRAINING_JOB_OPTIONS }),
       ],
       controllers: [MlController],
@@ -41,17 +41,15 @@ export class MlModule {
         RiskFactorStore,
         RiskRecordsRepository,
         MlModelsRepository,
-        MlLabelsRepository,
         TrainingRunsRepository,
         ActiveModel,
         MlStage,
-        MlFeedback,
         TrainingService,
         ModelsService,
         RiskInsights,
         ...workers,
       ],
-      exports: [MlFeedback],
+      exports: [MlFeedbackModule],
     };
   }
 }

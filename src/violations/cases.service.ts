@@ -1,6 +1,8 @@
 import { BadRequestException, ConflictException, Injectable, NotFoundException } from '@nestjs/common';
+import { LiveRollupCounts } from '../analytics/rollups/live-rollup-counts';
 import type { Sql } from '../database/sql';
 import { Transactions } from '../database/transactions';
+import { MlFeedback } from '../ml/models/training-labels';
 import { AuditLog } from '../security/audit/audit-log.service';
 import { auditActor, RequestContext } from '../security/principal';
 import { CaseAction, transition } from './domain/case-workflow';
@@ -18,6 +20,8 @@ export class CasesService {
     private readonly transactions: Transactions,
     private readonly cases: ViolationsRepository,
     private readonly audit: AuditLog,
+    private readonly rollupCounts: LiveRollupCounts,
+    private readonly mlFeedback: MlFeedback,
   ) {}
 
   async list(filter: ViolationFilter) {
@@ -68,7 +72,7 @@ export class CasesService {
 
   resolve(id: string, note: string | undefined, ctx: RequestContext): Promise<ViolationView> {
     return this.change(id, 'resolve', ctx, async (tx, before) => {
-      await this.cases.countResolved(tx, before);
+      await this.rollupCounts.violationResolved(tx, before);
       return { comment: note ?? null, details: {} };
     });
   }
@@ -77,7 +81,13 @@ export class CasesService {
   markFalsePositive(id: string, reason: string, ctx: RequestContext): Promise<ViolationView> {
     return this.change(id, 'false_positive', ctx, async (tx, before) => {
       // A label is about a viewer; a case without one has nothing to teach the model.
-      if (before.userId !== null) await this.cases.addMlLabel(tx, before, 'false_positive');
+      if (before.userId !== null) {
+        await this.mlFeedback.recordCaseVerdict(tx, {
+          userId: before.userId,
+          violationId: before.id,
+          label: 'false_positive',
+        });
+      }
       return { comment: reason, details: {} };
     });
   }

@@ -2,11 +2,13 @@
 // shape it forbids and to stay quiet on the shapes it allows.
 import {
   analyse,
-  compareWithBaseline,
   looksLikeSql,
   RuleId,
   SourceInput,
   sqlLiteralsOf,
+  tablesWritten,
+  tableWriters,
+  Violation,
   vocabularyCopies,
 } from './architecture-rules';
 
@@ -217,12 +219,16 @@ describe('src imports no test or tool code', () => {
   it('lets a unit spec (only a spec) use the shared test helpers in tools/testing/', () => {
     const found = rulesHit(
       {
-        'src/c.spec.ts': "import { f } from '../tools/testing/f';\nimport { s } from '../tools/simulation/s';",
+        'src/c.spec.ts':
+          "import { f } from '../tools/testing/f';\nimport { s } from '../tools/simulation/s';",
         'src/c.ts': "import { f } from '../tools/testing/f';",
       },
       'src-imports-non-product',
     );
-    expect(found.map((v) => `${v.file} ${v.key}`)).toEqual(['src/c.spec.ts tools/simulation/s', 'src/c.ts tools/testing/f']);
+    expect(found.map((v) => `${v.file} ${v.key}`)).toEqual([
+      'src/c.spec.ts tools/simulation/s',
+      'src/c.ts tools/testing/f',
+    ]);
   });
 });
 
@@ -292,25 +298,126 @@ describe('one shared vocabulary', () => {
   });
 });
 
-describe('baseline', () => {
-  const v = (file: string, key: string) => ({
-    rule: 'sql-outside-persistence' as const,
-    file,
-    key,
-    detail: '',
+describe('one writer per table', () => {
+  it.each([
+    ['INSERT INTO alerts (id) VALUES ($1)', ['alerts']],
+    ['UPDATE violations v SET status = $2 WHERE v.id = $1', ['violations']],
+    ['UPDATE public.users SET disabled_at = now()', ['users']],
+    ['DELETE FROM rollup_consents_daily', ['rollup_consents_daily']],
+    ['TRUNCATE TABLE ml_labels', ['ml_labels']],
+    [
+      'WITH moved AS (UPDATE pipeline_batches SET stage = $2) INSERT INTO rollup_stage_latency_minutely AS r SELECT 1',
+      ['pipeline_batches', 'rollup_stage_latency_minutely'],
+    ],
+    ['INSERT INTO r (k) VALUES (1) ON CONFLICT (k) DO UPDATE SET n = r.n + 1', ['r']],
+    ['SELECT id FROM violation_changes WHERE alerted_at IS NULL FOR UPDATE SKIP LOCKED', []],
+    ['SELECT 1 FROM rollup_watermarks ORDER BY name FOR UPDATE', []],
+    ['INSERT INTO ${} (id) VALUES ($1)', []],
+  ])('reads the tables %j writes', (sql, tables) => {
+    expect(tablesWritten(sql).sort()).toEqual([...tables].sort());
   });
 
-  it('covers listed violations once per line, and reports new ones and stale lines', () => {
-    const result = compareWithBaseline(
-      [v('src/a.ts', 'SELECT 1'), v('src/a.ts', 'SELECT 1'), v('src/b.ts', 'SELECT 2')],
-      {
-        'sql-outside-persistence': ['src/a.ts :: SELECT 1', 'src/c.ts :: SELECT 3'],
-      },
+  it('flags a table two modules write, and names every writer', () => {
+    const found = tableWriters(
+      tree({
+        'src/ml/persistence/ml-labels.repository.ts': "q('INSERT INTO ml_labels (user_id) VALUES ($1)');",
+        'src/violations/persistence/violations.repository.ts':
+          "q(`INSERT INTO ml_labels (user_id, source) VALUES ($1, 'case_review')`);",
+        'src/violations/persistence/other.repository.ts': "q('UPDATE violations SET status = $1');",
+        'src/violations/persistence/more.repository.ts': "q('DELETE FROM violations WHERE id = $1');",
+      }),
+      {},
     );
-    expect(result.fresh.map((f) => `${f.file} :: ${f.key}`)).toEqual([
-      'src/a.ts :: SELECT 1',
-      'src/b.ts :: SELECT 2',
-    ]);
-    expect(result.stale).toEqual([{ rule: 'sql-outside-persistence', entry: 'src/c.ts :: SELECT 3' }]);
+    expect(found.map((v) => v.key)).toEqual(['ml_labels']);
+    expect(found[0].detail).toContain('ml: src/ml/persistence/ml-labels.repository.ts:1');
+    expect(found[0].detail).toContain('violations: src/violations/persistence/violations.repository.ts:1');
+  });
+
+  it('accepts a shared table written by exactly its listed writers, and nothing else', () => {
+    const sources = tree({
+      'src/ingestion/persistence/a.repository.ts': "q('INSERT INTO findings (id) VALUES ($1)');",
+      'src/violations/persistence/b.repository.ts':
+        "q('UPDATE findings f SET violation_id = $2 WHERE f.id = $1');",
+      'src/violations/x.spec.ts': "q('DELETE FROM findings');",
+      'src/security/domain/samples.ts':
+        "// architecture-check: sql-shaped literals here are data, not queries (samples)\nconst s = 'DELETE FROM findings';",
+    });
+    const shared = { findings: { writers: ['ingestion', 'violations'], why: 'hand-off' } };
+    expect(tableWriters(sources, shared)).toEqual([]);
+    // A new writer is not covered by the list, and neither is a listing that outlived its sharing.
+    const more = tableWriters(
+      [
+        ...sources,
+        ...tree({ 'src/ml/persistence/c.repository.ts': "q('INSERT INTO findings (id) VALUES ($1)');" }),
+      ],
+      shared,
+    );
+    expect(more.map((v) => v.key)).toEqual(['findings']);
+    const stale = tableWriters(sources, {
+      ...shared,
+      ml_labels: { writers: ['ml', 'violations'], why: 'old' },
+    });
+    expect(stale.map((v) => v.key)).toEqual(['ml_labels']);
+  });
+});
+
+/**
+ * Every rule, shown to fail: one small tree that breaks it. Keyed by rule id, so a new rule without
+ * a counter-example does not compile, and none of the architecture check's rules can pass vacuously.
+ */
+describe('every rule can fail', () => {
+  const severity = {
+    name: 'severity',
+    home: 'src/common/domain/severity.ts',
+    values: ['low', 'medium', 'high', 'critical'],
+  };
+  const counterExamples: Record<RuleId, () => Violation[]> = {
+    'domain-purity': () =>
+      analyse(tree({ 'src/a/domain/x.ts': "import { Injectable } from '@nestjs/common';" })).violations,
+    'sql-outside-persistence': () =>
+      analyse(tree({ 'src/a/x.service.ts': "q('SELECT id FROM users');" })).violations,
+    'foreign-persistence': () =>
+      analyse(
+        tree({
+          'src/a/x.service.ts': "import { R } from '../b/persistence/r.repository';",
+          'src/b/persistence/r.repository.ts': 'export class R {}',
+        }),
+      ).violations,
+    'folder-cycle': () =>
+      analyse(
+        tree({
+          'src/a/x/p.ts': "import { q } from '../y/q';",
+          'src/a/y/q.ts': "import { p } from '../x/p';",
+        }),
+      ).violations,
+    'module-cycle': () =>
+      analyse(
+        tree({
+          'src/a/x/p.ts': "import { q } from '../../b/q';",
+          'src/b/y/q.ts': "import { p } from '../../a/r';",
+        }),
+      ).violations,
+    'src-imports-non-product': () =>
+      analyse(tree({ 'src/a/x.ts': "import { s } from '../../tools/simulation/s';" })).violations,
+    'http-helpers-outside-http': () =>
+      analyse(tree({ 'src/a/x.service.ts': "import { v } from '../common/http/validation';" })).violations,
+    'container-lookup': () =>
+      analyse(tree({ 'src/a/x.service.ts': 'this.moduleRef.get(Token, { strict: false });' })).violations,
+    'vocabulary-copy': () =>
+      vocabularyCopies(tree({ 'src/a/x.ts': "const S = ['critical', 'high', 'medium', 'low'];" }), [
+        severity,
+      ]),
+    'table-writer': () =>
+      tableWriters(
+        tree({
+          'src/a/persistence/x.repository.ts': "q('DELETE FROM t');",
+          'src/b/persistence/y.repository.ts': "q('DELETE FROM t');",
+        }),
+        {},
+      ),
+  };
+
+  it.each(Object.keys(counterExamples) as RuleId[])('%s', (rule) => {
+    expect(counterExamples[rule]().filter((v) => v.rule === rule).length).toBeGreaterThan(0);
   });
 });

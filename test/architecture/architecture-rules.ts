@@ -16,13 +16,14 @@ export type RuleId =
   | 'src-imports-non-product'
   | 'http-helpers-outside-http'
   | 'vocabulary-copy'
-  | 'container-lookup';
+  | 'container-lookup'
+  | 'table-writer';
 
 export interface Violation {
   rule: RuleId;
   /** Repository-relative path of the offending file (for a cycle, the first folder of the cycle). */
   file: string;
-  /** A stable description, free of line numbers, so the baseline survives edits elsewhere in the file. */
+  /** A stable description, free of line numbers: what the file does wrong (a specifier, a statement). */
   key: string;
   /** Human detail: line number, the edge, the statement. */
   detail: string;
@@ -210,7 +211,7 @@ export function looksLikeSql(text: string): boolean {
 
 /**
  * A file whose string literals are SQL-shaped data (attack samples, say) rather than queries says so
- * with this marker and a reason; the marker is visible in review, unlike a baseline entry.
+ * with this marker and a reason, visible in review beside the literals it excuses.
  */
 export const SQL_DATA_MARKER = 'architecture-check: sql-shaped literals here are data, not queries';
 
@@ -637,50 +638,93 @@ export function vocabularyCopies(inputs: SourceInput[], vocabularies: Vocabulary
   return out;
 }
 
-// ---------------------------------------------------------------- baseline
+// ---------------------------------------------------------------- table writers
 
-/** Baseline file shape: rule → sorted list of "file :: key" strings (a multiset: duplicates count). */
-export type Baseline = Partial<Record<RuleId, string[]>>;
+/** Statements that change a table's rows, with the table as group 1 (template holes never match). */
+const WRITE_TARGETS: RegExp[] = [
+  /\bINSERT\s+INTO\s+([a-z_][\w.]*)/gi,
+  /\bDELETE\s+FROM\s+([a-z_][\w.]*)/gi,
+  /\bTRUNCATE\s+(?:TABLE\s+)?([a-z_][\w.]*)/gi,
+  /\bCOPY\s+([a-z_][\w.]*)\s*(?:\([^)]*\)\s*)?FROM\b/gi,
+  // UPDATE t [AS] [alias] SET — not `FOR UPDATE`, not `DO UPDATE SET` of an upsert.
+  /(?<!\bFOR\s+)(?<!\bDO\s+)\bUPDATE\s+([a-z_][\w.]*)(?:\s+(?:AS\s+)?[a-z_]\w*)?\s+SET\b/gi,
+];
 
-export const baselineEntry = (v: Violation): string => `${v.file} :: ${v.key}`;
+const NOT_A_TABLE = new Set(['set', 'only', 'table']);
 
-export interface BaselineComparison {
-  /** Violations not covered by the baseline. */
-  fresh: Violation[];
-  /** Baseline entries that no longer occur. */
-  stale: { rule: RuleId; entry: string }[];
+/** The tables a statement writes (lower case, schema dropped). */
+export function tablesWritten(sql: string): string[] {
+  const tables = new Set<string>();
+  for (const re of WRITE_TARGETS) {
+    for (const m of sql.matchAll(re)) {
+      const table = m[1].toLowerCase().split('.').pop()!;
+      if (!NOT_A_TABLE.has(table)) tables.add(table);
+    }
+  }
+  return [...tables];
 }
 
-export function compareWithBaseline(violations: Violation[], baseline: Baseline): BaselineComparison {
-  const remaining = new Map<string, number>();
-  for (const [rule, entries] of Object.entries(baseline) as [RuleId, string[]][]) {
-    for (const entry of entries)
-      remaining.set(`${rule}\u0000${entry}`, (remaining.get(`${rule}\u0000${entry}`) ?? 0) + 1);
-  }
-  const fresh: Violation[] = [];
-  for (const v of violations) {
-    const id = `${v.rule}\u0000${baselineEntry(v)}`;
-    const left = remaining.get(id) ?? 0;
-    if (left > 0) remaining.set(id, left - 1);
-    else fresh.push(v);
-  }
-  const stale: BaselineComparison['stale'] = [];
-  for (const [id, count] of remaining) {
-    const [rule, entry] = id.split('\u0000') as [RuleId, string];
-    for (let i = 0; i < count; i++) stale.push({ rule, entry });
-  }
-  return { fresh, stale };
+/** A table that several modules write by design, each writer named, with the reason. */
+export interface SharedTable {
+  writers: readonly string[];
+  why: string;
 }
 
-export function baselineOf(violations: Violation[], rules: RuleId[]): Baseline {
-  const baseline: Baseline = {};
-  for (const rule of rules) {
-    baseline[rule] = violations
-      .filter((v) => v.rule === rule)
-      .map(baselineEntry)
-      .sort();
+/**
+ * Every table is written (INSERT, UPDATE, DELETE, TRUNCATE, COPY … FROM) by one module: its owner.
+ * Another module that must change it calls a service the owner exports, in the caller's transaction
+ * when needed. A table listed in `shared` may be written by exactly the modules listed, no more and no
+ * fewer, so the list cannot hide a new writer nor outlive the sharing. Specs and files marked as
+ * holding SQL-shaped data are left out; src/database counts as a module of its own.
+ */
+export function tableWriters(inputs: SourceInput[], shared: Record<string, SharedTable>): Violation[] {
+  const writers = new Map<string, Map<string, string[]>>(); // table → module → ["file:line"]
+  for (const input of inputs) {
+    const module = moduleOf(input.file);
+    if (!module || isSpec(input.file) || input.text.includes(SQL_DATA_MARKER)) continue;
+    for (const sql of sqlLiteralsOf(input)) {
+      for (const table of tablesWritten(sql.text)) {
+        let byModule = writers.get(table);
+        if (!byModule) writers.set(table, (byModule = new Map()));
+        byModule.set(module, [...(byModule.get(module) ?? []), `${input.file}:${sql.line}`]);
+      }
+    }
   }
-  return baseline;
+  const out: Violation[] = [];
+  for (const [table, byModule] of [...writers].sort(([a], [b]) => a.localeCompare(b))) {
+    const modules = [...byModule.keys()].sort();
+    const where = modules.map((m) => `    ${m}: ${byModule.get(m)!.join(', ')}`).join('\n');
+    const listed = shared[table];
+    if (listed) {
+      const expected = [...listed.writers].sort();
+      if (expected.join(',') !== modules.join(',')) {
+        out.push({
+          rule: 'table-writer',
+          file: byModule.get(modules[0])![0].split(':')[0],
+          key: table,
+          detail: `${table} is listed as shared by ${expected.join(', ')} but is written by ${modules.join(', ')}:\n${where}`,
+        });
+      }
+    } else if (modules.length > 1) {
+      out.push({
+        rule: 'table-writer',
+        file: byModule.get(modules[0])![0].split(':')[0],
+        key: table,
+        detail: `${table} is written by ${modules.length} modules; keep the writes in its owner's persistence/ and export a service for the others:\n${where}`,
+      });
+    }
+  }
+  for (const table of Object.keys(shared).sort()) {
+    if (!writers.has(table)) {
+      out.push({
+        rule: 'table-writer',
+        file: 'test/architecture',
+        key: table,
+        detail: `${table} is listed as shared but no module writes it: drop it from the list`,
+      });
+    }
+  }
+  return out;
 }
 
 // ---------------------------------------------------------------- helpers

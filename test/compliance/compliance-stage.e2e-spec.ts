@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { Queue } from 'bullmq';
 import { DataSource } from 'typeorm';
 import { getQueueToken } from '@nestjs/bullmq';
@@ -6,6 +7,7 @@ import {
   ComplianceScheduledChecks,
 } from '../../src/compliance/compliance-scheduled-checks';
 import { MAINTENANCE_QUEUE } from '../../src/pipeline/maintenance.constants';
+import { makeEvent } from '../support/events';
 import { bootTestApp, TestApp, waitFor } from '../support/test-app';
 import {
   afterCompliance,
@@ -218,6 +220,34 @@ describe('compliance stage through the pipeline', () => {
       fresh,
     ]);
     expect(closed.status).toBe('completed');
+  });
+
+  it('flags a breach not notified to the authority within 72 hours in the minute task, once', async () => {
+    // A breach concerns no viewer: its state lives under the platform subject, which the deadline task
+    // pages through with the other states that hold a breach.
+    const breachId = `br-e2e-${randomBytes(4).toString('hex')}`;
+    const awareAt = new Date(Date.now() - HOUR);
+    const breach = makeEvent('security.breach.confirmed', {
+      occurredAt: awareAt.toISOString(),
+      actor: { type: 'staff', id: 's-ciso' },
+      data: { breachId, personalData: true, awareAt: awareAt.toISOString() },
+    });
+    delete breach.userId;
+    await sendEvents(t, apiKey, [breach]);
+    await afterCompliance(t, apiKey, breach.eventId);
+    const findingsOfBreach = (): Promise<{ rule_id: string; user_id: string | null }[]> =>
+      ds.query(`SELECT rule_id, user_id FROM findings WHERE kind = 'compliance' AND dedup_key LIKE $1`, [
+        `%:breach:${breachId}`,
+      ]);
+
+    const checks = t.app.get(ComplianceScheduledChecks);
+    await checks.runDeadlineChecks(new Date());
+    expect(await findingsOfBreach()).toEqual([]);
+    const late = new Date(awareAt.getTime() + 73 * HOUR);
+    await checks.runDeadlineChecks(late);
+    expect(await findingsOfBreach()).toEqual([{ rule_id: 'GDPR-11', user_id: null }]);
+    await checks.runDeadlineChecks(late);
+    expect(await findingsOfBreach()).toHaveLength(1);
   });
 
   it('flags retention breaches in the daily task, once', async () => {

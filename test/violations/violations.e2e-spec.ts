@@ -207,7 +207,19 @@ describe('violations: from findings to cases, and the case workflow', () => {
     await as(officer).post(`${path}/acknowledge`).expect(409);
     await as(officer).post(`${path}/comments`, { text: '   ' }).expect(400);
     await as(officer).post(`${path}/comments`, { text: 'Blocked the client at the edge.' }).expect(201);
+    // Today's analytics count the resolution at once (in the decision's transaction), not only after
+    // the next rollup fold: a fold in between recomputes the day from the table, which counts it too.
+    const resolvedToday = async (): Promise<number> => {
+      const [row] = await ds.query(
+        `SELECT resolved_count::int AS n FROM rollup_violations_daily
+          WHERE day = (now() AT TIME ZONE 'UTC')::date AND framework = $1 AND severity = $2`,
+        [detail.body.framework, detail.body.severity],
+      );
+      return row?.n ?? 0;
+    };
+    const resolvedBefore = await resolvedToday();
     const resolved = await as(officer).post(`${path}/resolve`, { note: 'WAF rule deployed' }).expect(200);
+    expect(await resolvedToday()).toBeGreaterThanOrEqual(resolvedBefore + 1);
     expect(resolved.body).toMatchObject({
       status: 'resolved',
       closedBy: officerId,

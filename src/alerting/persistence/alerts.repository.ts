@@ -8,14 +8,6 @@ import type { AlertReason, OpenAlert } from '../domain/alert-planner';
 /** Advisory-lock class of per-violation alert decisions (two-key form, apart from the violation groups). */
 const ALERT_LOCK_CLASS = 7_310_004;
 
-export interface PendingChange {
-  id: string;
-  violationId: string;
-  change: 'new' | 'reopened' | 'escalated' | 'repeated';
-  severity: Severity;
-  occurrences: number;
-}
-
 export interface ViolationForAlert extends AlertViolationSummary {
   closed: boolean;
 }
@@ -83,40 +75,11 @@ const ALERT_COLUMNS = `a.id, a.violation_id, a.reason, a.severity, a.suppressed_
 /**
  * alerts: the alerting stage's statements, batch-shaped (a handful per batch whatever its size), the
  * dispatcher's, and the API's reads (a page of alerts, then their channels' delivery state in one
- * query). It also hands the stage the violation_changes it consumes.
+ * query). The violation_changes the stage consumes come from the violations module (ViolationHandOff).
  */
 @Injectable()
 export class AlertsRepository {
   constructor(private readonly dataSource: DataSource) {}
-
-  /** A batch's changes not yet alerted on, locked (a re-run of the batch waits, then finds them done). */
-  async batchChanges(tx: Sql, batchId: string): Promise<PendingChange[]> {
-    const rows = await tx.query(
-      `SELECT id::text, violation_id, change, severity, occurrences FROM violation_changes
-        WHERE batch_id = $1 AND alerted_at IS NULL ORDER BY id FOR UPDATE`,
-      [batchId],
-    );
-    return rows.map(toChange);
-  }
-
-  /**
-   * Changes no batch job will alert on: the sweeper's (no batch) and any left behind longer than
-   * `staleBefore` (their batch's alerting job is stuck or dead). Rows another transaction holds are skipped.
-   */
-  async orphanedChanges(tx: Sql, staleBefore: Date, limit: number): Promise<PendingChange[]> {
-    const rows = await tx.query(
-      `SELECT id::text, violation_id, change, severity, occurrences FROM violation_changes
-        WHERE alerted_at IS NULL AND (batch_id IS NULL OR created_at < $1)
-        ORDER BY id LIMIT $2 FOR UPDATE SKIP LOCKED`,
-      [staleBefore, limit],
-    );
-    return rows.map(toChange);
-  }
-
-  async markChangesAlerted(tx: Sql, ids: string[]): Promise<void> {
-    if (ids.length === 0) return;
-    await tx.query(`UPDATE violation_changes SET alerted_at = now() WHERE id = ANY($1::bigint[])`, [ids]);
-  }
 
   /** One decision per violation at a time; ids sorted so every transaction locks in the same order. */
   async lockViolations(tx: Sql, violationIds: string[]): Promise<void> {
@@ -214,28 +177,6 @@ export class AlertsRepository {
       `UPDATE alerts a SET suppressed_count = a.suppressed_count + t.n FROM unnest($1::uuid[], $2::int[]) AS t(id, n) WHERE a.id = t.id`,
       [folds.map((f) => f.alertId), folds.map((f) => f.add)],
     );
-  }
-
-  /** Critical violations still open (never acknowledged) past the deadline, claimed and marked in one statement. */
-  async claimUnacknowledged(tx: Sql, criticalBefore: Date, now: Date, limit: number): Promise<string[]> {
-    // An UPDATE … RETURNING answers [rows, count] through TypeORM.
-    const [rows]: [{ id: string }[], number] = await tx.query(
-      `UPDATE violations v SET unack_escalated_at = $2, updated_at = now()
-        WHERE v.id IN (SELECT id FROM violations
-                        WHERE status = 'open' AND severity = 'critical' AND unack_escalated_at IS NULL AND critical_at <= $1
-                        ORDER BY critical_at LIMIT $3 FOR UPDATE SKIP LOCKED)
-        RETURNING v.id`,
-      [criticalBefore, now, limit],
-    );
-    if (rows.length > 0) {
-      await tx.query(
-        `INSERT INTO violation_history (violation_id, actor, action, details)
-         SELECT id, 'system:alerting', 'escalated_unacknowledged', jsonb_build_object('criticalBefore', $2::timestamptz)
-           FROM unnest($1::uuid[]) AS id`,
-        [rows.map((r) => r.id), criticalBefore],
-      );
-    }
-    return rows.map((r) => r.id);
   }
 
   async undispatched(
@@ -382,16 +323,6 @@ export class AlertsRepository {
     }
     return out;
   }
-}
-
-function toChange(r: Record<string, unknown>): PendingChange {
-  return {
-    id: r.id as string,
-    violationId: r.violation_id as string,
-    change: r.change as PendingChange['change'],
-    severity: r.severity as Severity,
-    occurrences: Number(r.occurrences),
-  };
 }
 
 function toAlert(r: Record<string, unknown>) {

@@ -137,6 +137,12 @@ export class RulesRepository {
     };
   }
 
+  /** The revision of the rule set: it changes with every stored change of a rule. */
+  async revision(sql: Sql = this.dataSource): Promise<number> {
+    const [row]: { revision: string | number }[] = await sql.query(`SELECT revision FROM compliance_rule_revision`);
+    return Number(row?.revision ?? 0);
+  }
+
   async list(q: RuleListQuery): Promise<{ items: RuleSummary[]; total: number }> {
     const where = ['is_current'];
     const params: unknown[] = [];

@@ -1,21 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
 import { AuditLog } from '../../security/audit/audit-log.service';
 import { auditActor, RequestContext } from '../../security/principal';
 import { computeDueDetail, DSR_CALENDARS, type DsrCalendar } from '../domain/deadlines';
-
-export interface ConsentEntry {
-  eventId: string;
-  purpose: string;
-  state: 'granted' | 'withdrawn';
-  basis: string;
-  noticeVersion: string | null;
-  separateForm: boolean;
-  explicit: boolean;
-  expiresAt: Date | null;
-  occurredAt: Date;
-  recordedAt: Date;
-}
+import { ConsentsRepository } from '../persistence/consents.repository';
+import { DsarRequestsRepository, type DsarRequestRow } from '../persistence/dsar-requests.repository';
 
 export interface RequestEntry {
   requestId: string;
@@ -42,22 +30,16 @@ export interface RequestEntry {
 @Injectable()
 export class ViewerRecordsService {
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly consentLedger: ConsentsRepository,
+    private readonly dsarRequests: DsarRequestsRepository,
     private readonly audit: AuditLog,
   ) {}
 
   async consents(userId: string, limit: number, offset: number, ctx: RequestContext) {
-    const [current, history, [{ total }]] = await Promise.all([
-      this.dataSource.query(
-        `SELECT DISTINCT ON (purpose) ${CONSENT_COLUMNS} FROM consents WHERE user_id = $1
-          ORDER BY purpose, occurred_at DESC, recorded_at DESC`,
-        [userId],
-      ),
-      this.dataSource.query(
-        `SELECT ${CONSENT_COLUMNS} FROM consents WHERE user_id = $1 ORDER BY occurred_at DESC, event_id LIMIT $2 OFFSET $3`,
-        [userId, limit, offset],
-      ),
-      this.dataSource.query(`SELECT count(*)::int AS total FROM consents WHERE user_id = $1`, [userId]),
+    const [current, history, total] = await Promise.all([
+      this.consentLedger.currentByPurpose(userId),
+      this.consentLedger.history(userId, limit, offset),
+      this.consentLedger.count(userId),
     ]);
     await this.audit.append({
       ...auditActor(ctx),
@@ -68,8 +50,8 @@ export class ViewerRecordsService {
     });
     return {
       userId,
-      current: current as ConsentEntry[],
-      history: history as ConsentEntry[],
+      current,
+      history,
       total,
       limit,
       offset,
@@ -77,11 +59,7 @@ export class ViewerRecordsService {
   }
 
   async requests(userId: string, status: 'open' | 'all', ctx: RequestContext, now = new Date()) {
-    const rows: RequestRow[] = await this.dataSource.query(
-      `SELECT * FROM dsar_requests WHERE user_id = $1 ${status === 'open' ? `AND status IN ('open', 'paused')` : ''}
-        ORDER BY opened_at DESC`,
-      [userId],
-    );
+    const rows = await this.dsarRequests.forViewer(userId, status === 'open');
     await this.audit.append({
       ...auditActor(ctx),
       action: 'compliance.viewer.read',
@@ -93,26 +71,7 @@ export class ViewerRecordsService {
   }
 }
 
-const CONSENT_COLUMNS = `event_id AS "eventId", purpose, state, basis, notice_version AS "noticeVersion",
-  separate_form AS "separateForm", explicit, expires_at AS "expiresAt", occurred_at AS "occurredAt", recorded_at AS "recordedAt"`;
-
-interface RequestRow {
-  request_id: string;
-  type: string;
-  jurisdiction: string;
-  calendar: string;
-  opened_at: Date;
-  due_at: Date;
-  extension_notified_at: Date | null;
-  pauses: Array<{ from: string; to: string | null; reason: string | null }>;
-  completed_at: Date | null;
-  refused_at: Date | null;
-  status: string;
-  overdue_flagged_at: Date | null;
-  opened_event_id: string;
-}
-
-function requestEntry(r: RequestRow, now: Date): RequestEntry {
+function requestEntry(r: DsarRequestRow, now: Date): RequestEntry {
   const known = (DSR_CALENDARS as readonly string[]).includes(r.calendar);
   const detail = known
     ? computeDueDetail(

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import type { Sql } from '../../database/sql';
 import { MlLabelsRepository } from '../persistence/ml-labels.repository';
 
 /** ml_labels values read as "this viewer was anomalous" / "this viewer was not". Others are ignored. */
@@ -14,21 +15,26 @@ export function labelValue(label: string): 0 | 1 | undefined {
 
 /**
  * Ground truth for evaluating models, beyond what a training request brings: labels recorded as feedback
- * (a case officer marking an anomaly violation a false positive becomes a negative label). Exported by
- * the ML module for the violations module.
+ * (a case officer marking an anomaly violation a false positive becomes a negative label). Exported,
+ * through MlFeedbackModule, for the violations module: ml_labels is written by the ML module alone.
  */
 @Injectable()
 export class MlFeedback {
   constructor(private readonly labels: MlLabelsRepository) {}
 
-  async recordFeedback(
-    userId: string,
-    label: FeedbackLabel,
-    source = 'feedback',
-    violationId: string | null = null,
+  /**
+   * A case officer's verdict on a violation of this viewer (a false positive is a negative label),
+   * written in the caller's transaction so that it commits with the case change or not at all.
+   */
+  async recordCaseVerdict(
+    sql: Sql,
+    verdict: { userId: string; violationId: string; label: FeedbackLabel },
   ): Promise<void> {
-    if (labelValue(label) === undefined) throw new RangeError(`unknown label "${label}"`);
-    await this.labels.insert({ userId, label, source, violationId });
+    if (labelValue(verdict.label) === undefined) throw new RangeError(`unknown label "${verdict.label}"`);
+    await this.labels.insert(
+      { userId: verdict.userId, label: verdict.label, source: 'case_review', violationId: verdict.violationId },
+      sql,
+    );
   }
 
   /**

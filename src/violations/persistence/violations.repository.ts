@@ -78,6 +78,15 @@ const FINDING_COLUMNS = `f.id::text AS id, f.kind, f.rule_id, f.rule_version, f.
 const VIOLATION_COLUMNS = `id, group_key, kind, rule_id, user_id, status, severity, base_severity, first_seen, last_seen,
   occurrence_count, evidence_event_ids::text[] AS evidence, max_risk_score, rule_version, framework, reference, critical_at`;
 
+/** A change the violation stage handed off to alerting (a row of violation_changes not alerted on yet). */
+export interface PendingChange {
+  id: string;
+  violationId: string;
+  change: 'new' | 'reopened' | 'escalated' | 'repeated';
+  severity: Severity;
+  occurrences: number;
+}
+
 /**
  * violations, violation_history and violation_changes, and the findings' link to their violation: the
  * one owner of those tables. The stage's statements take the whole batch (unnest arrays), so a batch
@@ -358,24 +367,57 @@ export class ViolationsRepository {
     );
   }
 
-  /**
-   * A case officer's verdict, for the ML evaluation (table shared with the ML module): source is
-   * always 'case_review'; the violation id leads to its kind, rule and model version.
-   */
-  async addMlLabel(tx: Sql, violation: ViolationView, label: string): Promise<void> {
-    await tx.query(
-      `INSERT INTO ml_labels (user_id, label, source, violation_id) VALUES ($1, $2, 'case_review', $3)`,
-      [violation.userId, label, violation.id],
+  // ── the hand-off to alerting (through ViolationHandOff) ──
+
+  /** A batch's changes not yet alerted on, locked (a re-run of the batch waits, then finds them done). */
+  async batchChanges(tx: Sql, batchId: string): Promise<PendingChange[]> {
+    const rows = await tx.query(
+      `SELECT id::text, violation_id, change, severity, occurrences FROM violation_changes
+        WHERE batch_id = $1 AND alerted_at IS NULL ORDER BY id FOR UPDATE`,
+      [batchId],
     );
+    return rows.map(toChange);
   }
 
-  async countResolved(tx: Sql, violation: ViolationView): Promise<void> {
-    await tx.query(
-      `INSERT INTO rollup_violations_daily AS r (day, framework, severity, resolved_count)
-       VALUES ((now() AT TIME ZONE 'UTC')::date, $1, $2, 1)
-       ON CONFLICT (day, framework, severity) DO UPDATE SET resolved_count = r.resolved_count + 1`,
-      [violation.framework, violation.severity],
+  /**
+   * Changes no batch job will alert on: the sweeper's (no batch) and any left behind longer than
+   * `staleBefore` (their batch's alerting job is stuck or dead). Rows another transaction holds are skipped.
+   */
+  async orphanedChanges(tx: Sql, staleBefore: Date, limit: number): Promise<PendingChange[]> {
+    const rows = await tx.query(
+      `SELECT id::text, violation_id, change, severity, occurrences FROM violation_changes
+        WHERE alerted_at IS NULL AND (batch_id IS NULL OR created_at < $1)
+        ORDER BY id LIMIT $2 FOR UPDATE SKIP LOCKED`,
+      [staleBefore, limit],
     );
+    return rows.map(toChange);
+  }
+
+  async markChangesAlerted(tx: Sql, ids: string[]): Promise<void> {
+    if (ids.length === 0) return;
+    await tx.query(`UPDATE violation_changes SET alerted_at = now() WHERE id = ANY($1::bigint[])`, [ids]);
+  }
+
+  /** Critical violations still open (never acknowledged) past the deadline, claimed and marked in one statement. */
+  async claimUnacknowledgedCritical(tx: Sql, criticalBefore: Date, now: Date, limit: number): Promise<string[]> {
+    // An UPDATE … RETURNING answers [rows, count] through TypeORM.
+    const [rows]: [{ id: string }[], number] = await tx.query(
+      `UPDATE violations v SET unack_escalated_at = $2, updated_at = now()
+        WHERE v.id IN (SELECT id FROM violations
+                        WHERE status = 'open' AND severity = 'critical' AND unack_escalated_at IS NULL AND critical_at <= $1
+                        ORDER BY critical_at LIMIT $3 FOR UPDATE SKIP LOCKED)
+        RETURNING v.id`,
+      [criticalBefore, now, limit],
+    );
+    if (rows.length > 0) {
+      await tx.query(
+        `INSERT INTO violation_history (violation_id, actor, action, details)
+         SELECT id, 'system:alerting', 'escalated_unacknowledged', jsonb_build_object('criticalBefore', $2::timestamptz)
+           FROM unnest($1::uuid[]) AS id`,
+        [rows.map((r) => r.id), criticalBefore],
+      );
+    }
+    return rows.map((r) => r.id);
   }
 }
 
@@ -530,5 +572,15 @@ function toView(row: Record<string, unknown>): ViolationView {
     unacknowledgedEscalatedAt: (row.unack_escalated_at as Date | null) ?? null,
     createdAt: row.created_at as Date,
     updatedAt: row.updated_at as Date,
+  };
+}
+
+function toChange(r: Record<string, unknown>): PendingChange {
+  return {
+    id: r.id as string,
+    violationId: r.violation_id as string,
+    change: r.change as PendingChange['change'],
+    severity: r.severity as Severity,
+    occurrences: Number(r.occurrences),
   };
 }
