@@ -1,6 +1,6 @@
 /**
  * One valid event per type: Swagger examples, fixtures for tests and the benchmark. event-examples.spec.ts
- * checks that every one of them passes both validators.
+ * checks that every one of them passes the validator.
  */
 import type { EventOf } from '../domain/event-payloads';
 import type { EventType } from '../domain/event-types';
