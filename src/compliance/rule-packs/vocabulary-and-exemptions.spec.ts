@@ -1,6 +1,11 @@
 import { EVENT_EXAMPLES } from '../../ingestion/dto/event-examples';
 import { STAFF_ACCESS_PURPOSES } from '../../ingestion/domain/event-vocabulary';
 import { ComplianceEvaluator } from '../domain/compliance-evaluator';
+import type { ComplianceEvent } from '../domain/compliance-event';
+import { runScheduledChecks } from '../domain/scheduled-checks';
+import { normaliseEvent } from '../../ingestion/domain/event-normaliser';
+import type { IngestedEvent } from '../../ingestion/domain/event-payloads';
+import { EVENT_TYPES } from '../../ingestion/domain/event-types';
 import { timeline } from '../../../tools/testing/compliance/event-factory';
 import { SEED_RULES, seedRuleSet } from './index';
 
@@ -8,7 +13,9 @@ const evaluator = new ComplianceEvaluator(seedRuleSet());
 const T0 = '2026-05-04T10:00:00Z';
 
 const findingsOf = (events: ReturnType<typeof timeline>) =>
-  evaluator.evaluateBatch(events.events, { viewers: new Map(), actors: new Map() }).findings.map((f) => f.ruleId);
+  evaluator
+    .evaluateBatch(events.events, { viewers: new Map(), actors: new Map() })
+    .findings.map((f) => f.ruleId);
 
 describe('VPPA-01: disclosure to the viewer themself', () => {
   const exportTo = (recipientType: string, recipient: string) =>
@@ -56,5 +63,42 @@ describe('staff access purposes: one vocabulary for the contract and GDPR-09A', 
         );
     expect(findingsOf(access(EVENT_EXAMPLES['data.accessed'].data.purpose))).not.toContain('GDPR-09A');
     expect(findingsOf(access('customer_support'))).toContain('GDPR-09A');
+  });
+});
+
+describe('the contract examples are compliant behaviour', () => {
+  it('each example, for a viewer of its own, raises no finding, neither at once nor an hour later', () => {
+    const rules = seedRuleSet();
+    for (const type of EVENT_TYPES) {
+      const example = EVENT_EXAMPLES[type] as IngestedEvent;
+      if (example.userId === undefined) continue; // breach and error events concern no viewer
+      const n = normaliseEvent(example, new Date(example.occurredAt));
+      const event: ComplianceEvent = {
+        eventId: n.eventId,
+        type: n.type,
+        occurredAt: n.occurredAt,
+        userId: `u-${type}`,
+        actorType: n.actorType,
+        actorId: n.actorId,
+        country: n.country,
+        subdivision: n.subdivision,
+        ipPrefix: n.ipPrefix,
+        deviceId: n.deviceId,
+        sessionId: n.sessionId,
+        gpc: n.gpc,
+        data: n.data as Record<string, unknown>,
+      };
+      const evaluation = new ComplianceEvaluator(rules).evaluateBatch([event], {
+        viewers: new Map(),
+        actors: new Map(),
+      });
+      const later = runScheduledChecks(
+        [...evaluation.viewers.values()],
+        new Date(n.occurredAt.getTime() + 3_600_000),
+        rules,
+      );
+      const findings = [...evaluation.findings, ...later.findings, ...evaluation.errors, ...later.errors];
+      expect([type, findings]).toEqual([type, []]);
+    }
   });
 });

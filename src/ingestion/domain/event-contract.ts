@@ -282,7 +282,7 @@ export const TRACKING_FIRED = object('TrackingFiredData', {
     valueMaxLength: TRACKING_PARAM_VALUE_MAX_LENGTH,
   })
     .optional()
-    .describe('The parameters the pixel sent, flat.', { content_name: 't-123', external_id: 'v-7f3a9c' }),
+    .describe('The parameters the pixel sent, flat.', { content_category: 'drama', external_id: 'v-7f3a9c' }),
 });
 
 export const AD_SERVED = object('AdServedData', {
