@@ -1,5 +1,5 @@
 import { EVENT_EXAMPLES } from '../../ingestion/dto/event-examples';
-import { STAFF_ACCESS_PURPOSES } from '../../ingestion/domain/event-vocabulary';
+import { PARENTAL_CONSENT_METHODS, STAFF_ACCESS_PURPOSES } from '../../ingestion/domain/event-vocabulary';
 import { ComplianceEvaluator } from '../domain/compliance-evaluator';
 import type { ComplianceEvent } from '../domain/compliance-event';
 import { runScheduledChecks } from '../domain/scheduled-checks';
@@ -100,5 +100,29 @@ describe('the contract examples are compliant behaviour', () => {
       const findings = [...evaluation.findings, ...later.findings, ...evaluation.errors, ...later.errors];
       expect([type, findings]).toEqual([type, []]);
     }
+  });
+});
+
+describe('parental-consent methods follow COPPA 16 CFR 312.5(b)(2) as amended in 2025', () => {
+  // Each verifiable-parental-consent method 312.5(b)(2) lists (the 2025 amendment added video conference,
+  // ID against a database, knowledge-based authentication, face match and text plus), with the contract's token.
+  const RULE_METHODS: Array<[string, string]> = [
+    ['signed consent form returned by post, fax or electronic scan', 'signed_form'],
+    ['credit or debit card or online payment notifying the account holder', 'payment_card'],
+    ['toll-free telephone number staffed by trained personnel', 'phone_call'],
+    ['video conference with trained personnel', 'video_call'],
+    ['government-issued ID checked against a database, then deleted', 'id_document'],
+    ['knowledge-based authentication with dynamic multiple-choice questions', 'knowledge_questions'],
+    ['photo ID matched to the parent’s face by facial recognition and trained personnel', 'face_match'],
+    ['text message plus a confirming step, where nothing is disclosed', 'text_plus'],
+    ['e-mail plus a confirming step, where nothing is disclosed', 'email_plus'],
+  ];
+
+  it.each(RULE_METHODS)('%s is accepted as %s', (_method, token) => {
+    expect(PARENTAL_CONSENT_METHODS).toContain(token);
+  });
+
+  it('accepts nothing else but `other`', () => {
+    expect([...PARENTAL_CONSENT_METHODS].sort()).toEqual([...RULE_METHODS.map(([, t]) => t), 'other'].sort());
   });
 });
