@@ -14,6 +14,7 @@ import { verifyJsonDepth } from './common/http/json-depth';
 import { TextInputInterceptor } from './common/http/text-input.interceptor';
 import { strictValidationPipe } from './common/http/validation';
 import { documentErrorBodies, ErrorBodyDto } from './common/http/error-body.dto';
+import { documentEventContract } from './ingestion/dto/event-openapi';
 import { observeHttpDuration } from './metrics/http-metrics';
 
 export const API_PREFIX = 'api/v1';
@@ -69,5 +70,6 @@ function setUpSwagger(app: INestApplication): void {
     { extraModels: [ErrorBodyDto] },
   );
   documentErrorBodies(document);
+  documentEventContract(document);
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
 }

@@ -13,17 +13,15 @@ import {
   ApiAcceptedResponse,
   ApiBadRequestResponse,
   ApiBody,
-  ApiExtraModels,
   ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
   ApiTags,
-  getSchemaPath,
 } from '@nestjs/swagger';
 import { Roles } from '../security/auth.decorators';
 import { Ctx, RequestContext } from '../security/principal';
 import { Role } from '../security/roles';
-import { EVENT_DTO_BY_FAMILY } from './dto/event-dtos';
+import { anyEventSchema } from './dto/event-openapi';
 import { EVENT_EXAMPLES } from './dto/event-examples';
 import { validationException } from '../common/http/validation';
 import { BodyTextCheckedPerItem } from '../common/http/text-input.interceptor';
@@ -40,10 +38,10 @@ export const MAX_EVENTS_PER_BATCH = 1000;
 const EXAMPLES = Object.fromEntries(
   Object.entries(EVENT_EXAMPLES).map(([type, value]) => [type, { summary: type, value }]),
 );
-const EVENT_SCHEMAS = Object.values(EVENT_DTO_BY_FAMILY).map((dto) => ({ $ref: getSchemaPath(dto) }));
+// The components these refer to are added to the document from the event contract (documentEventContract).
+const ANY_EVENT = anyEventSchema();
 
 @ApiTags('events')
-@ApiExtraModels(...Object.values(EVENT_DTO_BY_FAMILY))
 @Controller('events')
 export class EventsController {
   constructor(
@@ -59,7 +57,7 @@ export class EventsController {
     summary:
       'Accept one event (durable before the answer; an already-seen eventId is a duplicate, not an error)',
   })
-  @ApiBody({ schema: { oneOf: EVENT_SCHEMAS, discriminator: { propertyName: 'type' } }, examples: EXAMPLES })
+  @ApiBody({ schema: ANY_EVENT, examples: EXAMPLES })
   @ApiAcceptedResponse({ type: AcceptedEventsDto })
   @ApiBadRequestResponse({
     type: ErrorBodyDto,
@@ -94,7 +92,7 @@ export class EventsController {
           type: 'array',
           minItems: 1,
           maxItems: MAX_EVENTS_PER_BATCH,
-          items: { oneOf: EVENT_SCHEMAS },
+          items: ANY_EVENT,
         },
       },
     },

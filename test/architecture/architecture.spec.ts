@@ -13,9 +13,21 @@ import {
 } from '../../src/compliance/domain/reference-sets';
 import { EVENT_TYPES } from '../../src/ingestion/domain/event-types';
 import {
+  ACCOUNT_CLOSURE_REASONS,
   ACTOR_TYPES,
+  AD_TARGETING_KINDS,
+  AGE_BANDS,
+  AGE_VERIFICATION_METHODS,
+  ART_46_SAFEGUARDS,
   CONSENT_PURPOSES,
+  DSR_FORMATS,
+  DSR_PAUSE_REASONS,
   DSR_TYPES,
+  LEGAL_BASES,
+  PARENTAL_CONSENT_METHODS,
+  PARENTAL_CONSENT_SCOPES,
+  RECIPIENT_TYPES,
+  STAFF_ACCESS_PURPOSES,
   TRANSFER_SAFEGUARDS,
 } from '../../src/ingestion/domain/event-vocabulary';
 import {
@@ -38,6 +50,42 @@ const VOCABULARIES: Vocabulary[] = [
   { name: 'consent purpose', home: 'src/ingestion/domain/event-vocabulary.ts', values: CONSENT_PURPOSES },
   { name: 'actor type', home: 'src/ingestion/domain/event-vocabulary.ts', values: ACTOR_TYPES },
   { name: 'DSR type', home: 'src/ingestion/domain/event-vocabulary.ts', values: DSR_TYPES },
+  { name: 'legal basis', home: 'src/ingestion/domain/event-vocabulary.ts', values: LEGAL_BASES },
+  { name: 'recipient type', home: 'src/ingestion/domain/event-vocabulary.ts', values: RECIPIENT_TYPES },
+  {
+    name: 'parental-consent method',
+    home: 'src/ingestion/domain/event-vocabulary.ts',
+    values: PARENTAL_CONSENT_METHODS,
+  },
+  {
+    name: 'parental-consent scope',
+    home: 'src/ingestion/domain/event-vocabulary.ts',
+    values: PARENTAL_CONSENT_SCOPES,
+  },
+  {
+    name: 'age-verification method',
+    home: 'src/ingestion/domain/event-vocabulary.ts',
+    values: AGE_VERIFICATION_METHODS,
+  },
+  { name: 'age band', home: 'src/ingestion/domain/event-vocabulary.ts', values: AGE_BANDS },
+  { name: 'ad targeting kind', home: 'src/ingestion/domain/event-vocabulary.ts', values: AD_TARGETING_KINDS },
+  {
+    name: 'account closure reason',
+    home: 'src/ingestion/domain/event-vocabulary.ts',
+    values: ACCOUNT_CLOSURE_REASONS,
+  },
+  { name: 'DSR format', home: 'src/ingestion/domain/event-vocabulary.ts', values: DSR_FORMATS },
+  { name: 'DSR pause reason', home: 'src/ingestion/domain/event-vocabulary.ts', values: DSR_PAUSE_REASONS },
+  {
+    name: 'staff access purpose',
+    home: 'src/ingestion/domain/event-vocabulary.ts',
+    values: STAFF_ACCESS_PURPOSES,
+  },
+  {
+    name: 'Art. 46 transfer safeguard',
+    home: 'src/ingestion/domain/event-vocabulary.ts',
+    values: ART_46_SAFEGUARDS,
+  },
   {
     name: 'transfer safeguard',
     home: 'src/ingestion/domain/event-vocabulary.ts',

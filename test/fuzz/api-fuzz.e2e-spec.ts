@@ -467,7 +467,7 @@ function abbreviate(text: string, max = 400): string {
 function eventTypesOf(doc: OpenApiDoc): string[] {
   const types = new Set<string>();
   for (const [name, schema] of Object.entries(doc.components?.schemas ?? {})) {
-    if (!/EventDto$/.test(name)) continue;
+    if (!/Event$/.test(name)) continue;
     for (const value of schema.properties?.type?.enum ?? []) types.add(value);
   }
   return [...types];

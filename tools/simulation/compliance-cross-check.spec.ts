@@ -7,11 +7,12 @@ import { ComplianceEvaluator } from '../../src/compliance/domain/compliance-eval
 import type { ComplianceEvent } from '../../src/compliance/domain/compliance-event';
 import type { Finding } from '../../src/compliance/domain/rule';
 import { runScheduledChecks } from '../../src/compliance/domain/scheduled-checks';
-import { seedRuleSet } from '../../src/compliance/rule-packs';
+import { SEED_RULES, seedRuleSet } from '../../src/compliance/rule-packs';
 import { normaliseEvent } from '../../src/ingestion/domain/event-normaliser';
 import type { IngestedEvent } from '../../src/ingestion/domain/event-payloads';
 import { GroundTruthRecorder } from './ground-truth';
 import { TrafficGenerator } from './traffic-generator';
+import { SERVICES } from './world';
 
 function toComplianceEvent(event: IngestedEvent): ComplianceEvent | null {
   if (event.userId === undefined) return null; // breach and gateway errors concern no viewer
@@ -145,5 +146,14 @@ describe('clean traffic with the rare behaviours made common', () => {
     ];
     expect(findings.map((f) => `${f.ruleId} ${f.userId}: ${f.explanation}`)).toEqual([]);
     expect(new Set(events.map((e) => e.event.type)).size).toBeGreaterThanOrEqual(27);
+  });
+});
+
+describe('one vocabulary for the simulator and the rules', () => {
+  it("the simulator's services read data for the purposes GDPR-09B's record of processing declares", () => {
+    const declared = SEED_RULES.find((r) => r.id === 'GDPR-09B')!.parameters!.declaredServicePurposes.default;
+    for (const [service, { purpose }] of Object.entries(SERVICES)) {
+      expect([service, (declared as string[]).includes(`${service}:${purpose}`)]).toEqual([service, true]);
+    }
   });
 });

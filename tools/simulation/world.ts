@@ -4,7 +4,11 @@
  * Plain data and a few pure helpers; nothing here draws random numbers.
  */
 import { ADEQ_2026_01, AGE_OF_CONSENT_2025_12, EEA_2025_01 } from '../../src/compliance/domain/reference-sets';
-import type { ConsentPurpose } from '../../src/ingestion/domain/event-vocabulary';
+import type {
+  ConsentPurpose,
+  RecipientType,
+  StaffAccessPurpose,
+} from '../../src/ingestion/domain/event-vocabulary';
 
 export interface CountryProfile {
   code: string;
@@ -616,11 +620,12 @@ export const SERVICES = {
 export type ServiceId = keyof typeof SERVICES;
 
 /** Purposes support staff may read personal data for (always under a ticket). */
-export const STAFF_PURPOSES: readonly string[] = ['support', 'billing', 'fraud_investigation'];
+export const STAFF_PURPOSES: readonly StaffAccessPurpose[] = ['support', 'billing', 'fraud_investigation'];
 
 export interface Recipient {
   recipient: string;
-  recipientType: 'processor' | 'third_party';
+  /** Never the viewer themself: self-exports are their own scenario. */
+  recipientType: Exclude<RecipientType, 'data_subject'>;
   country: string;
   dpfCertified?: boolean;
   categories: readonly string[];

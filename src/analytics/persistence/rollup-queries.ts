@@ -173,9 +173,9 @@ export class RollupQueries {
         resolved_count: string;
       }>(
         `SELECT day::text AS day, framework, severity, opened_count, resolved_count FROM rollup_violations_daily
-          WHERE ${where} ORDER BY day, framework, array_position(ARRAY['low','medium','high','critical'], severity)
+          WHERE ${where} ORDER BY day, framework, array_position($7::text[], severity)
           LIMIT $5 OFFSET $6`,
-        [...params, page.limit, page.offset],
+        [...params, page.limit, page.offset, [...SEVERITIES]],
       ),
       this.sql<{ total: string; opened: string; resolved: string }>(
         `SELECT count(*) AS total, coalesce(sum(opened_count), 0) AS opened, coalesce(sum(resolved_count), 0) AS resolved

@@ -1,5 +1,5 @@
 /**
- * The compliance stage's own view of a normalised event. The reception stage's DTOs are mapped onto
+ * The compliance stage's own view of a normalised event. Reception's normalised events are mapped onto
  * this shape by the service; the domain never sees HTTP or ORM types.
  */
 import { EVENT_TYPES, type EventType } from '../../ingestion/domain/event-types';
@@ -33,75 +33,8 @@ export interface ComplianceEvent {
   sessionId: string | null;
   /** The client sent Sec-GPC: 1 (Global Privacy Control). */
   gpc: boolean;
-  /** Type-specific payload; see EventPayloads for the fields the rules read. */
+  /** Type-specific payload, as the event contract defines it (ingestion/domain/event-payloads.ts), normalised. */
   data: Record<string, unknown>;
-}
-
-/** Payload fields per event type, as the DTOs define them (all other types carry no fields the rules read). */
-export interface EventPayloads {
-  'account.created': { birthYear?: number; country?: string };
-  'account.age_verified': { age?: number; ageBand?: string; method?: string };
-  'account.parental_consent_given': {
-    verified: boolean;
-    method?: string;
-    scopes: Array<'collection' | 'third_party_disclosure' | 'sale_share'>;
-  };
-  'playback.started': {
-    contentId: string;
-    title?: string;
-    rating?: string;
-    genre?: string;
-    personalised?: boolean;
-  };
-  'consent.granted': ConsentPayload;
-  'consent.withdrawn': ConsentPayload;
-  'tracking.fired': {
-    vendor: string;
-    purpose: string;
-    deviceAccess: boolean;
-    strictlyNecessary: boolean;
-    persistentId: boolean;
-    params?: Record<string, unknown>;
-  };
-  'ad.served': {
-    targeting: 'contextual' | 'profiled' | 'cross_context';
-    segments?: string[];
-    purpose?: string;
-  };
-  'data.accessed': { categories: string[]; purpose: string; ticketId?: string | null; recordCount?: number };
-  'data.shared': TransferPayload;
-  'data.exported': TransferPayload;
-  'data.deleted': { categories: string[]; requestId?: string };
-  'dsr.opened': { requestId: string; type: DsrType; jurisdiction: string; format?: string };
-  'dsr.extended': { requestId: string; notifiedAt?: string | Date; reason?: string };
-  'dsr.paused': { requestId: string; reason?: string };
-  'dsr.resumed': { requestId: string; reason?: string };
-  'dsr.completed': { requestId: string };
-  'dsr.refused': { requestId: string };
-  'dsr.recipient_notified': { requestId: string; recipient: string };
-  'security.breach.confirmed': { breachId: string; personalData: boolean; awareAt?: string | Date };
-  'breach.authority_notified': { breachId: string };
-}
-
-export interface ConsentPayload {
-  purpose: string;
-  basis: 'consent' | 'legitimate_interest';
-  noticeVersion?: string;
-  separateForm?: boolean;
-  explicit?: boolean;
-  expiresAt?: string | Date | null;
-}
-
-export interface TransferPayload {
-  recipient: string;
-  recipientType: 'processor' | 'third_party' | 'data_subject';
-  recipientCountry: string;
-  dpfCertified?: boolean;
-  categories: string[];
-  includesViewingHistory?: boolean;
-  saleOrShare?: boolean;
-  safeguard?: TransferSafeguard;
-  purpose?: string;
 }
 
 /** Reads an optional timestamp field that may arrive as a Date, an ISO string or epoch milliseconds. */

@@ -3,13 +3,14 @@
  * data (times are epoch milliseconds). The lead persists these: viewer profile + consents + requests per
  * viewer, counters per actor. Every part is rebuilt by the reducer from events alone.
  */
+import type { LegalBasis } from '../../ingestion/domain/event-vocabulary';
 import type { ActorType } from './compliance-event';
 import { cloneWindow, emptyWindow, HOUR_MS, type WindowedActivity } from './windowed-activity';
 
 export const VIEWER_STATE_VERSION = 1;
 
 export type ConsentState = 'granted' | 'withdrawn';
-export type LegalBasis = 'consent' | 'legitimate_interest';
+export type { LegalBasis };
 
 /** Latest record of one viewer for one purpose (the consent ledger is a map purpose → record). */
 export interface ConsentRecord {

@@ -1,3 +1,4 @@
+import type { DsrType } from '../../ingestion/domain/event-vocabulary';
 import type { RuleDefinition } from '../domain/rule';
 import {
   BUSINESS_DAY_GRACE,
@@ -79,7 +80,15 @@ export const CCPA_PACK: RuleDefinition[] = [
       calendar: { type: 'string', default: 'CCPA', oneOf: ['CCPA'], description: 'Deadline calendar.' },
       requestTypes: {
         type: 'list',
-        default: ['know', 'delete', 'correct', 'access', 'erasure', 'rectification', 'portability'],
+        default: [
+          'know',
+          'delete',
+          'correct',
+          'access',
+          'erasure',
+          'rectification',
+          'portability',
+        ] satisfies DsrType[],
         description: 'Request types the 45-day deadline applies to.',
       },
     },

@@ -2,6 +2,7 @@
  * Expression fragments and parameter declarations several packs share. They are pasted into each rule's
  * condition text when the seed is built, so each stored rule stays self-contained data.
  */
+import { ART_46_SAFEGUARDS } from '../../ingestion/domain/event-vocabulary';
 import { CONSENT_PURPOSES } from '../domain/compliance-event';
 import type { RuleParameter } from '../domain/rule';
 
@@ -13,7 +14,7 @@ export const CONSENT_BASED_PURPOSES: RuleParameter = {
 
 export const VALID_TRANSFER_SAFEGUARDS: RuleParameter = {
   type: 'list',
-  default: ['scc', 'bcr', 'code', 'certification'],
+  default: [...ART_46_SAFEGUARDS],
   description: 'Transfer tools that make a transfer lawful without adequacy (GDPR Art. 46(2)).',
 };
 

@@ -1,3 +1,4 @@
+import type { DsrType } from '../../ingestion/domain/event-vocabulary';
 import type { RuleDefinition } from '../domain/rule';
 import {
   DSR_DEADLINE_CONDITION,
@@ -76,7 +77,7 @@ export const DSA_LGPD_PIPEDA_PACK: RuleDefinition[] = [
       calendar: { type: 'string', default: 'LGPD', oneOf: ['LGPD'], description: 'Deadline calendar.' },
       requestTypes: {
         type: 'list',
-        default: ['access', 'portability'],
+        default: ['access', 'portability'] satisfies DsrType[],
         description: 'Request types covered.',
       },
       simplifiedHours: {
@@ -175,7 +176,11 @@ export const DSA_LGPD_PIPEDA_PACK: RuleDefinition[] = [
     explanation: DSR_EXPLANATION,
     parameters: {
       calendar: { type: 'string', default: 'PIPEDA', oneOf: ['PIPEDA'], description: 'Deadline calendar.' },
-      requestTypes: { type: 'list', default: ['access'], description: 'Request types covered.' },
+      requestTypes: {
+        type: 'list',
+        default: ['access'] satisfies DsrType[],
+        description: 'Request types covered.',
+      },
     },
   },
 ];

@@ -1,3 +1,4 @@
+import type { DsrType } from '../../ingestion/domain/event-vocabulary';
 import type { RuleDefinition } from '../domain/rule';
 import { DSR_DEADLINE_CONDITION, DSR_EXPLANATION, IS_EEA } from './common';
 
@@ -81,7 +82,7 @@ export const EPRIVACY_UK_PACK: RuleDefinition[] = [
       calendar: { type: 'string', default: 'UK_GDPR', oneOf: ['UK_GDPR'], description: 'Deadline calendar.' },
       requestTypes: {
         type: 'list',
-        default: ['access', 'erasure', 'portability', 'rectification', 'objection'],
+        default: ['access', 'erasure', 'portability', 'rectification', 'objection'] satisfies DsrType[],
         description: 'Request types the UK GDPR deadline applies to.',
       },
     },

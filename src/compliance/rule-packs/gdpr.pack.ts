@@ -1,4 +1,4 @@
-import { STAFF_ACCESS_PURPOSES } from '../../ingestion/domain/event-vocabulary';
+import { type ActorType, type DsrType, STAFF_ACCESS_PURPOSES } from '../../ingestion/domain/event-vocabulary';
 import type { RuleDefinition } from '../domain/rule';
 import {
   CONSENT_BASED_PURPOSES,
@@ -86,7 +86,7 @@ export const GDPR_PACK: RuleDefinition[] = [
       calendar: { type: 'string', default: 'GDPR', oneOf: ['GDPR'], description: 'Deadline calendar.' },
       requestTypes: {
         type: 'list',
-        default: ['access', 'erasure', 'portability', 'rectification', 'objection'],
+        default: ['access', 'erasure', 'portability', 'rectification', 'objection'] satisfies DsrType[],
         description: 'Request types the GDPR deadline applies to.',
       },
     },
@@ -118,7 +118,7 @@ export const GDPR_PACK: RuleDefinition[] = [
       },
       requestTypes: {
         type: 'list',
-        default: ['access', 'erasure', 'portability', 'rectification', 'objection'],
+        default: ['access', 'erasure', 'portability', 'rectification', 'objection'] satisfies DsrType[],
         description: 'Request types the GDPR deadline applies to.',
       },
     },
@@ -392,7 +392,11 @@ export const GDPR_PACK: RuleDefinition[] = [
         description: 'Distinct viewers allowed per window.',
       },
       maxRecords: { type: 'number', default: 5000, min: 1, description: 'Records allowed per window.' },
-      actorTypes: { type: 'list', default: ['staff', 'partner'], description: 'Actor types watched.' },
+      actorTypes: {
+        type: 'list',
+        default: ['staff', 'partner'] satisfies ActorType[],
+        description: 'Actor types watched.',
+      },
       exemptActors: {
         type: 'list',
         default: [],

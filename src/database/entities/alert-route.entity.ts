@@ -1,9 +1,10 @@
 import { Check, Column, Entity, PrimaryGeneratedColumn, Unique } from 'typeorm';
+import { SEVERITY_SQL_LIST } from './severity-check';
 
 /** alert_routes: which violations (severity, frameworks, rules, reasons) alert which channels. */
 @Entity({ name: 'alert_routes' })
 @Unique('alert_routes_name_key', ['name'])
-@Check('alert_routes_min_severity_check', `min_severity IN ('low', 'medium', 'high', 'critical')`)
+@Check('alert_routes_min_severity_check', `min_severity IN ${SEVERITY_SQL_LIST}`)
 @Check('alert_routes_suppression_window_seconds_check', 'suppression_window_seconds >= 0')
 export class AlertRouteEntity {
   @PrimaryGeneratedColumn('uuid', { primaryKeyConstraintName: 'alert_routes_pkey' })

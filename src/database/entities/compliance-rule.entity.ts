@@ -1,10 +1,11 @@
 import { Check, Column, Entity, Index, PrimaryColumn } from 'typeorm';
+import { SEVERITY_SQL_LIST } from './severity-check';
 
 /** compliance_rules: every version of every rule; the current one is flagged (one per rule). */
 @Entity({ name: 'compliance_rules' })
 @Index('compliance_rules_current_key', ['ruleId'], { unique: true, where: 'is_current' })
 @Index('compliance_rules_framework_idx', ['framework'], { where: 'is_current' })
-@Check('compliance_rules_severity_check', `severity IN ('low', 'medium', 'high', 'critical')`)
+@Check('compliance_rules_severity_check', `severity IN ${SEVERITY_SQL_LIST}`)
 @Check('compliance_rules_version_check', 'version > 0')
 export class ComplianceRuleEntity {
   @PrimaryColumn({ name: 'rule_id', type: 'text', primaryKeyConstraintName: 'compliance_rules_pkey' })

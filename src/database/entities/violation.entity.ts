@@ -1,7 +1,7 @@
 import { Check, Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
 import { UserEntity } from './user.entity';
 
-const SEVERITIES = `('low', 'medium', 'high', 'critical')`;
+import { SEVERITY_SQL_LIST as SEVERITIES } from './severity-check';
 
 /**
  * violations: the cases officers work on. Written set-based by the violation stage (folding findings);

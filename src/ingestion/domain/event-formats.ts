@@ -1,8 +1,8 @@
 /**
- * Formats of event fields, as regular expressions and predicates shared by both validators (class-validator
- * and the compiled JSON schema). Every pattern carries exactly the `u` flag because JSON Schema (and ajv)
- * evaluate `pattern` as a Unicode regular expression: the same source then means the same thing on both
- * paths. Lengths are never encoded in these patterns; the constraint that uses a pattern bounds the length.
+ * Formats of event fields, as regular expressions and predicates that the event contract puts into its JSON
+ * Schema. Every pattern carries exactly the `u` flag because JSON Schema (and ajv) evaluate `pattern` as a
+ * Unicode regular expression: the source means in the compiled validator what it means in TypeScript.
+ * Lengths are never encoded in these patterns; the field that uses a pattern bounds the length.
  */
 import { ISO_3166_ALPHA2_CODES } from './iso-country-codes';
 

@@ -177,7 +177,7 @@ describe('freeTextFields', () => {
     expect(freeTextFields(EVENT_EXAMPLES['tracking.fired'])).toEqual([
       { field: 'userAgent', value: EVENT_EXAMPLES['tracking.fired'].userAgent },
       { field: 'data.vendor', value: 'social-pixel' },
-      { field: 'data.params.content_name', value: 't-123' },
+      { field: 'data.params.content_category', value: 'drama' },
       { field: 'data.params.external_id', value: 'v-7f3a9c' },
     ]);
     expect(freeTextFields(EVENT_EXAMPLES['ad.served']).map((f) => f.field)).toEqual([

@@ -57,7 +57,7 @@ export const IPV6_PREFIX_LENGTH = 48;
 const DATA_TIMESTAMP_FIELDS = ['expiresAt', 'notifiedAt', 'awareAt'] as const;
 const DATA_COUNTRY_FIELDS = ['country', 'recipientCountry'] as const;
 
-/** Expects an event accepted by EventValidator or validateEvent; it does not validate again. */
+/** Expects an event accepted by EventValidator; it does not validate again. */
 export function normaliseEvent(event: IngestedEvent, receivedAt: Date): NormalisedEvent {
   const client = describeUserAgent(event.userAgent);
   return {

@@ -95,9 +95,22 @@ export const STAFF_ACCESS_PURPOSES = [
   'security_incident',
   'billing',
 ] as const;
+export type StaffAccessPurpose = (typeof STAFF_ACCESS_PURPOSES)[number];
 
 export const TRANSFER_SAFEGUARDS = ['scc', 'bcr', 'code', 'certification', 'derogation', 'none'] as const;
 export type TransferSafeguard = (typeof TRANSFER_SAFEGUARDS)[number];
+
+/**
+ * The transfer tools that make a transfer outside the EEA lawful without adequacy (GDPR Art. 46(2)(c), (b)
+ * with Art. 47, (e), (f)): standard contractual clauses, binding corporate rules, an approved code of conduct
+ * or certification. A `derogation` (Art. 49) is an exception for occasional transfers, not a safeguard.
+ */
+export const ART_46_SAFEGUARDS = [
+  'scc',
+  'bcr',
+  'code',
+  'certification',
+] as const satisfies readonly TransferSafeguard[];
 
 export const DSR_TYPES = [
   'access',

@@ -1,6 +1,6 @@
 /**
  * One valid event per type: Swagger examples, fixtures for tests and the benchmark. event-examples.spec.ts
- * checks that every one of them passes both validators.
+ * checks that every one of them passes the validator.
  */
 import type { EventOf } from '../domain/event-payloads';
 import type { EventType } from '../domain/event-types';
@@ -142,7 +142,8 @@ export const EVENT_EXAMPLES: { readonly [T in EventType]: EventOf<T> } = {
       deviceAccess: true,
       strictlyNecessary: false,
       persistentId: true,
-      params: { content_name: 't-123', external_id: 'v-7f3a9c', value: 0, test: false },
+      // A genre, not a title: a pixel that names the video watched is a VPPA disclosure (VPPA-01).
+      params: { content_category: 'drama', external_id: 'v-7f3a9c', value: 0, test: false },
     },
   },
   'ad.served': {
@@ -151,7 +152,8 @@ export const EVENT_EXAMPLES: { readonly [T in EventType]: EventOf<T> } = {
     occurredAt: '2026-03-01T20:10:00Z',
     ...viewerContext,
     userAgent: CONSOLE_UA,
-    data: { targeting: 'profiled', segments: ['gaming', 'sci-fi fans'], purpose: 'marketing' },
+    // Contextual: chosen by the content being watched, so it needs no consent and suits a minor (DSA-01).
+    data: { targeting: 'contextual', segments: ['gaming', 'sci-fi fans'] },
   },
   'data.accessed': {
     eventId: '77a428ec-b7a4-4999-8596-c4bd1a5a7792',

@@ -1,16 +1,17 @@
 import type { EventType } from '../domain/event-types';
 import { EVENT_EXAMPLES } from './event-examples';
-import { type FieldError, validateEvent, type ValidationOutcome } from './event-validation';
-import { EventValidator } from './event-validator';
+import {
+  checkClock,
+  dispatchOnType,
+  EventValidator,
+  type FieldError,
+  MAX_CLOCK_SKEW_MS,
+  type ValidationOutcome,
+} from './event-validator';
 
 const NOW = Date.parse('2026-06-01T12:00:00Z');
 const compiled = new EventValidator({ now: () => NOW });
-
-/** Both validators, so that every expectation below holds for each. */
-const validators: Array<[string, (plain: unknown) => ValidationOutcome]> = [
-  ['class-validator', (plain) => validateEvent(plain, { now: () => NOW })],
-  ['compiled', (plain) => compiled.validate(plain)],
-];
+const validate = (plain: unknown): ValidationOutcome => compiled.validate(plain);
 
 function example(type: EventType): Record<string, unknown> {
   return structuredClone(EVENT_EXAMPLES[type]) as unknown as Record<string, unknown>;
@@ -25,7 +26,7 @@ function fields(outcome: ValidationOutcome): string[] {
   return outcome.ok ? [] : [...new Set(outcome.errors.map((error: FieldError) => error.field))].sort();
 }
 
-describe.each(validators)('%s', (_name, validate) => {
+describe('EventValidator', () => {
   it('accepts a valid event and returns it unchanged', () => {
     const event = example('consent.granted');
     expect(validate(event)).toEqual({ ok: true, event });
@@ -242,5 +243,43 @@ describe.each(validators)('%s', (_name, validate) => {
     expect(fields(validate(event))).toEqual(['__proto__']);
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
     expect(validate(withData('tracking.fired', { params: { constructor: 'x' } })).ok).toBe(false);
+  });
+});
+
+describe('dispatchOnType', () => {
+  it('returns the type of an object with a contract type', () => {
+    expect(dispatchOnType(EVENT_EXAMPLES['dsr.opened'])).toEqual({ type: 'dsr.opened' });
+  });
+
+  it.each([null, 'event', 42, [], [EVENT_EXAMPLES['dsr.opened']]])('refuses %j as a whole', (plain) => {
+    expect(dispatchOnType(plain)).toEqual({
+      errors: [{ field: '', message: 'an event must be a JSON object' }],
+    });
+  });
+
+  it.each([{}, { type: 'dsr.Opened' }, { type: 'hasOwnProperty' }, { type: ['dsr.opened'] }])(
+    'refuses %j on its type',
+    (plain) => {
+      expect(dispatchOnType(plain)).toEqual({
+        errors: [{ field: 'type', message: 'type must be one of the known event types' }],
+      });
+    },
+  );
+});
+
+describe('checkClock', () => {
+  const now = Date.parse('2026-03-01T12:00:00Z');
+
+  it('allows up to five minutes of client clock drift', () => {
+    expect(checkClock({ occurredAt: new Date(now + MAX_CLOCK_SKEW_MS).toISOString() }, now)).toEqual([]);
+    expect(checkClock({ occurredAt: '2026-03-01T13:05:00+01:00' }, now)).toEqual([]);
+    expect(checkClock({ occurredAt: '2026-03-01T13:05:01+01:00' }, now)).toEqual([
+      { field: 'occurredAt', message: 'occurredAt must not be more than 5 minutes in the future' },
+    ]);
+  });
+
+  it('leaves malformed timestamps to the schema', () => {
+    expect(checkClock({ occurredAt: 'tomorrow' }, now)).toEqual([]);
+    expect(checkClock({}, now)).toEqual([]);
   });
 });

@@ -1,24 +1,102 @@
 /**
- * The hot-path validator: one ajv function per event type, compiled once from the schema that
- * event-json-schema.ts derives from the DTO classes. Same decisions as validateEvent (the equivalence spec
- * proves it on the examples and on thousands of mutations), several times faster.
+ * The hot-path validator: one ajv function per event type, compiled once from the JSON Schema that the event
+ * contract (../domain/event-contract.ts) yields for that type. The contract is the only description of an
+ * event; this file adds what a per-property schema cannot say (the dispatch on `type`, the text rule, the
+ * clock and the subdivision-in-country check) and turns ajv's errors into the API's field errors.
  */
 import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
-import { isTimestampWithZone, jsonByteLength } from '../domain/event-formats';
-import type { IngestedEvent } from '../domain/event-payloads';
-import { EVENT_TYPES, type EventType } from '../domain/event-types';
-import { MAX_JSON_BYTES_KEYWORD, TIMESTAMP_KEYWORD } from './event-constraints';
-import { buildEventSchema } from './event-json-schema';
+import { findUnsafeText } from '../../common/http/text-input';
+import { MAX_JSON_BYTES_KEYWORD, TIMESTAMP_KEYWORD } from '../domain/contract-schema';
+import { eventJsonSchema } from '../domain/event-contract';
 import {
-  checkClock,
-  checkSubdivision,
-  dispatchOnType,
-  findUnsafeEventText,
-  type FieldError,
-  type ValidationClock,
-  UNVALIDATABLE,
-  type ValidationOutcome,
-} from './event-validation';
+  COUNTRY_CODE_PATTERN,
+  isTimestampWithZone,
+  jsonByteLength,
+  parseTimestampMs,
+  SUBDIVISION_PATTERN,
+} from '../domain/event-formats';
+import type { IngestedEvent } from '../domain/event-payloads';
+import { EVENT_TYPES, type EventType, isEventType } from '../domain/event-types';
+
+export interface FieldError {
+  /** Dotted path of the offending field, e.g. "data.purpose" or "data.segments.2"; "" for the event itself. */
+  field: string;
+  message: string;
+}
+
+export type ValidationOutcome = { ok: true; event: IngestedEvent } | { ok: false; errors: FieldError[] };
+
+export interface ValidationClock {
+  /** Milliseconds since the epoch; Date.now by default. */
+  now?: () => number;
+}
+
+/**
+ * What the validator answers when validating an event throws (a validator library choking on some value):
+ * that event is rejected like any invalid one, never failing the request and the batch it came in.
+ */
+export const UNVALIDATABLE: ValidationOutcome = Object.freeze({
+  ok: false,
+  errors: [{ field: '', message: 'the event is malformed and could not be validated' }],
+});
+
+/** How far in the future occurredAt may lie (client clocks drift). */
+export const MAX_CLOCK_SKEW_MS = 5 * 60_000;
+
+/**
+ * Step 1: the event must be a JSON object with a known type, which selects the compiled schema.
+ */
+export function dispatchOnType(plain: unknown): { type: EventType } | { errors: FieldError[] } {
+  if (typeof plain !== 'object' || plain === null || Array.isArray(plain)) {
+    return { errors: [{ field: '', message: 'an event must be a JSON object' }] };
+  }
+  const type = (plain as { type?: unknown }).type;
+  if (!isEventType(type)) {
+    return { errors: [{ field: 'type', message: 'type must be one of the known event types' }] };
+  }
+  return { type };
+}
+
+/**
+ * Step 2: the API's text rule (no NUL, no lone surrogate) over every string and key of
+ * the event. PostgreSQL refuses such JSON, so an event carrying one must be refused here, alone, rather than
+ * fail the group commit it would join.
+ */
+export function findUnsafeEventText(plain: object): FieldError[] {
+  return findUnsafeText(plain, { indexStyle: 'dots' }).map((finding) => ({
+    field: finding.field,
+    message: finding.problems[0],
+  }));
+}
+
+/** Last step: the part of the contract that depends on the clock. */
+export function checkClock(plain: object, nowMs: number): FieldError[] {
+  const occurredAt = (plain as { occurredAt?: unknown }).occurredAt;
+  const occurredAtMs = typeof occurredAt === 'string' ? parseTimestampMs(occurredAt) : NaN;
+  // A malformed timestamp (NaN) is the schema's to report.
+  if (occurredAtMs > nowMs + MAX_CLOCK_SKEW_MS) {
+    return [{ field: 'occurredAt', message: 'occurredAt must not be more than 5 minutes in the future' }];
+  }
+  return [];
+}
+
+/**
+ * Last step, beside the clock: a subdivision must lie in the event's country when both
+ * are given ("US-CA" with country "FR" is refused). Only well-formed pairs are compared; a malformed one is
+ * the schema's to report. A check across two fields, which a per-property constraint cannot state.
+ */
+export function checkSubdivision(plain: object): FieldError[] {
+  const { country, subdivision } = plain as { country?: unknown; subdivision?: unknown };
+  if (typeof country !== 'string' || typeof subdivision !== 'string') return [];
+  if (!COUNTRY_CODE_PATTERN.test(country) || !SUBDIVISION_PATTERN.test(subdivision)) return [];
+  if (subdivision.slice(0, 2).toUpperCase() === country.toUpperCase()) return [];
+  return [
+    {
+      field: 'subdivision',
+      message: `subdivision must lie in country ${country.toUpperCase()} (its first two letters must equal country)`,
+    },
+  ];
+}
 
 export class EventValidator {
   private readonly compiled: ReadonlyMap<EventType, ValidateFunction>;
@@ -34,7 +112,7 @@ export class EventValidator {
       // The "exactly one of" conditions name properties declared one level up, which is what this lint flags.
       strictRequired: false,
     });
-    // The two constraints a JSON Schema keyword cannot state; both call the predicate class-validator calls.
+    // The two constraints a JSON Schema keyword cannot state, as predicates from event-formats.ts.
     ajv.addKeyword({
       keyword: TIMESTAMP_KEYWORD,
       type: 'string',
@@ -49,7 +127,7 @@ export class EventValidator {
       errors: false,
       validate: (maxBytes: number, data: object) => jsonByteLength(data) <= maxBytes,
     });
-    this.compiled = new Map(EVENT_TYPES.map((type) => [type, ajv.compile(buildEventSchema(type))]));
+    this.compiled = new Map(EVENT_TYPES.map((type) => [type, ajv.compile(eventJsonSchema(type))]));
   }
 
   validate(plain: unknown): ValidationOutcome {

@@ -5,9 +5,17 @@
  * (`consentAtSignup`), so findings are a minority, as in real traffic; 0 gives a findings-heavy stress mix.
  */
 import type { ComplianceEvent, ComplianceEventType } from '../../../src/compliance/domain/compliance-event';
+import {
+  AD_TARGETING_KINDS,
+  type ConsentPurpose,
+  type DsrType,
+  type RecipientType,
+  type TransferSafeguard,
+} from '../../../src/ingestion/domain/event-vocabulary';
 
 const COUNTRIES = ['DE', 'FR', 'NL', 'GB', 'US-CA', 'US', 'BR', 'CA', 'ES', 'IT'];
-const PURPOSES = [
+// Subsets of the contract's vocabularies, typed so that a renamed value fails to compile here.
+const PURPOSES: readonly ConsentPurpose[] = [
   'analytics',
   'marketing',
   'personalisation',
@@ -76,13 +84,14 @@ export function* syntheticEvents(
       type = 'account.created';
       data = { birthYear: 1950 + (v % 70), country: region };
       if (rnd() < consentAtSignup) {
-        for (const purpose of [
+        const signupPurposes: readonly ConsentPurpose[] = [
           'analytics',
           'personalisation',
           'ads_targeting',
           'marketing',
           'viewing_history_disclosure',
-        ]) {
+        ];
+        for (const purpose of signupPurposes) {
           pendingConsents.push({ v, purpose });
         }
       }
@@ -109,7 +118,7 @@ export function* syntheticEvents(
       } else if (r < 0.6) {
         type = 'ad.served';
         data = {
-          targeting: pick(['contextual', 'profiled', 'cross_context']),
+          targeting: pick(AD_TARGETING_KINDS),
           segments: [pick(['sports', 'drama', 'health', 'kids'])],
         };
       } else if (r < 0.7) {
@@ -132,19 +141,19 @@ export function* syntheticEvents(
         actorId = 'ad-sync';
         data = {
           recipient: pick(['adnetwork', 'cdn-co', 'analytics-co']),
-          recipientType: pick(['processor', 'third_party']),
+          recipientType: pick<RecipientType>(['processor', 'third_party']),
           recipientCountry: pick(['US', 'DE', 'IN', 'BR']),
           dpfCertified: rnd() < 0.5,
           categories: ['viewing_history'],
           includesViewingHistory: rnd() < 0.3,
           saleOrShare: rnd() < 0.3,
-          safeguard: pick(['scc', 'none']),
+          safeguard: pick<TransferSafeguard>(['scc', 'none']),
         };
       } else if (r < 0.87) {
         type = 'dsr.opened';
         data = {
           requestId: `r-${i}`,
-          type: pick(['access', 'erasure', 'opt_out_sale']),
+          type: pick<DsrType>(['access', 'erasure', 'opt_out_sale']),
           jurisdiction: region,
         };
       } else if (r < 0.95) {
