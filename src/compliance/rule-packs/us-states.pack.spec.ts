@@ -34,7 +34,10 @@ const viewer = (subdivision: string | null, birthYear = 1985, start = T0) =>
   });
 
 function evaluate(events: readonly ComplianceEvent[]) {
-  const batch = new ComplianceEvaluator(rules).evaluateBatch(events, { viewers: new Map(), actors: new Map() });
+  const batch = new ComplianceEvaluator(rules).evaluateBatch(events, {
+    viewers: new Map(),
+    actors: new Map(),
+  });
   expect(batch.errors).toEqual([]);
   return batch;
 }
@@ -60,7 +63,10 @@ type Obligation = '01' | '02' | '03' | '04';
 /** Per obligation: a sequence that breaks it for a viewer in `s`, and the compliant counterpart. */
 const SEQUENCES: Record<
   Obligation,
-  (law: StatePrivacyLaw) => { violating: (s: string | null) => Timeline; compliant: (s: string | null) => Timeline }
+  (law: StatePrivacyLaw) => {
+    violating: (s: string | null) => Timeline;
+    compliant: (s: string | null) => Timeline;
+  }
 > = {
   '01': () => ({
     violating: (s) =>
@@ -167,7 +173,13 @@ describe('US state privacy pack', () => {
       expect(SEED_RULES).toContain(rule);
       expect(rule.id).toMatch(/^US-[A-Z]{2}-0[1-5]$/);
       const law = US_STATE_LAWS.find((l) => rule.id.startsWith(`${l.subdivision}-`))!;
-      const sections = [law.optOut, law.sensitive.citation, law.teen?.citation, law.universalOptOut?.citation, law.requests.citation]
+      const sections = [
+        law.optOut,
+        law.sensitive.citation,
+        law.teen?.citation,
+        law.universalOptOut?.citation,
+        law.requests.citation,
+      ]
         .filter((c) => c !== undefined)
         .map((c) => (c.verify ? `${c.section} (verify)` : c.section));
       expect(sections.map((section) => `${law.short}: ${section}`)).toContain(rule.reference);
@@ -180,23 +192,42 @@ describe('US state privacy pack', () => {
       .map((r) => r.id.slice(0, 5))
       .sort();
     expect(withGpc).toEqual(
-      ['US-CO', 'US-CT', 'US-TX', 'US-OR', 'US-MT', 'US-DE', 'US-NH', 'US-NJ', 'US-NE', 'US-MN', 'US-MD'].sort(),
+      [
+        'US-CO',
+        'US-CT',
+        'US-TX',
+        'US-OR',
+        'US-MT',
+        'US-DE',
+        'US-NH',
+        'US-NJ',
+        'US-NE',
+        'US-MN',
+        'US-MD',
+      ].sort(),
     );
   });
 
   describe.each(US_STATE_LAWS.map((law) => [law.subdivision, law] as const))('%s', (subdivision, law) => {
-    it.each(obligationsOf(law))(`${subdivision}-%s fires on the violating sequence only, and only in that state`, (o) => {
-      const id = `${subdivision}-${o}`;
-      const seq = SEQUENCES[o](law);
-      expect(ids(seq.violating(subdivision))).toContain(id);
-      expect(ids(seq.compliant(subdivision))).not.toContain(id);
-      expect(ids(seq.violating(elsewhere(law)))).not.toContain(id);
-      // A US viewer whose state is unknown is under no state's law.
-      expect(ids(seq.violating(null))).toEqual([]);
-    });
+    it.each(obligationsOf(law))(
+      `${subdivision}-%s fires on the violating sequence only, and only in that state`,
+      (o) => {
+        const id = `${subdivision}-${o}`;
+        const seq = SEQUENCES[o](law);
+        expect(ids(seq.violating(subdivision))).toContain(id);
+        expect(ids(seq.compliant(subdivision))).not.toContain(id);
+        expect(ids(seq.violating(elsewhere(law)))).not.toContain(id);
+        // A US viewer whose state is unknown is under no state's law.
+        expect(ids(seq.violating(null))).toEqual([]);
+      },
+    );
 
     it(`${subdivision}-05 flags a request left open past ${law.requests.days} days, not one within them`, () => {
-      const opened = viewer(subdivision).add('dsr.opened', { requestId: 'r-1', type: 'access', jurisdiction: subdivision });
+      const opened = viewer(subdivision).add('dsr.opened', {
+        requestId: 'r-1',
+        type: 'access',
+        jurisdiction: subdivision,
+      });
       const day = (n: number) => new Date(Date.parse(T0) + n * 86_400_000).toISOString();
       expect(deadlineFindings(opened, day(law.requests.days + 1))).toEqual([`${subdivision}-05`]);
       expect(deadlineFindings(opened, day(law.requests.days - 1))).toEqual([]);
@@ -242,7 +273,10 @@ describe('US state privacy pack', () => {
   });
 
   it('counts a withdrawn ads_targeting consent as an opt-out of targeted ads, not of first-party profiled ads', () => {
-    const withdrawn = viewer('US-VA').add('consent.withdrawn', { purpose: 'ads_targeting', basis: 'consent' });
+    const withdrawn = viewer('US-VA').add('consent.withdrawn', {
+      purpose: 'ads_targeting',
+      basis: 'consent',
+    });
     expect(ids(withdrawn.after('20d', 'ad.served', crossContextAd()))).toEqual(['US-VA-01']);
     const profiled = viewer('US-VA')
       .add('consent.withdrawn', { purpose: 'ads_targeting', basis: 'consent' })
@@ -267,7 +301,13 @@ describe('US state privacy pack', () => {
 
   it('explains findings with the state and the times read', () => {
     const [f] = stateFindings(SEQUENCES['04'](US_STATE_LAWS[1]).violating('US-CO'));
-    expect(f).toMatchObject({ ruleId: 'US-CO-04', severity: 'high', reference: expect.stringContaining('6-1-1306') });
-    expect(f.explanation).toMatch(/^Viewer u-1 \(US-CO\) sent a Global Privacy Control signal at 2026-05-04T10:00Z; .* 20 d later\.$/);
+    expect(f).toMatchObject({
+      ruleId: 'US-CO-04',
+      severity: 'high',
+      reference: expect.stringContaining('6-1-1306'),
+    });
+    expect(f.explanation).toMatch(
+      /^Viewer u-1 \(US-CO\) sent a Global Privacy Control signal at 2026-05-04T10:00Z; .* 20 d later\.$/,
+    );
   });
 });

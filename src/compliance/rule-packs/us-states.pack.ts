@@ -13,7 +13,12 @@ import type { RuleDefinition, RuleParameter } from '../domain/rule';
 import { DSR_DEADLINE_CONDITION, DSR_EXPLANATION } from './common';
 import { cite, US_STATE_LAWS, type StatePrivacyLaw } from './us-states.table';
 
-const PROCESSING_TRIGGERS: RuleDefinition['triggers'] = ['ad.served', 'tracking.fired', 'data.shared', 'data.exported'];
+const PROCESSING_TRIGGERS: RuleDefinition['triggers'] = [
+  'ad.served',
+  'tracking.fired',
+  'data.shared',
+  'data.exported',
+];
 
 /**
  * Targeted advertising in the state laws' sense: ads chosen from activity across other companies' sites and
@@ -259,15 +264,20 @@ function universalOptOutRule(law: StatePrivacyLaw): RuleDefinition | null {
       `"; " + event.summary + " " + span(event.at - viewer.gpcAt) + " later."`,
     parameters: {
       graceDays: GRACE_DAYS,
-      signalDutyFrom: dateParameter(duty.from, 'When controllers had to start honouring universal opt-out signals.'),
+      signalDutyFrom: dateParameter(
+        duty.from,
+        'When controllers had to start honouring universal opt-out signals.',
+      ),
     },
   };
 }
 
 function requestDeadlineRule(law: StatePrivacyLaw): RuleDefinition {
   const { days, extensionDays } = law.requests;
-  const calendar = days === 45 && extensionDays === 45 ? 'CCPA' : days === 90 && extensionDays === 45 ? 'ICDPA' : null;
-  if (!calendar) throw new Error(`${law.subdivision}: no deadline calendar for ${days}+${extensionDays} days`);
+  const calendar =
+    days === 45 && extensionDays === 45 ? 'CCPA' : days === 90 && extensionDays === 45 ? 'ICDPA' : null;
+  if (!calendar)
+    throw new Error(`${law.subdivision}: no deadline calendar for ${days}+${extensionDays} days`);
   return {
     id: `${law.subdivision}-05`,
     version: 1,

@@ -85,7 +85,10 @@ export const US_STATE_LAWS: readonly StatePrivacyLaw[] = [
     sensitive: { regime: 'consent', citation: cited('C.R.S. §6-1-1308(7)') },
     // SB 24-041: heightened duties for known minors (under 18), in force 1 Oct 2025.
     teen: { regime: 'consent', underAge: 18, from: '2025-10-01', citation: unverified('C.R.S. §6-1-1308.5') },
-    universalOptOut: { from: '2024-07-01', citation: cited('C.R.S. §6-1-1306(1)(a)(IV); 4 CCR 904-3 Rule 5') },
+    universalOptOut: {
+      from: '2024-07-01',
+      citation: cited('C.R.S. §6-1-1306(1)(a)(IV); 4 CCR 904-3 Rule 5'),
+    },
     requests: { days: 45, extensionDays: 45, citation: unverified('C.R.S. §6-1-1306(2)') },
   },
   {
@@ -97,7 +100,12 @@ export const US_STATE_LAWS: readonly StatePrivacyLaw[] = [
     optOut: cited('Conn. Gen. Stat. §42-518(a)(5)'),
     sensitive: { regime: 'consent', citation: cited('Conn. Gen. Stat. §42-520(a)(4)') },
     // Public Act 23-56 (SB 3): consent for targeted advertising and sale for known minors under 18 (1 Oct 2024).
-    teen: { regime: 'consent', underAge: 18, from: '2024-10-01', citation: unverified('Conn. Gen. Stat. §42-529a') },
+    teen: {
+      regime: 'consent',
+      underAge: 18,
+      from: '2024-10-01',
+      citation: unverified('Conn. Gen. Stat. §42-529a'),
+    },
     universalOptOut: { from: '2025-01-01', citation: unverified('Conn. Gen. Stat. §42-520(e)(1)(A)(ii)') },
     requests: { days: 45, extensionDays: 45, citation: unverified('Conn. Gen. Stat. §42-518(b)(1)') },
   },
@@ -135,7 +143,12 @@ export const US_STATE_LAWS: readonly StatePrivacyLaw[] = [
     sensitive: { regime: 'consent', citation: cited('ORS 646A.578(2)(b)') },
     // HB 2008 (2025): no targeted advertising, profiling or sale for known consumers under 16 from 1 Jan 2026
     // (before: consent for 13-15).
-    teen: { regime: 'prohibited', underAge: 16, from: '2026-01-01', citation: unverified('ORS 646A.578 as amended by HB 2008 (2025)') },
+    teen: {
+      regime: 'prohibited',
+      underAge: 16,
+      from: '2026-01-01',
+      citation: unverified('ORS 646A.578 as amended by HB 2008 (2025)'),
+    },
     universalOptOut: { from: '2026-01-01', citation: unverified('ORS 646A.574(5)') },
     requests: { days: 45, extensionDays: 45, citation: unverified('ORS 646A.576(2)') },
   },
@@ -148,7 +161,12 @@ export const US_STATE_LAWS: readonly StatePrivacyLaw[] = [
     optOut: unverified('Mont. Code Ann. §30-14-2808(1)(e)'),
     sensitive: { regime: 'consent', citation: unverified('Mont. Code Ann. §30-14-2812(2)(b)') },
     // SB 297 (2025) raised the consent age from 13-15 to under 18 from 1 Oct 2025.
-    teen: { regime: 'consent', underAge: 18, from: '2025-10-01', citation: unverified('Mont. Code Ann. §30-14-2812 as amended by SB 297 (2025)') },
+    teen: {
+      regime: 'consent',
+      underAge: 18,
+      from: '2025-10-01',
+      citation: unverified('Mont. Code Ann. §30-14-2812 as amended by SB 297 (2025)'),
+    },
     universalOptOut: { from: '2025-01-01', citation: unverified('Mont. Code Ann. §30-14-2808(2)') },
     requests: { days: 45, extensionDays: 45, citation: unverified('Mont. Code Ann. §30-14-2808(6)') },
   },
@@ -173,7 +191,12 @@ export const US_STATE_LAWS: readonly StatePrivacyLaw[] = [
     inForceFrom: '2025-01-01',
     optOut: cited('Del. Code tit. 6, §12D-104(a)(6)'),
     sensitive: { regime: 'consent', citation: unverified('Del. Code tit. 6, §12D-106(a)(4)') },
-    teen: { regime: 'consent', underAge: 18, from: '2025-01-01', citation: unverified('Del. Code tit. 6, §12D-106(a)(7)') },
+    teen: {
+      regime: 'consent',
+      underAge: 18,
+      from: '2025-01-01',
+      citation: unverified('Del. Code tit. 6, §12D-106(a)(7)'),
+    },
     universalOptOut: { from: '2026-01-01', citation: unverified('Del. Code tit. 6, §12D-106(e)') },
     requests: { days: 45, extensionDays: 45, citation: unverified('Del. Code tit. 6, §12D-104(c)') },
   },
@@ -197,7 +220,12 @@ export const US_STATE_LAWS: readonly StatePrivacyLaw[] = [
     inForceFrom: '2025-01-15',
     optOut: unverified('N.J.S.A. 56:8-166.10(a)(5)'),
     sensitive: { regime: 'consent', citation: unverified('N.J.S.A. 56:8-166.12(a)(4)') },
-    teen: { regime: 'consent', underAge: 17, from: '2025-01-15', citation: unverified('N.J.S.A. 56:8-166.12(a)(7)') },
+    teen: {
+      regime: 'consent',
+      underAge: 17,
+      from: '2025-01-15',
+      citation: unverified('N.J.S.A. 56:8-166.12(a)(7)'),
+    },
     // Six months after the effective date.
     universalOptOut: { from: '2025-07-15', citation: unverified('N.J.S.A. 56:8-166.11(a)') },
     requests: { days: 45, extensionDays: 45, citation: unverified('N.J.S.A. 56:8-166.10(b)') },
@@ -234,7 +262,12 @@ export const US_STATE_LAWS: readonly StatePrivacyLaw[] = [
     inForceFrom: '2025-07-31',
     optOut: unverified('Minn. Stat. §325M.14, subd. 1(f)'),
     sensitive: { regime: 'consent', citation: unverified('Minn. Stat. §325M.16, subd. 2') },
-    teen: { regime: 'consent', underAge: 16, from: '2025-07-31', citation: unverified('Minn. Stat. §325M.16, subd. 3') },
+    teen: {
+      regime: 'consent',
+      underAge: 16,
+      from: '2025-07-31',
+      citation: unverified('Minn. Stat. §325M.16, subd. 3'),
+    },
     universalOptOut: { from: '2025-07-31', citation: unverified('Minn. Stat. §325M.14, subd. 1(f)(2)') },
     requests: { days: 45, extensionDays: 45, citation: unverified('Minn. Stat. §325M.14, subd. 3') },
   },
@@ -245,8 +278,16 @@ export const US_STATE_LAWS: readonly StatePrivacyLaw[] = [
     short: 'MODPA',
     inForceFrom: '2025-10-01',
     optOut: unverified('Md. Code, Com. Law §14-4605(b)(5)'),
-    sensitive: { regime: 'strictly_necessary', citation: unverified('Md. Code, Com. Law §14-4607(a)(1)-(2)') },
-    teen: { regime: 'prohibited', underAge: 18, from: '2025-10-01', citation: unverified('Md. Code, Com. Law §14-4607(a)(4)') },
+    sensitive: {
+      regime: 'strictly_necessary',
+      citation: unverified('Md. Code, Com. Law §14-4607(a)(1)-(2)'),
+    },
+    teen: {
+      regime: 'prohibited',
+      underAge: 18,
+      from: '2025-10-01',
+      citation: unverified('Md. Code, Com. Law §14-4607(a)(4)'),
+    },
     universalOptOut: { from: '2025-10-01', citation: unverified('Md. Code, Com. Law §14-4605(e)') },
     requests: { days: 45, extensionDays: 45, citation: unverified('Md. Code, Com. Law §14-4605(c)') },
   },
