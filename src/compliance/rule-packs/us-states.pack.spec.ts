@@ -2,6 +2,7 @@
  * The US state pack through the real evaluator with every seeded rule: for each state of the table and each
  * obligation it has, a violating and a compliant sequence; the rule fires only for a viewer in that state.
  */
+import { createHash } from 'node:crypto';
 import { ComplianceEvaluator } from '../domain/compliance-evaluator';
 import type { ComplianceEvent } from '../domain/compliance-event';
 import type { Finding } from '../domain/rule';
@@ -187,6 +188,13 @@ describe('US state privacy pack', () => {
     expect(new Set(US_STATE_PACK.map((r) => r.id)).size).toBe(US_STATE_PACK.length);
   });
 
+  it('keeps version 1 as migration 1766600000000 shipped it', () => {
+    // Databases seeded earlier never see an edit of version 1: change a rule by publishing a new version
+    // in a new migration (as CcpaCaliforniaBySubdivision does), then update this pin.
+    const digest = createHash('sha256').update(JSON.stringify(US_STATE_PACK)).digest('hex');
+    expect(digest).toBe('20e0c065a9dbef2a9ab50637279072674cab9258de1d293f8d622fbefa0beb1b');
+  });
+
   it('has a GPC rule exactly for the states that require honouring universal opt-out signals', () => {
     const withGpc = US_STATE_PACK.filter((r) => r.id.endsWith('-04'))
       .map((r) => r.id.slice(0, 5))
@@ -282,6 +290,23 @@ describe('US state privacy pack', () => {
       .add('consent.withdrawn', { purpose: 'ads_targeting', basis: 'consent' })
       .after('20d', 'ad.served', { targeting: 'profiled', segments: ['sports'] });
     expect(ids(profiled)).toEqual([]);
+  });
+
+  it('sensitive data used for an exempt purpose (the service the viewer asked for) needs no consent', () => {
+    const toCdn = (purpose: string) =>
+      viewer('US-TX').add(
+        'data.shared',
+        sale({
+          recipient: 'cdn',
+          recipientType: 'processor',
+          saleOrShare: false,
+          purpose,
+          categories: ['precise_geolocation'],
+        }),
+        adSync,
+      );
+    expect(ids(toCdn('service_delivery'))).toEqual([]);
+    expect(ids(toCdn('analytics'))).toEqual(['US-TX-02']);
   });
 
   it('the minors’ rule reads the known age: a 13-year-old in New Jersey without consent, not an adult', () => {

@@ -132,6 +132,14 @@ function sensitiveRule(law: StatePrivacyLaw): RuleDefinition {
     sensitiveCategories: SENSITIVE_CATEGORIES,
     inForceFrom: dateParameter(law.inForceFrom, `When the ${law.short} took effect.`),
   };
+  // The statutes' exemptions: providing the service the consumer asked for, security, fraud, legal duties.
+  const exempt = '!(data.purpose in params.exemptPurposes)';
+  const exemptPurposes: RuleParameter = {
+    type: 'list',
+    default: ['service_delivery', 'security', 'fraud_prevention', 'legal_compliance'],
+    description:
+      'Purposes the law exempts (the service the viewer asked for, security, fraud, legal duties).',
+  };
   switch (law.sensitive.regime) {
     case 'consent':
       return {
@@ -143,11 +151,11 @@ function sensitiveRule(law: StatePrivacyLaw): RuleDefinition {
           'without their consent for that purpose: a consent.granted for the purpose with explicit: true.',
         remediation:
           'Ask for the viewer’s specific consent before using sensitive data for this purpose, or stop using it.',
-        condition: `${common} && !(${purposeConsent}.state == "granted" && ${purposeConsent}.explicit)`,
+        condition: `${common} && ${exempt} && !(${purposeConsent}.state == "granted" && ${purposeConsent}.explicit)`,
         explanation:
           `"Viewer " + viewer.userId + " (${law.subdivision}) never consented to sensitive data being used for " + ` +
           `(data.purpose == "" ? "an unstated purpose" : data.purpose) + "; " + event.summary + "."`,
-        parameters: params,
+        parameters: { ...params, exemptPurposes },
       };
     case 'opt_out':
       return {
@@ -158,11 +166,11 @@ function sensitiveRule(law: StatePrivacyLaw): RuleDefinition {
           `${law.state} allows sensitive data to be processed after notice and a chance to opt out; this viewer ` +
           'had opted out of the purpose (consent.withdrawn) and their sensitive data was still used for it.',
         remediation: 'Honour the opt-out: stop processing this viewer’s sensitive data for the purpose.',
-        condition: `${common} && ${purposeConsent}.state == "withdrawn"`,
+        condition: `${common} && ${exempt} && ${purposeConsent}.state == "withdrawn"`,
         explanation:
           `"Viewer " + viewer.userId + " (${law.subdivision}) opted out of " + data.purpose + " at " + ` +
           `iso(${purposeConsent}.at) + "; " + event.summary + " afterwards."`,
-        parameters: params,
+        parameters: { ...params, exemptPurposes },
       };
     case 'strictly_necessary':
       return {
