@@ -125,7 +125,8 @@ const SEQUENCES: Record<
   '03': (law) => {
     const teen = law.teen!;
     const minor = (s: string | null) => viewer(s, 2026 - (teen.underAge - 1) - 1); // underAge-1 this year
-    return teen.regime === 'consent'
+    const prohibitedAtT0 = teen.prohibitedFrom !== null && Date.parse(teen.prohibitedFrom) <= Date.parse(T0);
+    return !prohibitedAtT0
       ? {
           violating: (s) => minor(s).add('ad.served', crossContextAd()),
           compliant: (s) =>
@@ -192,7 +193,7 @@ describe('US state privacy pack', () => {
     // Databases seeded earlier never see an edit of version 1: change a rule by publishing a new version
     // in a new migration (as CcpaCaliforniaBySubdivision does), then update this pin.
     const digest = createHash('sha256').update(JSON.stringify(US_STATE_PACK)).digest('hex');
-    expect(digest).toBe('20e0c065a9dbef2a9ab50637279072674cab9258de1d293f8d622fbefa0beb1b');
+    expect(digest).toBe('cd3976e0488a5f1e89916d9eed2e4159462f432dbeffed7bd3e688080ff8dc68');
   });
 
   it('has a GPC rule exactly for the states that require honouring universal opt-out signals', () => {
@@ -315,6 +316,17 @@ describe('US state privacy pack', () => {
     expect(ids(nj(1990))).toEqual([]);
     // Under 13 is COPPA's (parental consent), not the state teen rule's.
     expect(ids(nj(2018))).toEqual([]);
+  });
+
+  it('Connecticut: a minor’s consent suffices until 1 July 2026, nothing does after', () => {
+    const consentedTeen = (start: string) =>
+      viewer('US-CT', 2009, start)
+        .add('consent.granted', { purpose: 'ads_targeting', basis: 'consent' })
+        .add('ad.served', crossContextAd());
+    expect(ids(consentedTeen('2026-05-04T10:00:00Z'))).toEqual([]);
+    expect(ids(consentedTeen('2026-08-03T10:00:00Z'))).toEqual(['US-CT-03']);
+    const f = stateFindings(consentedTeen('2026-08-03T10:00:00Z'))[0];
+    expect(f.explanation).toMatch(/, which the law forbids\.$/);
   });
 
   it('deadline rule: a request filed under "US" by a viewer known to live in Texas follows Texas', () => {

@@ -201,47 +201,66 @@ function sensitiveRule(law: StatePrivacyLaw): RuleDefinition {
 function teenRule(law: StatePrivacyLaw): RuleDefinition | null {
   const teen = law.teen;
   if (!teen) return null;
-  const known = `viewer.ageKnown && viewer.age < params.underAge`;
   const processing = `(${IS_TARGETED_ADVERTISING} || ${IS_SALE})`;
   const withoutConsent =
     `((${IS_TARGETED_ADVERTISING} && viewer.consent("ads_targeting").state != "granted") || ` +
     `(${IS_SALE} && viewer.consent("sale_share").state != "granted"))`;
-  const prohibited = teen.regime === 'prohibited';
+  const prohibitedNow = 'event.at >= date(params.minorProhibitionFrom)';
+  const branches: string[] = [];
+  const parameters: Record<string, RuleParameter> = {
+    underAge: {
+      type: 'number',
+      default: teen.underAge,
+      min: 13,
+      max: 18,
+      description: 'Exclusive upper bound of the protected ages.',
+    },
+  };
+  if (teen.consentFrom) {
+    branches.push(`(event.at >= date(params.minorConsentFrom) && viewer.age >= 13.0 && ${withoutConsent})`);
+    parameters.minorConsentFrom = dateParameter(
+      teen.consentFrom,
+      'From when a known minor’s consent is required.',
+    );
+  }
+  if (teen.prohibitedFrom) {
+    branches.push(`(${prohibitedNow} && ${processing})`);
+    parameters.minorProhibitionFrom = dateParameter(
+      teen.prohibitedFrom,
+      'From when targeted advertising and sale are forbidden for known minors, whatever the consent.',
+    );
+  }
+  const ages = `${13} to ${teen.underAge - 1}`;
+  const rules: string[] = [];
+  if (teen.consentFrom) rules.push(`from ${teen.consentFrom} the consent of a consumer known to be ${ages}`);
+  if (teen.prohibitedFrom)
+    rules.push(`from ${teen.prohibitedFrom} neither at all for one known to be under ${teen.underAge}`);
   return {
     id: `${law.subdivision}-03`,
     version: 1,
     framework: 'US state privacy',
     reference: `${law.short}: ${cite(teen.citation)}`,
     severity: 'critical',
-    title: prohibited
-      ? `${law.state}: targeted advertising or sale of a known minor’s data`
-      : `${law.state}: targeted advertising or sale of a known minor’s data without consent`,
-    description: prohibited
-      ? `${law.state} forbids targeted advertising to, and the sale of the data of, consumers known to be under ` +
-        `${teen.underAge}, whatever the consent.`
-      : `${law.state} requires the consent of a consumer known to be ${13} to ${teen.underAge - 1} before their data ` +
-        'is used for targeted advertising or sold (under 13: COPPA, see the COPPA rules).',
-    remediation: prohibited
+    title: `${law.state}: targeted advertising or sale of a known minor’s data`,
+    description:
+      `${law.state} requires, for targeted advertising to a minor or the sale of their data, ${rules.join('; and ')} ` +
+      '(under 13: COPPA, see the COPPA rules).',
+    remediation: teen.prohibitedFrom
       ? 'Exclude viewers known to be minors from targeted advertising and sales; tell recipients of sold data.'
       : 'Ask the minor for consent before targeted advertising or a sale, or stop both for this viewer.',
     triggers: PROCESSING_TRIGGERS,
-    condition: prohibited
-      ? `${inState(law)} && ${inForce('minorRulesFrom')} && ${known} && ${processing}`
-      : `${inState(law)} && ${inForce('minorRulesFrom')} && ${known} && viewer.age >= 13.0 && ${withoutConsent}`,
+    condition:
+      `${inState(law)} && viewer.ageKnown && viewer.age < params.underAge && ` +
+      (branches.length === 1 ? branches[0] : `(${branches.join(' || ')})`),
     explanation:
       `"Viewer " + viewer.userId + " (${law.subdivision}) is known to be under " + num(params.underAge) + ` +
       `" (at least " + num(viewer.age) + ", from " + viewer.ageSource + "); " + event.summary + ` +
-      (prohibited ? '"."' : '" without their consent."'),
-    parameters: {
-      underAge: {
-        type: 'number',
-        default: teen.underAge,
-        min: 13,
-        max: 18,
-        description: 'Exclusive upper bound of the protected ages.',
-      },
-      minorRulesFrom: dateParameter(teen.from, 'When the minors’ rules took effect.'),
-    },
+      (teen.prohibitedFrom
+        ? teen.consentFrom
+          ? `(${prohibitedNow} ? ", which the law forbids." : " without their consent.")`
+          : '", which the law forbids."'
+        : '" without their consent."'),
+    parameters,
   };
 }
 

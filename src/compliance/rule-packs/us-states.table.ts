@@ -3,10 +3,10 @@
  * on. The rule templates in us-states.pack.ts turn each row into that state's rules, so adding a state or
  * correcting a citation is a change to this table only.
  *
- * Not legal advice, and not re-read against the enacted text for this release. `cited` marks the sections
- * published comparisons commonly give for the obligation; `unverified` marks subsections written from
- * memory of the statute's structure, whose rule keeps "(verify)" in its reference until someone checks
- * it. Dates are when the obligation became enforceable (the law's effective date unless noted).
+ * Not legal advice, and not read in the official text. `cited` marks sections seen quoted in published copies
+ * or summaries of the statute; `unverified` marks subsections written from memory of the statute's
+ * structure, whose rule keeps "(verify)" in its reference until someone checks it. Dates are when the
+ * obligation became enforceable (the law's effective date unless noted).
  */
 
 /** A section of a statute, and whether it still needs checking against the enacted text. */
@@ -24,15 +24,15 @@ export interface Citation {
 export type SensitiveDataRegime = 'consent' | 'opt_out' | 'strictly_necessary';
 
 /**
- * Teen rules beyond COPPA (which covers under 13 through the COPPA rules):
- * - consent: targeted advertising and sale need the minor's consent for known minors from 13 up to `underAge`;
- * - prohibited: no targeted advertising or sale at all for known minors under `underAge`, whatever the consent.
+ * Teen rules beyond COPPA (which covers under 13 through the COPPA rules), for known minors under `underAge`:
+ * from `consentFrom`, targeted advertising and sale need the minor's own consent (ages 13 and up); from
+ * `prohibitedFrom`, neither is allowed at all, whatever the consent (all ages under `underAge`).
  */
 export interface TeenRule {
-  regime: 'consent' | 'prohibited';
   /** Exclusive upper bound of the protected ages (16 = "younger than 16"). */
   underAge: number;
-  from: string;
+  consentFrom: string | null;
+  prohibitedFrom: string | null;
   citation: Citation;
 }
 
@@ -73,7 +73,7 @@ export const US_STATE_LAWS: readonly StatePrivacyLaw[] = [
     sensitive: { regime: 'consent', citation: cited('Va. Code §59.1-578(A)(5)') },
     teen: null,
     universalOptOut: null,
-    requests: { days: 45, extensionDays: 45, citation: unverified('Va. Code §59.1-577(B)(1)') },
+    requests: { days: 45, extensionDays: 45, citation: cited('Va. Code §59.1-577(B)(1)') },
   },
   {
     subdivision: 'US-CO',
@@ -83,8 +83,13 @@ export const US_STATE_LAWS: readonly StatePrivacyLaw[] = [
     inForceFrom: '2023-07-01',
     optOut: cited('C.R.S. §6-1-1306(1)(a)'),
     sensitive: { regime: 'consent', citation: cited('C.R.S. §6-1-1308(7)') },
-    // SB 24-041: heightened duties for known minors (under 18), in force 1 Oct 2025.
-    teen: { regime: 'consent', underAge: 18, from: '2025-10-01', citation: unverified('C.R.S. §6-1-1308.5') },
+    // SB 24-041: consent of a known minor (under 18) for targeted advertising and sale, from 1 Oct 2025.
+    teen: {
+      underAge: 18,
+      consentFrom: '2025-10-01',
+      prohibitedFrom: null,
+      citation: cited('C.R.S. §6-1-1308.5(2)(a)(I)'),
+    },
     universalOptOut: {
       from: '2024-07-01',
       citation: cited('C.R.S. §6-1-1306(1)(a)(IV); 4 CCR 904-3 Rule 5'),
@@ -99,12 +104,13 @@ export const US_STATE_LAWS: readonly StatePrivacyLaw[] = [
     inForceFrom: '2023-07-01',
     optOut: cited('Conn. Gen. Stat. §42-518(a)(5)'),
     sensitive: { regime: 'consent', citation: cited('Conn. Gen. Stat. §42-520(a)(4)') },
-    // Public Act 23-56 (SB 3): consent for targeted advertising and sale for known minors under 18 (1 Oct 2024).
+    // Public Act 23-56 (SB 3): consent of known minors under 18 for targeted advertising and sale from
+    // 1 Oct 2024; SB 1295 (2025) forbids both from 1 Jul 2026.
     teen: {
-      regime: 'consent',
       underAge: 18,
-      from: '2024-10-01',
-      citation: unverified('Conn. Gen. Stat. §42-529a'),
+      consentFrom: '2024-10-01',
+      prohibitedFrom: '2026-07-01',
+      citation: unverified('Conn. Gen. Stat. §42-529a(b)(1)(A), as amended by SB 1295 (2025)'),
     },
     universalOptOut: { from: '2025-01-01', citation: unverified('Conn. Gen. Stat. §42-520(e)(1)(A)(ii)') },
     requests: { days: 45, extensionDays: 45, citation: unverified('Conn. Gen. Stat. §42-518(b)(1)') },
@@ -131,7 +137,7 @@ export const US_STATE_LAWS: readonly StatePrivacyLaw[] = [
     sensitive: { regime: 'consent', citation: cited('Tex. Bus. & Com. Code §541.101(b)(4)') },
     teen: null,
     universalOptOut: { from: '2025-01-01', citation: cited('Tex. Bus. & Com. Code §541.055(e)') },
-    requests: { days: 45, extensionDays: 45, citation: unverified('Tex. Bus. & Com. Code §541.052(b)') },
+    requests: { days: 45, extensionDays: 45, citation: cited('Tex. Bus. & Com. Code §541.052(b)') },
   },
   {
     subdivision: 'US-OR',
@@ -141,13 +147,13 @@ export const US_STATE_LAWS: readonly StatePrivacyLaw[] = [
     inForceFrom: '2024-07-01',
     optOut: cited('ORS 646A.574(1)(d)'),
     sensitive: { regime: 'consent', citation: cited('ORS 646A.578(2)(b)') },
-    // HB 2008 (2025): no targeted advertising, profiling or sale for known consumers under 16 from 1 Jan 2026
-    // (before: consent for 13-15).
+    // Consent of known consumers aged 13-15 from 1 Jul 2024; HB 2008 (2025): no targeted advertising,
+    // profiling or sale for known consumers under 16 from 1 Jan 2026.
     teen: {
-      regime: 'prohibited',
       underAge: 16,
-      from: '2026-01-01',
-      citation: unverified('ORS 646A.578 as amended by HB 2008 (2025)'),
+      consentFrom: '2024-07-01',
+      prohibitedFrom: '2026-01-01',
+      citation: unverified('ORS 646A.578(2), as amended by HB 2008 (2025)'),
     },
     universalOptOut: { from: '2026-01-01', citation: unverified('ORS 646A.574(5)') },
     requests: { days: 45, extensionDays: 45, citation: unverified('ORS 646A.576(2)') },
@@ -162,10 +168,10 @@ export const US_STATE_LAWS: readonly StatePrivacyLaw[] = [
     sensitive: { regime: 'consent', citation: unverified('Mont. Code Ann. §30-14-2812(2)(b)') },
     // SB 297 (2025) raised the consent age from 13-15 to under 18 from 1 Oct 2025.
     teen: {
-      regime: 'consent',
       underAge: 18,
-      from: '2025-10-01',
-      citation: unverified('Mont. Code Ann. §30-14-2812 as amended by SB 297 (2025)'),
+      consentFrom: '2025-10-01',
+      prohibitedFrom: null,
+      citation: unverified('Mont. Code Ann. §30-14-2812, as amended by SB 297 (2025)'),
     },
     universalOptOut: { from: '2025-01-01', citation: unverified('Mont. Code Ann. §30-14-2808(2)') },
     requests: { days: 45, extensionDays: 45, citation: unverified('Mont. Code Ann. §30-14-2808(6)') },
@@ -191,14 +197,15 @@ export const US_STATE_LAWS: readonly StatePrivacyLaw[] = [
     inForceFrom: '2025-01-01',
     optOut: cited('Del. Code tit. 6, §12D-104(a)(6)'),
     sensitive: { regime: 'consent', citation: unverified('Del. Code tit. 6, §12D-106(a)(4)') },
+    // Consent of known consumers aged 13-17.
     teen: {
-      regime: 'consent',
       underAge: 18,
-      from: '2025-01-01',
+      consentFrom: '2025-01-01',
+      prohibitedFrom: null,
       citation: unverified('Del. Code tit. 6, §12D-106(a)(7)'),
     },
-    universalOptOut: { from: '2026-01-01', citation: unverified('Del. Code tit. 6, §12D-106(e)') },
-    requests: { days: 45, extensionDays: 45, citation: unverified('Del. Code tit. 6, §12D-104(c)') },
+    universalOptOut: { from: '2026-01-01', citation: cited('Del. Code tit. 6, §12D-106(e)') },
+    requests: { days: 45, extensionDays: 45, citation: cited('Del. Code tit. 6, §12D-104(c)') },
   },
   {
     subdivision: 'US-NH',
@@ -208,7 +215,12 @@ export const US_STATE_LAWS: readonly StatePrivacyLaw[] = [
     inForceFrom: '2025-01-01',
     optOut: unverified('RSA 507-H:4, I(e)'),
     sensitive: { regime: 'consent', citation: unverified('RSA 507-H:6, I(d)') },
-    teen: { regime: 'consent', underAge: 16, from: '2025-01-01', citation: unverified('RSA 507-H:6, I(g)') },
+    teen: {
+      underAge: 16,
+      consentFrom: '2025-01-01',
+      prohibitedFrom: null,
+      citation: unverified('RSA 507-H:6, I(g)'),
+    },
     universalOptOut: { from: '2025-01-01', citation: unverified('RSA 507-H:6, V') },
     requests: { days: 45, extensionDays: 45, citation: unverified('RSA 507-H:4, III') },
   },
@@ -220,14 +232,14 @@ export const US_STATE_LAWS: readonly StatePrivacyLaw[] = [
     inForceFrom: '2025-01-15',
     optOut: unverified('N.J.S.A. 56:8-166.10(a)(5)'),
     sensitive: { regime: 'consent', citation: unverified('N.J.S.A. 56:8-166.12(a)(4)') },
+    // "At least 13 years of age but younger than 17".
     teen: {
-      regime: 'consent',
       underAge: 17,
-      from: '2025-01-15',
+      consentFrom: '2025-01-15',
+      prohibitedFrom: null,
       citation: unverified('N.J.S.A. 56:8-166.12(a)(7)'),
     },
-    // Six months after the effective date.
-    universalOptOut: { from: '2025-07-15', citation: unverified('N.J.S.A. 56:8-166.11(a)') },
+    universalOptOut: { from: '2025-07-15', citation: cited('N.J.S.A. 56:8-166.11(b)(1)') },
     requests: { days: 45, extensionDays: 45, citation: unverified('N.J.S.A. 56:8-166.10(b)') },
   },
   {
@@ -236,11 +248,15 @@ export const US_STATE_LAWS: readonly StatePrivacyLaw[] = [
     law: 'Nebraska Data Privacy Act',
     short: 'NDPA',
     inForceFrom: '2025-01-01',
-    optOut: unverified('Neb. Rev. Stat. §87-1107(2)(e)'),
-    sensitive: { regime: 'consent', citation: unverified('Neb. Rev. Stat. §87-1111') },
+    optOut: cited('Neb. Rev. Stat. §87-1107(2)(e)'),
+    sensitive: {
+      regime: 'consent',
+      citation: unverified('Neb. Rev. Stat. §87-1101 et seq., controller duties (section to identify)'),
+    },
     teen: null,
-    universalOptOut: { from: '2025-01-01', citation: unverified('Neb. Rev. Stat. §87-1108') },
-    requests: { days: 45, extensionDays: 45, citation: unverified('Neb. Rev. Stat. §87-1108') },
+    // A consumer's agent may opt out through a browser setting or device signal, which controllers must honour.
+    universalOptOut: { from: '2025-01-01', citation: cited('Neb. Rev. Stat. §87-1111(5)') },
+    requests: { days: 45, extensionDays: 45, citation: cited('Neb. Rev. Stat. §87-1108') },
   },
   {
     subdivision: 'US-TN',
@@ -260,13 +276,14 @@ export const US_STATE_LAWS: readonly StatePrivacyLaw[] = [
     law: 'Minnesota Consumer Data Privacy Act',
     short: 'MNCDPA',
     inForceFrom: '2025-07-31',
-    optOut: unverified('Minn. Stat. §325M.14, subd. 1(f)'),
+    optOut: cited('Minn. Stat. §325M.14, subd. 1(f)'),
     sensitive: { regime: 'consent', citation: unverified('Minn. Stat. §325M.16, subd. 2') },
+    // "Between the ages of 13 and 16", read as 13 to 16 inclusive.
     teen: {
-      regime: 'consent',
-      underAge: 16,
-      from: '2025-07-31',
-      citation: unverified('Minn. Stat. §325M.16, subd. 3'),
+      underAge: 17,
+      consentFrom: '2025-07-31',
+      prohibitedFrom: null,
+      citation: unverified('Minn. Stat. §325M.16, subd. 2(f)'),
     },
     universalOptOut: { from: '2025-07-31', citation: unverified('Minn. Stat. §325M.14, subd. 1(f)(2)') },
     requests: { days: 45, extensionDays: 45, citation: unverified('Minn. Stat. §325M.14, subd. 3') },
@@ -276,19 +293,21 @@ export const US_STATE_LAWS: readonly StatePrivacyLaw[] = [
     state: 'Maryland',
     law: 'Maryland Online Data Privacy Act',
     short: 'MODPA',
-    inForceFrom: '2025-10-01',
+    // In force 1 Oct 2025, but not applied to processing before 1 Apr 2026 (verify).
+    inForceFrom: '2026-04-01',
     optOut: unverified('Md. Code, Com. Law §14-4605(b)(5)'),
     sensitive: {
       regime: 'strictly_necessary',
-      citation: unverified('Md. Code, Com. Law §14-4607(a)(1)-(2)'),
+      citation: cited('Md. Code, Com. Law §14-4607(a)(1)-(2)'),
     },
+    // "Knew or should have known" the consumer is under 18: no targeted advertising, no sale.
     teen: {
-      regime: 'prohibited',
       underAge: 18,
-      from: '2025-10-01',
-      citation: unverified('Md. Code, Com. Law §14-4607(a)(4)'),
+      consentFrom: null,
+      prohibitedFrom: '2026-04-01',
+      citation: cited('Md. Code, Com. Law §14-4607(a)(4)-(5)'),
     },
-    universalOptOut: { from: '2025-10-01', citation: unverified('Md. Code, Com. Law §14-4605(e)') },
+    universalOptOut: { from: '2026-04-01', citation: unverified('Md. Code, Com. Law §14-4605(e)') },
     requests: { days: 45, extensionDays: 45, citation: unverified('Md. Code, Com. Law §14-4605(c)') },
   },
   {
