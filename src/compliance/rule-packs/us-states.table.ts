@@ -73,7 +73,7 @@ export const US_STATE_LAWS: readonly StatePrivacyLaw[] = [
     sensitive: { regime: 'consent', citation: cited('Va. Code §59.1-578(A)(5)') },
     teen: null,
     universalOptOut: null,
-    requests: { days: 45, extensionDays: 45, citation: cited('Va. Code §59.1-577(B)(1)') },
+    requests: { days: 45, extensionDays: 45, citation: unverified('Va. Code §59.1-577(B)(1)') },
   },
   {
     subdivision: 'US-CO',
