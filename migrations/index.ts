@@ -13,6 +13,7 @@ import { PostureActiveViewers1766000000000 } from './1766000000000-PostureActive
 import { LegalHolds1766000100000 } from './1766000100000-LegalHolds';
 import { VppaSelfDisclosure1766000200000 } from './1766000200000-VppaSelfDisclosure';
 import { CcpaCaliforniaBySubdivision1766100000000 } from './1766100000000-CcpaCaliforniaBySubdivision';
+import { UsStatePrivacyPack1766600000000 } from './1766600000000-UsStatePrivacyPack';
 import { LeanerIngestWrites1766900000000 } from './1766900000000-LeanerIngestWrites';
 
 export const MIGRATIONS = [
@@ -29,5 +30,6 @@ export const MIGRATIONS = [
   LegalHolds1766000100000,
   VppaSelfDisclosure1766000200000,
   CcpaCaliforniaBySubdivision1766100000000,
+  UsStatePrivacyPack1766600000000,
   LeanerIngestWrites1766900000000,
 ];

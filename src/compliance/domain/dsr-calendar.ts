@@ -9,13 +9,15 @@
  *   (identity verification, clarification, fee): paused time is added to the due date.
  * - CCPA §1798.130(a)(2)(A), 11 CCR §7021: 45 calendar days, +45 when the extension is notified within
  *   the first 45 (90 at most).
+ * - US state privacy laws: most give 45 days +45 (the CCPA calendar); Iowa Code §715D.3(2) gives 90 days,
+ *   +45 when the extension is notified within the first 90 (ICDPA; verify).
  * - LGPD Art. 19, II: 15 days.
  * - PIPEDA s.8(3)-(4): 30 days, +30 when the extension notice is sent within the first 30.
  */
 
-export type DsrCalendar = 'GDPR' | 'UK_GDPR' | 'CCPA' | 'LGPD' | 'PIPEDA';
+export type DsrCalendar = 'GDPR' | 'UK_GDPR' | 'CCPA' | 'ICDPA' | 'LGPD' | 'PIPEDA';
 
-export const DSR_CALENDARS: readonly DsrCalendar[] = ['GDPR', 'UK_GDPR', 'CCPA', 'LGPD', 'PIPEDA'];
+export const DSR_CALENDARS: readonly DsrCalendar[] = ['GDPR', 'UK_GDPR', 'CCPA', 'ICDPA', 'LGPD', 'PIPEDA'];
 
 /** The parts of a request its deadline depends on (a DsrRecord fits; times in epoch ms or Date). */
 export interface DsrTimeline {
@@ -83,6 +85,11 @@ const CALENDARS: Record<DsrCalendar, CalendarRule> = {
   CCPA: {
     first: (t) => endOfDay(addDays(t, 45)),
     extended: (t) => endOfDay(addDays(t, 90)),
+    stopsClock: false,
+  },
+  ICDPA: {
+    first: (t) => endOfDay(addDays(t, 90)),
+    extended: (t) => endOfDay(addDays(t, 135)),
     stopsClock: false,
   },
   LGPD: { first: (t) => endOfDay(addDays(t, 15)), extended: null, stopsClock: false },

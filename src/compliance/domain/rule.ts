@@ -14,6 +14,7 @@ export type Framework =
   | 'UK GDPR'
   | 'PECR'
   | 'CCPA/CPRA'
+  | 'US state privacy'
   | 'COPPA'
   | 'VPPA'
   | 'DSA'
@@ -27,6 +28,7 @@ export const FRAMEWORKS: readonly Framework[] = [
   'UK GDPR',
   'PECR',
   'CCPA/CPRA',
+  'US state privacy',
   'COPPA',
   'VPPA',
   'DSA',

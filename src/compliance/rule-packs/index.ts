@@ -12,6 +12,7 @@ import { EPRIVACY_UK_PACK } from './eprivacy-uk.pack';
 import { GDPR_PACK } from './gdpr.pack';
 import { REFERENCE_BUNDLE } from '../domain/reference-sets';
 import { COPPA_VPPA_PACK } from './us-video-children.pack';
+import { US_STATE_PACK } from './us-states.pack';
 
 export { REFERENCE_BUNDLE } from '../domain/reference-sets';
 
@@ -19,6 +20,7 @@ export const SEED_RULES: readonly RuleDefinition[] = [
   ...GDPR_PACK,
   ...EPRIVACY_UK_PACK,
   ...CCPA_PACK,
+  ...US_STATE_PACK,
   ...COPPA_VPPA_PACK,
   ...DSA_LGPD_PIPEDA_PACK,
 ];

@@ -5,8 +5,11 @@ import type { RuleEvaluationError } from '../domain/rule-set';
 import { runScheduledChecks } from '../domain/scheduled-checks';
 import { timeline, type Timeline } from '../../../tools/testing/compliance/event-factory';
 import { SEED_RULES, seedRuleSet } from './index';
+import { US_STATE_PACK } from './us-states.pack';
 
 const rules = seedRuleSet();
+/** The US state pack is generated from a table and has its own table-driven cases (us-states.pack.spec.ts). */
+const CASED_RULES = SEED_RULES.filter((r) => !US_STATE_PACK.includes(r));
 const evaluator = new ComplianceEvaluator(rules);
 
 interface Scenario {
@@ -675,8 +678,8 @@ function run(scenario: Scenario): {
 
 describe('seed rule packs', () => {
   it('ship at least 30 rules, each with a test case', () => {
-    expect(SEED_RULES.length).toBeGreaterThanOrEqual(30);
-    expect(SEED_RULES.map((r) => r.id).sort()).toEqual(Object.keys(CASES).sort());
+    expect(CASED_RULES.length).toBeGreaterThanOrEqual(30);
+    expect(CASED_RULES.map((r) => r.id).sort()).toEqual(Object.keys(CASES).sort());
     expect(new Set(SEED_RULES.map((r) => r.id)).size).toBe(SEED_RULES.length);
   });
 
@@ -698,7 +701,7 @@ describe('seed rule packs', () => {
     }
   });
 
-  describe.each(SEED_RULES.map((r) => [r.id, r] as const))('%s', (id, rule) => {
+  describe.each(CASED_RULES.map((r) => [r.id, r] as const))('%s', (id, rule) => {
     it('finds the violating sequence', () => {
       const { findings, errors } = run(CASES[id].violating());
       expect(errors).toEqual([]);
