@@ -146,6 +146,7 @@ export function evaluateEventInto(
       refView,
     );
     for (const rule of list) {
+      if (rule.subdivisionGuard !== null && rule.subdivisionGuard !== ctx.viewer.subdivision) continue;
       if (budget && !budget.allows(rule)) continue;
       ctx.params = rule.params;
       evaluated++;

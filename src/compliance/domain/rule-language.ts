@@ -431,6 +431,13 @@ export interface CompiledRule {
   /** Reference lists the condition consults (by name). */
   readonly lists: readonly string[];
   readonly stateAsOf: 'before_event' | 'after_event';
+  /**
+   * The subdivision the condition requires before anything else (`viewer.subdivision == "US-VA" && …`),
+   * or null. The evaluator skips the rule for a viewer elsewhere without running the condition: exactly
+   * what the condition would answer (false, no error: CEL's `false && x` is false whatever x is), for the
+   * price of one comparison. A state pack's dozens of rules then cost a viewer only their own state's.
+   */
+  readonly subdivisionGuard: string | null;
 }
 
 export class RuleCompileError extends Error {
@@ -604,6 +611,7 @@ export class RuleLanguage {
         probes,
         lists: [...lists],
         stateAsOf: def.stateAsOf ?? 'before_event',
+        subdivisionGuard: subdivisionGuard(condition.ast),
       },
     };
   }
@@ -692,6 +700,23 @@ function parseProblem(e: Error): string {
   if (e.message.startsWith('Exceeded maxAstNodes'))
     return `the expression has too many syntax nodes (at most ${MAX_EXPRESSION_NODES})`;
   return `syntax error: ${e.message}`;
+}
+
+/** The string literal `viewer.subdivision` must equal for the whole && chain to hold, if its first conjunct says so. */
+export function subdivisionGuard(ast: ASTNode): string | null {
+  let first: ASTNode = ast;
+  while (first.op === '&&') first = (first.args as ASTNode[])[0];
+  if (first.op !== '==') return null;
+  const [a, b] = first.args as ASTNode[];
+  const isSubdivision = (n: ASTNode) => {
+    if (n.op !== '.') return false;
+    const [object, field] = n.args as [ASTNode, string];
+    return field === 'subdivision' && object.op === 'id' && object.args === 'viewer';
+  };
+  const literal = (n: ASTNode) => (n.op === 'value' && typeof n.args === 'string' ? n.args : null);
+  if (isSubdivision(a)) return literal(b);
+  if (isSubdivision(b)) return literal(a);
+  return null;
 }
 
 function chainRoot(node: ASTNode): string | null {
