@@ -13,6 +13,7 @@ import { PostureActiveViewers1766000000000 } from './1766000000000-PostureActive
 import { LegalHolds1766000100000 } from './1766000100000-LegalHolds';
 import { VppaSelfDisclosure1766000200000 } from './1766000200000-VppaSelfDisclosure';
 import { CcpaCaliforniaBySubdivision1766100000000 } from './1766100000000-CcpaCaliforniaBySubdivision';
+import { SupersededFindingsAndAccessReports1766700000000 } from './1766700000000-SupersededFindingsAndAccessReports';
 
 export const MIGRATIONS = [
   InitialSchema1764201600000,
@@ -28,4 +29,5 @@ export const MIGRATIONS = [
   LegalHolds1766000100000,
   VppaSelfDisclosure1766000200000,
   CcpaCaliforniaBySubdivision1766100000000,
+  SupersededFindingsAndAccessReports1766700000000,
 ];

@@ -6,6 +6,7 @@ import { runsWorkers } from '../pipeline/pipeline.module';
 import { SecurityModule } from '../security/security.module';
 import { LegalHoldsController } from './api/legal-holds.controller';
 import { RulesController } from './api/rules.controller';
+import { ViewerReportController } from './api/viewer-report.controller';
 import { ViewersController } from './api/viewers.controller';
 import { BacktestRuns } from './backtest/backtest-runs.service';
 import { BACKTEST_JOB_OPTIONS, BACKTEST_QUEUE } from './backtest/backtest.constants';
@@ -20,6 +21,8 @@ import { ActiveRules } from './rules/active-rules';
 import { RulesRepository } from './persistence/rules.repository';
 import { RulesService } from './rules/rules.service';
 import { ViewerRecordsService } from './viewers/viewer-records.service';
+import { ViewerReportRepository } from './persistence/viewer-report.repository';
+import { ViewerReportService } from './viewers/viewer-report.service';
 
 /**
  * Stage 2 of the pipeline (rules over events and viewer state), the time-driven checks, the rules API
@@ -38,7 +41,7 @@ export class ComplianceModule {
         SecurityModule,
         BullModule.registerQueue({ name: BACKTEST_QUEUE, defaultJobOptions: BACKTEST_JOB_OPTIONS }),
       ],
-      controllers: [RulesController, ViewersController, LegalHoldsController],
+      controllers: [RulesController, ViewersController, ViewerReportController, LegalHoldsController],
       providers: [
         ComplianceStateStore,
         RulesRepository,
@@ -49,6 +52,8 @@ export class ComplianceModule {
         BacktestRunsStore,
         BacktestRuns,
         ViewerRecordsService,
+        ViewerReportRepository,
+        ViewerReportService,
         LegalHoldsRepository,
         LegalHoldsService,
         ...workers,
