@@ -13,6 +13,8 @@ import { BACKTEST_JOB_OPTIONS, BACKTEST_QUEUE } from './backtest/backtest.consta
 import { BacktestProcessor } from './backtest/backtest.processor';
 import { ComplianceScheduledChecks } from './compliance-scheduled-checks';
 import { ComplianceStage } from './compliance.stage';
+import { LateEventReevaluator } from './late-events/late-event-reevaluator';
+import { LateEventsRepository } from './persistence/late-events.repository';
 import { LegalHoldsService } from './legal-holds/legal-holds.service';
 import { LegalHoldsRepository } from './persistence/legal-holds.repository';
 import { BacktestRunsStore } from './persistence/backtest-runs.store';
@@ -47,6 +49,8 @@ export class ComplianceModule {
         RulesRepository,
         ActiveRules,
         ComplianceStage,
+        LateEventsRepository,
+        LateEventReevaluator,
         ComplianceScheduledChecks,
         RulesService,
         BacktestRunsStore,

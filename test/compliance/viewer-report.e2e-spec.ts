@@ -65,7 +65,12 @@ describe('viewer report: what is held about a viewer and who received it', () =>
     const res = await get(officer, `/compliance/viewers/${userId}/report`).expect(200);
     expect(res.headers['content-type']).toMatch(/application\/json/);
     const r = res.body;
-    expect(r).toMatchObject({ userId, known: true, asOf: null, profile: { country: 'DE', accountClosedAt: null } });
+    expect(r).toMatchObject({
+      userId,
+      known: true,
+      asOf: null,
+      profile: { country: 'DE', accountClosedAt: null },
+    });
     expect(r.summary).toMatchObject({ events: 8, recipients: 1, disclosures: 2, requests: 1 });
     expect(r.dataCategories.map((c: { category: string }) => c.category)).toEqual([
       'account',
@@ -73,7 +78,9 @@ describe('viewer report: what is held about a viewer and who received it', () =>
       'viewing_history',
     ]);
     expect(r.consentHistory.map((c: { state: string }) => c.state)).toEqual(['granted', 'withdrawn']);
-    expect(r.purposes).toEqual([expect.objectContaining({ purpose: 'marketing', state: 'withdrawn', changes: 2 })]);
+    expect(r.purposes).toEqual([
+      expect.objectContaining({ purpose: 'marketing', state: 'withdrawn', changes: 2 }),
+    ]);
     expect(r.disclosures).toEqual([
       expect.objectContaining({
         eventId: first.eventId,
@@ -86,10 +93,21 @@ describe('viewer report: what is held about a viewer and who received it', () =>
       expect.objectContaining({ eventId: second.eventId, legalBasis: 'none recorded' }),
     ]);
     expect(r.recipients).toEqual([
-      expect.objectContaining({ recipient: 'ad-partner', recipientType: 'third_party', country: 'US', disclosures: 2 }),
+      expect.objectContaining({
+        recipient: 'ad-partner',
+        recipientType: 'third_party',
+        country: 'US',
+        disclosures: 2,
+      }),
     ]);
     expect(r.requests).toEqual([
-      expect.objectContaining({ requestId, type: 'access', outcome: 'completed', onTime: true, dueAt: expect.any(String) }),
+      expect.objectContaining({
+        requestId,
+        type: 'access',
+        outcome: 'completed',
+        onTime: true,
+        dueAt: expect.any(String),
+      }),
     ]);
     // An open adult account: the seeded retention rules count from closure, so no date yet.
     expect(r.retention).toEqual([]);
@@ -107,7 +125,14 @@ describe('viewer report: what is held about a viewer and who received it', () =>
       expect(file.subarray(0, 5).toString('latin1')).toBe('%PDF-');
       // pdfkit splits a string where it kerns: compare without the spaces it adds.
       const text = readPdfContent(file, { inflate: true }).texts.join('').replace(/\s+/g, '');
-      for (const expected of [userId, 'ad-partner', 'nonerecorded', requestId, 'viewing_history', 'withdrawn'])
+      for (const expected of [
+        userId,
+        'ad-partner',
+        'nonerecorded',
+        requestId,
+        'viewing_history',
+        'withdrawn',
+      ])
         expect(text).toContain(expected);
     }
   });
@@ -119,7 +144,9 @@ describe('viewer report: what is held about a viewer and who received it', () =>
     expect(r.disclosures.map((d: { eventId: string }) => d.eventId)).toEqual([first.eventId]);
     expect(r.purposes[0].state).toBe('granted');
     expect(r.requests[0]).toMatchObject({ requestId, outcome: 'completed' });
-    const [stored] = await ds.query(`SELECT user_id, as_of FROM dsr_access_reports WHERE request_id = $1`, [requestId]);
+    const [stored] = await ds.query(`SELECT user_id, as_of FROM dsr_access_reports WHERE request_id = $1`, [
+      requestId,
+    ]);
     expect(stored.user_id).toBe(userId);
     expect(new Date(stored.as_of).toISOString()).toBe(r.asOf);
     expect((await get(officer, path).expect(200)).body).toEqual(r);
@@ -142,7 +169,12 @@ describe('viewer report: what is held about a viewer and who received it', () =>
     await request(t.http)
       .post('/api/v1/compliance/legal-holds')
       .set('Authorization', `Bearer ${officer}`)
-      .send({ viewerId: closed, recordType: 'data_category', recordId: 'viewing_history', reason: 'Court order 7/26' })
+      .send({
+        viewerId: closed,
+        recordType: 'data_category',
+        recordId: 'viewing_history',
+        reason: 'Court order 7/26',
+      })
       .expect(201);
     const r = (await get(officer, `/compliance/viewers/${closed}/report`).expect(200)).body;
     const closedAt = new Date(s.last.occurredAt).getTime();
@@ -177,11 +209,13 @@ describe('viewer report: what is held about a viewer and who received it', () =>
     expect(missing.body.message).toContain(unknown);
     const fields = async (path: string) =>
       (await get(officer, path).expect(400)).body.details.map((d: { field: string }) => d.field);
-    expect(await fields(`/compliance/viewers/${encodeURIComponent('not an id!')}/report`)).toEqual(['userId']);
-    expect(await fields(`/compliance/viewers/${userId}/report?format=docx`)).toEqual(['format']);
-    expect(await fields(`/compliance/viewers/${userId}/report?requestId=${encodeURIComponent('a b')}`)).toEqual([
-      'requestId',
+    expect(await fields(`/compliance/viewers/${encodeURIComponent('not an id!')}/report`)).toEqual([
+      'userId',
     ]);
+    expect(await fields(`/compliance/viewers/${userId}/report?format=docx`)).toEqual(['format']);
+    expect(
+      await fields(`/compliance/viewers/${userId}/report?requestId=${encodeURIComponent('a b')}`),
+    ).toEqual(['requestId']);
   });
 
   it('writes an audit row for every read', async () => {

@@ -19,7 +19,7 @@ export class ViewerReportController {
   @ApiProduces('application/json', 'application/pdf')
   @ApiOperation({
     summary:
-      "What the platform holds about a viewer and who received it: data categories, purposes and consent history, every recipient, requests, retention dates and legal holds (JSON, or PDF with ?format=pdf or Accept: application/pdf; audited)",
+      'What the platform holds about a viewer and who received it: data categories, purposes and consent history, every recipient, requests, retention dates and legal holds (JSON, or PDF with ?format=pdf or Accept: application/pdf; audited)',
   })
   async report(
     @Param() p: ViewerIdParam,
@@ -27,7 +27,8 @@ export class ViewerReportController {
     @Headers('accept') accept: string | undefined,
     @Ctx() ctx: RequestContext,
   ): Promise<ViewerReport | StreamableFile> {
-    const format = q.format ?? (accept !== undefined && /\bapplication\/pdf\b/i.test(accept) ? 'pdf' : 'json');
+    const format =
+      q.format ?? (accept !== undefined && /\bapplication\/pdf\b/i.test(accept) ? 'pdf' : 'json');
     const report = await this.reports.report(p.userId, { requestId: q.requestId, format }, ctx);
     if (format === 'json') return report;
     const pdf = await viewerReportPdf(report);

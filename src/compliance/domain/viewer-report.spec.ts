@@ -1,12 +1,23 @@
 import type { LegalHold } from './legal-holds';
-import { assembleViewerReport, disclosureBasis, type ReportConsent, type ReportEvent, type ViewerReportRows } from './viewer-report';
+import {
+  assembleViewerReport,
+  disclosureBasis,
+  type ReportConsent,
+  type ReportEvent,
+  type ViewerReportRows,
+} from './viewer-report';
 
 const T = Date.UTC(2026, 2, 1);
 const H = 3_600_000;
 const DAY = 24 * H;
 const iso = (ms: number) => new Date(ms).toISOString();
 
-function consent(purpose: string, state: 'granted' | 'withdrawn', at: number, over: Partial<ReportConsent> = {}): ReportConsent {
+function consent(
+  purpose: string,
+  state: 'granted' | 'withdrawn',
+  at: number,
+  over: Partial<ReportConsent> = {},
+): ReportConsent {
   return {
     eventId: `c-${purpose}-${at}`,
     purpose,
@@ -72,7 +83,11 @@ function rows(over: Partial<ViewerReportRows> = {}): ViewerReportRows {
         purpose: 'ads_targeting',
         dpfCertified: true,
       }),
-      share(T + 6 * DAY, { recipient: 'v-1', recipientType: 'data_subject', recipientCountry: 'DE', categories: ['account'] }, 'data.exported'),
+      share(
+        T + 6 * DAY,
+        { recipient: 'v-1', recipientType: 'data_subject', recipientCountry: 'DE', categories: ['account'] },
+        'data.exported',
+      ),
       share(T + 7 * DAY, { categories: ['email'], purpose: 'customer_support' }, 'data.accessed'),
       share(T + 8 * DAY, { categories: ['email'] }, 'data.deleted'),
     ],
@@ -114,10 +129,34 @@ function rows(over: Partial<ViewerReportRows> = {}): ViewerReportRows {
     },
     profile: { country: 'DE', subdivision: 'DE-BY', closedAt: T + 21 * DAY },
     retention: [
-      { category: 'account', ruleId: 'GDPR-08', anchor: 'account_closed', anchorAt: T + 21 * DAY, deleteBy: T + 21 * DAY + 365 * DAY + 1 },
-      { category: 'viewing_history', ruleId: 'VPPA-03', anchor: 'account_closed', anchorAt: T + 21 * DAY, deleteBy: T + 21 * DAY + 365 * DAY + 1 },
-      { category: 'viewing_history', ruleId: 'GDPR-08', anchor: 'account_closed', anchorAt: T + 21 * DAY, deleteBy: T + 21 * DAY + 730 * DAY + 1 },
-      { category: 'device_identifiers', ruleId: 'X-1', anchor: 'account_closed', anchorAt: T, deleteBy: T + 10 * DAY },
+      {
+        category: 'account',
+        ruleId: 'GDPR-08',
+        anchor: 'account_closed',
+        anchorAt: T + 21 * DAY,
+        deleteBy: T + 21 * DAY + 365 * DAY + 1,
+      },
+      {
+        category: 'viewing_history',
+        ruleId: 'VPPA-03',
+        anchor: 'account_closed',
+        anchorAt: T + 21 * DAY,
+        deleteBy: T + 21 * DAY + 365 * DAY + 1,
+      },
+      {
+        category: 'viewing_history',
+        ruleId: 'GDPR-08',
+        anchor: 'account_closed',
+        anchorAt: T + 21 * DAY,
+        deleteBy: T + 21 * DAY + 730 * DAY + 1,
+      },
+      {
+        category: 'device_identifiers',
+        ruleId: 'X-1',
+        anchor: 'account_closed',
+        anchorAt: T,
+        deleteBy: T + 10 * DAY,
+      },
     ],
     ...over,
   };
@@ -134,7 +173,13 @@ describe('viewer report', () => {
       ['viewing_history', ['compliance state', 'data.shared', 'playback.started'], 'held'],
     ]);
     expect(r.dataCategories.find((c) => c.category === 'email')!.deletedAt).toBe(iso(T + 8 * DAY));
-    expect(r.summary).toMatchObject({ events: 44, categories: 4, recipients: 3, disclosures: 4, requests: 2 });
+    expect(r.summary).toMatchObject({
+      events: 44,
+      categories: 4,
+      recipients: 3,
+      disclosures: 4,
+      requests: 2,
+    });
     expect(r.summary.firstEventAt).toBe(iso(T));
     expect(r.summary.lastEventAt).toBe(iso(T + 20 * DAY));
   });
@@ -142,8 +187,22 @@ describe('viewer report', () => {
   it('gives each purpose its current decision and keeps the whole consent history in time order', () => {
     const r = assembleViewerReport(rows());
     expect(r.purposes).toEqual([
-      { purpose: 'ads_targeting', state: 'withdrawn', basis: 'consent', since: iso(T + 10 * DAY), expiresAt: null, changes: 2 },
-      { purpose: 'analytics', state: 'granted', basis: 'consent', since: iso(T + DAY), expiresAt: iso(T + 400 * DAY), changes: 1 },
+      {
+        purpose: 'ads_targeting',
+        state: 'withdrawn',
+        basis: 'consent',
+        since: iso(T + 10 * DAY),
+        expiresAt: null,
+        changes: 2,
+      },
+      {
+        purpose: 'analytics',
+        state: 'granted',
+        basis: 'consent',
+        since: iso(T + DAY),
+        expiresAt: iso(T + 400 * DAY),
+        changes: 1,
+      },
     ]);
     expect(r.consentHistory.map((c) => [c.purpose, c.state])).toEqual([
       ['ads_targeting', 'granted'],
@@ -154,7 +213,9 @@ describe('viewer report', () => {
 
   it('lists every disclosure with its date, country and the legal basis it rested on', () => {
     const r = assembleViewerReport(rows());
-    expect(r.disclosures.map((d) => [d.recipient, d.at, d.country, d.legalBasis, d.transferSafeguard])).toEqual([
+    expect(
+      r.disclosures.map((d) => [d.recipient, d.at, d.country, d.legalBasis, d.transferSafeguard]),
+    ).toEqual([
       ['cdn-eu', iso(T + 2 * DAY), 'DE', 'processor contract (GDPR Art. 28)', null],
       ['adnet', iso(T + 5 * DAY), 'US', `consent (ads_targeting, ${iso(T + DAY)})`, 'dpf'],
       ['v-1', iso(T + 6 * DAY), 'DE', "the viewer's own request", null],
@@ -171,7 +232,9 @@ describe('viewer report', () => {
       lastAt: iso(T + 12 * DAY),
       categories: ['device_identifiers', 'viewing_history'],
     });
-    expect(r.accesses).toEqual([{ actorType: 'service', purpose: 'customer_support', events: 1, lastAt: iso(T + 7 * DAY) }]);
+    expect(r.accesses).toEqual([
+      { actorType: 'service', purpose: 'customer_support', events: 1, lastAt: iso(T + 7 * DAY) },
+    ]);
   });
 
   it('a consent that expired before the disclosure is no basis', () => {
@@ -191,10 +254,18 @@ describe('viewer report', () => {
 
   it('dates deletion per category, naming the rules, and shows what a legal hold suspends', () => {
     const r = assembleViewerReport(rows());
-    expect(r.retention.map((x) => [x.category, x.deleteBy, x.rules, x.status, x.legalHold?.reason ?? null])).toEqual([
+    expect(
+      r.retention.map((x) => [x.category, x.deleteBy, x.rules, x.status, x.legalHold?.reason ?? null]),
+    ).toEqual([
       ['device_identifiers', iso(T + 10 * DAY), ['X-1'], 'overdue', null],
       ['account', iso(T + 386 * DAY + 1), ['GDPR-08'], 'scheduled', null],
-      ['viewing_history', iso(T + 386 * DAY + 1), ['VPPA-03'], 'suspended_by_legal_hold', 'Court order 12/26'],
+      [
+        'viewing_history',
+        iso(T + 386 * DAY + 1),
+        ['VPPA-03'],
+        'suspended_by_legal_hold',
+        'Court order 12/26',
+      ],
     ]);
     expect(r.legalHolds).toEqual([
       {

@@ -302,7 +302,10 @@ export function disclosureBasis(
   return 'none recorded';
 }
 
-function disclosureOf(e: ReportEvent, consents: readonly ReportConsent[]): ViewerReport['disclosures'][number] {
+function disclosureOf(
+  e: ReportEvent,
+  consents: readonly ReportConsent[],
+): ViewerReport['disclosures'][number] {
   const safeguard = str(e.data.safeguard);
   return {
     eventId: e.eventId,
@@ -319,7 +322,11 @@ function disclosureOf(e: ReportEvent, consents: readonly ReportConsent[]): Viewe
   };
 }
 
-function latestConsent(consents: readonly ReportConsent[], purpose: string, at: number): ReportConsent | null {
+function latestConsent(
+  consents: readonly ReportConsent[],
+  purpose: string,
+  at: number,
+): ReportConsent | null {
   let latest: ReportConsent | null = null;
   for (const c of consents) {
     if (c.purpose !== purpose || c.occurredAt > at) continue;
@@ -334,7 +341,10 @@ function dataCategories(
   holdings: Readonly<Record<string, DataHolding>>,
   cut: number,
 ): ViewerReport['dataCategories'] {
-  const seen = new Map<string, { sources: Set<string>; first: number; last: number; deletedAt: number | null }>();
+  const seen = new Map<
+    string,
+    { sources: Set<string>; first: number; last: number; deletedAt: number | null }
+  >();
   const note = (category: string, source: string, first: number, last: number) => {
     const c = seen.get(category);
     if (!c) seen.set(category, { sources: new Set([source]), first, last, deletedAt: null });
@@ -345,7 +355,8 @@ function dataCategories(
     }
   };
   for (const c of counts)
-    for (const category of CATEGORIES_BY_TYPE[c.type] ?? []) note(category, c.type, c.firstAt, Math.min(c.lastAt, cut));
+    for (const category of CATEGORIES_BY_TYPE[c.type] ?? [])
+      note(category, c.type, c.firstAt, Math.min(c.lastAt, cut));
   for (const e of events) {
     if (!CATEGORY_PAYLOAD_TYPES.has(e.type) || e.type === 'data.deleted') continue;
     for (const category of strings(e.data.categories)) note(category, e.type, e.occurredAt, e.occurredAt);
@@ -428,13 +439,19 @@ function requestOf(
     type: r.type,
     jurisdiction: r.jurisdiction,
     calendar: r.calendar,
-    status: outcome === 'pending' ? (r.status === 'paused' && answeredAt === null ? 'paused' : 'open') : outcome,
+    status:
+      outcome === 'pending' ? (r.status === 'paused' && answeredAt === null ? 'paused' : 'open') : outcome,
     openedAt: iso(r.openedAt),
     dueAt: iso(r.dueAt),
     extended: r.extended,
     answeredAt: answeredAt === null ? null : iso(answeredAt),
     outcome,
-    onTime: answeredAt === null ? (cut !== Number.POSITIVE_INFINITY && cut > r.dueAt ? false : null) : answeredAt <= r.dueAt,
+    onTime:
+      answeredAt === null
+        ? cut !== Number.POSITIVE_INFINITY && cut > r.dueAt
+          ? false
+          : null
+        : answeredAt <= r.dueAt,
     // Only an erasure request is suspended by a hold (domain/legal-holds.ts); the others are answered as usual.
     legalHold: hold && r.type === 'erasure' ? hold.id : null,
   };
@@ -475,7 +492,11 @@ function retentionOf(
         legalHold:
           hold === null
             ? null
-            : { holdId: hold.id, reason: hold.reason, endsAt: hold.endsAt === null ? null : iso(hold.endsAt) },
+            : {
+                holdId: hold.id,
+                reason: hold.reason,
+                endsAt: hold.endsAt === null ? null : iso(hold.endsAt),
+              },
         status: hold !== null ? 'suspended_by_legal_hold' : first.deleteBy <= at ? 'overdue' : 'scheduled',
       };
     });
@@ -490,7 +511,9 @@ function union(a: readonly string[], b: readonly string[]): string[] {
 }
 
 function strings(value: unknown): string[] {
-  return Array.isArray(value) ? [...new Set(value.filter((v): v is string => typeof v === 'string'))].sort() : [];
+  return Array.isArray(value)
+    ? [...new Set(value.filter((v): v is string => typeof v === 'string'))].sort()
+    : [];
 }
 
 function str(value: unknown): string {

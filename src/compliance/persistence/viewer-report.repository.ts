@@ -1,6 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import type { EventTypeCount, ReportConsent, ReportEvent, ReportRequest, ViewerReport } from '../domain/viewer-report';
+import type {
+  EventTypeCount,
+  ReportConsent,
+  ReportEvent,
+  ReportRequest,
+  ViewerReport,
+} from '../domain/viewer-report';
 import type { ViewerState } from '../domain/viewer-state';
 import { parseViewerState } from './state-codec';
 
@@ -18,11 +24,12 @@ export class ViewerReportRepository {
   constructor(private readonly dataSource: DataSource) {}
 
   async eventCounts(userId: string): Promise<EventTypeCount[]> {
-    const rows: { type: string; events: number; first_at: Date; last_at: Date }[] = await this.dataSource.query(
-      `SELECT type, count(*)::int AS events, min(occurred_at) AS first_at, max(occurred_at) AS last_at
+    const rows: { type: string; events: number; first_at: Date; last_at: Date }[] =
+      await this.dataSource.query(
+        `SELECT type, count(*)::int AS events, min(occurred_at) AS first_at, max(occurred_at) AS last_at
          FROM processed_events WHERE user_id = $1 GROUP BY type`,
-      [userId],
-    );
+        [userId],
+      );
     return rows.map((r) => ({
       type: r.type,
       events: r.events,
@@ -149,7 +156,12 @@ export class ViewerReportRepository {
    * Keeps the first copy: two readers building it at once both insert, the second is ignored and both
    * return the stored one, so every reader sees the same report.
    */
-  async storeAccessReport(requestId: string, userId: string, asOf: Date, report: ViewerReport): Promise<ViewerReport> {
+  async storeAccessReport(
+    requestId: string,
+    userId: string,
+    asOf: Date,
+    report: ViewerReport,
+  ): Promise<ViewerReport> {
     const [row]: { report: ViewerReport }[] = await this.dataSource.query(
       `WITH ins AS (
               INSERT INTO dsr_access_reports (request_id, user_id, as_of, report) VALUES ($1, $2, $3, $4::jsonb)

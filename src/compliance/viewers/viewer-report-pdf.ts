@@ -16,7 +16,9 @@ export function viewerReportDocument(r: ViewerReport): PdfDocumentSpec {
       r.asOf === null
         ? `Generated ${d(r.generatedAt)} UTC from the stored events, consent ledger, requests and legal holds.`
         : `As handed over with an access request: data as of ${d(r.asOf)} UTC (generated ${d(r.generatedAt)} UTC).`,
-      r.profile.accountClosedAt === null ? 'Account open.' : `Account closed ${d(r.profile.accountClosedAt)} UTC.`,
+      r.profile.accountClosedAt === null
+        ? 'Account open.'
+        : `Account closed ${d(r.profile.accountClosedAt)} UTC.`,
     ],
     tiles: [
       { label: 'Events recorded', value: String(r.summary.events), note: `last ${d(r.summary.lastEventAt)}` },
@@ -45,7 +47,13 @@ export function viewerReportDocument(r: ViewerReport): PdfDocumentSpec {
           { label: 'last seen', width: 85 },
           { label: 'status', width: 60 },
         ],
-        rows: r.dataCategories.map((c) => [c.category, c.sources.join(', '), d(c.firstSeenAt), d(c.lastSeenAt), c.status]),
+        rows: r.dataCategories.map((c) => [
+          c.category,
+          c.sources.join(', '),
+          d(c.firstSeenAt),
+          d(c.lastSeenAt),
+          c.status,
+        ]),
       },
       {
         kind: 'table',
@@ -70,7 +78,13 @@ export function viewerReportDocument(r: ViewerReport): PdfDocumentSpec {
           { label: 'basis', width: 100 },
           { label: 'notice', width: 80 },
         ],
-        rows: r.consentHistory.map((c) => [d(c.occurredAt), c.purpose, c.state, c.basis, c.noticeVersion ?? '-']),
+        rows: r.consentHistory.map((c) => [
+          d(c.occurredAt),
+          c.purpose,
+          c.state,
+          c.basis,
+          c.noticeVersion ?? '-',
+        ]),
       },
       {
         kind: 'table',
@@ -165,7 +179,13 @@ export function viewerReportDocument(r: ViewerReport): PdfDocumentSpec {
           { label: 'ends', width: 80 },
           { label: 'active', width: 45 },
         ],
-        rows: r.legalHolds.map((h) => [h.scope, h.reason, d(h.createdAt), d(h.endsAt), h.active ? 'yes' : 'no']),
+        rows: r.legalHolds.map((h) => [
+          h.scope,
+          h.reason,
+          d(h.createdAt),
+          d(h.endsAt),
+          h.active ? 'yes' : 'no',
+        ]),
       },
     ],
   };

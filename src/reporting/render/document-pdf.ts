@@ -12,7 +12,12 @@ export interface PdfDocumentSpec {
   subtitle: string[];
   tiles?: Array<{ label: string; value: string; note?: string; tone?: 'good' | 'warn' | 'bad' | 'info' }>;
   sections: Array<
-    | { kind: 'table'; title: string; columns: Array<{ label: string; width: number }>; rows: (string | number)[][] }
+    | {
+        kind: 'table';
+        title: string;
+        columns: Array<{ label: string; width: number }>;
+        rows: (string | number)[][];
+      }
     | { kind: 'note'; text: string }
   >;
 }
@@ -24,7 +29,10 @@ const TONES: Record<string, string> = {
   info: PALETTE.blue,
 };
 
-export function renderDocumentPdf(spec: PdfDocumentSpec, options: { compress?: boolean } = {}): Promise<Buffer> {
+export function renderDocumentPdf(
+  spec: PdfDocumentSpec,
+  options: { compress?: boolean } = {},
+): Promise<Buffer> {
   const doc = new PDFDocument({
     size: 'A4',
     margin: MARGIN,
@@ -39,7 +47,11 @@ export function renderDocumentPdf(spec: PdfDocumentSpec, options: { compress?: b
     doc.on('error', reject);
   });
   doc.rect(0, 0, PAGE.width, 92).fill('#102a43');
-  doc.font('Helvetica-Bold').fontSize(18).fillColor('#ffffff').text(spec.title, MARGIN, 24, { lineBreak: false });
+  doc
+    .font('Helvetica-Bold')
+    .fontSize(18)
+    .fillColor('#ffffff')
+    .text(spec.title, MARGIN, 24, { lineBreak: false });
   doc.font('Helvetica').fontSize(9).fillColor('#d9e2ec');
   spec.subtitle.slice(0, 3).forEach((line, i) => doc.text(line, MARGIN, 48 + i * 12, { lineBreak: false }));
   const page = new PageCursor(doc);
@@ -47,7 +59,12 @@ export function renderDocumentPdf(spec: PdfDocumentSpec, options: { compress?: b
   if (spec.tiles && spec.tiles.length > 0)
     tiles(
       page,
-      spec.tiles.map((t) => ({ label: t.label, value: t.value, note: t.note, color: TONES[t.tone ?? 'info'] })),
+      spec.tiles.map((t) => ({
+        label: t.label,
+        value: t.value,
+        note: t.note,
+        color: TONES[t.tone ?? 'info'],
+      })),
     );
   for (const section of spec.sections) {
     if (section.kind === 'note') note(page, section.text);
