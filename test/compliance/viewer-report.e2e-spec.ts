@@ -141,6 +141,8 @@ describe('viewer report: what is held about a viewer and who received it', () =>
     const path = `/compliance/viewers/${userId}/report?requestId=${requestId}`;
     const r = (await get(officer, path).expect(200)).body;
     expect(r.asOf).not.toBeNull();
+    // Six of the eight events had happened when the request was completed.
+    expect(r.summary.events).toBe(6);
     expect(r.disclosures.map((d: { eventId: string }) => d.eventId)).toEqual([first.eventId]);
     expect(r.purposes[0].state).toBe('granted');
     expect(r.requests[0]).toMatchObject({ requestId, outcome: 'completed' });

@@ -23,12 +23,14 @@ export const LISTED_EVENTS_LIMIT = 5000;
 export class ViewerReportRepository {
   constructor(private readonly dataSource: DataSource) {}
 
-  async eventCounts(userId: string): Promise<EventTypeCount[]> {
+  /** Events per type, counted up to `asOf` when given (an access request's copy counts what existed then). */
+  async eventCounts(userId: string, asOf: Date | null = null): Promise<EventTypeCount[]> {
     const rows: { type: string; events: number; first_at: Date; last_at: Date }[] =
       await this.dataSource.query(
         `SELECT type, count(*)::int AS events, min(occurred_at) AS first_at, max(occurred_at) AS last_at
-         FROM processed_events WHERE user_id = $1 GROUP BY type`,
-        [userId],
+         FROM processed_events WHERE user_id = $1 AND ($2::timestamptz IS NULL OR occurred_at <= $2::timestamptz)
+         GROUP BY type`,
+        [userId, asOf === null ? null : asOf.toISOString()],
       );
     return rows.map((r) => ({
       type: r.type,

@@ -62,7 +62,7 @@ export class ViewerReportService {
 
   private async build(userId: string, asOf: Date | null, now: Date): Promise<ViewerReport> {
     const [counts, events, consents, requests, holds, state, revision] = await Promise.all([
-      this.rows.eventCounts(userId),
+      this.rows.eventCounts(userId, asOf),
       this.rows.listedEvents(userId),
       this.rows.consents(userId),
       this.rows.requests(userId),
