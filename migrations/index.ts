@@ -14,6 +14,7 @@ import { LegalHolds1766000100000 } from './1766000100000-LegalHolds';
 import { VppaSelfDisclosure1766000200000 } from './1766000200000-VppaSelfDisclosure';
 import { CcpaCaliforniaBySubdivision1766100000000 } from './1766100000000-CcpaCaliforniaBySubdivision';
 import { UsStatePrivacyPack1766600000000 } from './1766600000000-UsStatePrivacyPack';
+import { SupersededFindingsAndAccessReports1766700000000 } from './1766700000000-SupersededFindingsAndAccessReports';
 import { LeanerIngestWrites1766900000000 } from './1766900000000-LeanerIngestWrites';
 
 export const MIGRATIONS = [
@@ -31,5 +32,6 @@ export const MIGRATIONS = [
   VppaSelfDisclosure1766000200000,
   CcpaCaliforniaBySubdivision1766100000000,
   UsStatePrivacyPack1766600000000,
+  SupersededFindingsAndAccessReports1766700000000,
   LeanerIngestWrites1766900000000,
 ];

@@ -6,12 +6,15 @@ import { runsWorkers } from '../pipeline/pipeline.module';
 import { SecurityModule } from '../security/security.module';
 import { LegalHoldsController } from './api/legal-holds.controller';
 import { RulesController } from './api/rules.controller';
+import { ViewerReportController } from './api/viewer-report.controller';
 import { ViewersController } from './api/viewers.controller';
 import { BacktestRuns } from './backtest/backtest-runs.service';
 import { BACKTEST_JOB_OPTIONS, BACKTEST_QUEUE } from './backtest/backtest.constants';
 import { BacktestProcessor } from './backtest/backtest.processor';
 import { ComplianceScheduledChecks } from './compliance-scheduled-checks';
 import { ComplianceStage } from './compliance.stage';
+import { LateEventReevaluator } from './late-events/late-event-reevaluator';
+import { LateEventsRepository } from './persistence/late-events.repository';
 import { LegalHoldsService } from './legal-holds/legal-holds.service';
 import { ConsentsRepository } from './persistence/consents.repository';
 import { DsarRequestsRepository } from './persistence/dsar-requests.repository';
@@ -23,6 +26,8 @@ import { ActiveRules } from './rules/active-rules';
 import { RulesRepository } from './persistence/rules.repository';
 import { RulesService } from './rules/rules.service';
 import { ViewerRecordsService } from './viewers/viewer-records.service';
+import { ViewerReportRepository } from './persistence/viewer-report.repository';
+import { ViewerReportService } from './viewers/viewer-report.service';
 
 /**
  * Stage 2 of the pipeline (rules over events and viewer state), the time-driven checks, the rules API
@@ -41,17 +46,21 @@ export class ComplianceModule {
         SecurityModule,
         BullModule.registerQueue({ name: BACKTEST_QUEUE, defaultJobOptions: BACKTEST_JOB_OPTIONS }),
       ],
-      controllers: [RulesController, ViewersController, LegalHoldsController],
+      controllers: [RulesController, ViewersController, ViewerReportController, LegalHoldsController],
       providers: [
         ComplianceStateStore,
         RulesRepository,
         ActiveRules,
         ComplianceStage,
+        LateEventsRepository,
+        LateEventReevaluator,
         ComplianceScheduledChecks,
         RulesService,
         BacktestRunsStore,
         BacktestRuns,
         ViewerRecordsService,
+        ViewerReportRepository,
+        ViewerReportService,
         LegalHoldsRepository,
         ConsentsRepository,
         DsarRequestsRepository,

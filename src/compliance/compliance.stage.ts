@@ -14,6 +14,7 @@ import {
   type ViewerWrite,
 } from './persistence/compliance-state.store';
 import { isTransientSubject } from './persistence/stored-events';
+import { LateEventReevaluator } from './late-events/late-event-reevaluator';
 import { ActiveRules } from './rules/active-rules';
 
 export interface BatchOutcome {
@@ -45,6 +46,7 @@ export class ComplianceStage implements StageHandler {
     private readonly transactions: Transactions,
     private readonly rules: ActiveRules,
     @Inject(APP_CONFIG) private readonly config: Pick<AppConfig, 'rules'>,
+    private readonly lateEvents: LateEventReevaluator,
   ) {}
 
   async handle(batchId: string): Promise<void> {
@@ -104,6 +106,13 @@ export class ComplianceStage implements StageHandler {
         rule: active.rules.get(finding.ruleId)?.def,
       }));
       const inserted = await this.store.writeBatch(tx, { batchId, viewers, events, findings });
+      // Late events: the viewers' windows they fall into are judged again (late-event-reevaluator.ts).
+      await this.lateEvents.reevaluate(tx, {
+        events,
+        before: locked.viewers,
+        rules: active.rules,
+        ruleText: (id) => active.rules.get(id)?.def,
+      });
       await this.store.recordBudgetOverruns(tx, batchId, result.overBudget);
       await this.store.upsertRequests(tx, events, result.viewers, active.rules.reference, new Date());
       await this.store.upsertProfiles(tx, events, result.viewers);

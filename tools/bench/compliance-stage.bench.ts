@@ -16,6 +16,8 @@
  */
 import { writeFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
+import { LateEventReevaluator } from '../../src/compliance/late-events/late-event-reevaluator';
+import { LateEventsRepository } from '../../src/compliance/persistence/late-events.repository';
 import { ComplianceStage } from '../../src/compliance/compliance.stage';
 import { syntheticEvents } from '../testing/compliance/synthetic-events';
 import { ComplianceStateStore } from '../../src/compliance/persistence/compliance-state.store';
@@ -79,7 +81,14 @@ async function main(): Promise<void> {
     await ds.query('VACUUM ANALYZE');
 
     const rules = new ActiveRules(new RulesRepository(ds));
-    const stage = new ComplianceStage(new ComplianceStateStore(ds), new Transactions(ds), rules, { rules: loadConfig({}).rules });
+    const store = new ComplianceStateStore(ds);
+    const stage = new ComplianceStage(
+      store,
+      new Transactions(ds),
+      rules,
+      { rules: loadConfig({}).rules },
+      new LateEventReevaluator(new LateEventsRepository(), store),
+    );
     const active = await rules.get();
     console.log(`rules: ${active.rules.rules.length} enabled`);
 

@@ -151,3 +151,15 @@ export function replayEventTypes(rules: readonly CompiledRule[]): ReplayFilter |
   }
   return { types, gpcSignals, subdivisionSignals };
 }
+
+/**
+ * Whether a rule reads an actor's windowed counts (which add up every viewer's events, so a replay of
+ * one viewer's events cannot rebuild them). actor.id and actor.type come from the event itself.
+ */
+export function readsActorWindows(rule: CompiledRule): boolean {
+  const reads: Read[] = [];
+  collectReads(rule.condition.ast, reads);
+  if (rule.explanation) collectReads(rule.explanation.ast, reads);
+  for (const o of rule.severityOverrides) collectReads(o.when.ast, reads);
+  return reads.some((r) => r.root === 'actor' && r.member !== 'id' && r.member !== 'type');
+}

@@ -3,10 +3,10 @@ import { SEVERITIES } from '../../analytics/domain/posture';
 import { ComplianceReport, ExecutiveReport, PerformanceReport, Report } from '../content/report-builder';
 import { barChart, Box, formatNumber, horizontalBarChart, lineChart, PALETTE } from './pdf-charts';
 
-type Doc = PDFKit.PDFDocument;
+export type Doc = PDFKit.PDFDocument;
 
-const MARGIN = 48;
-const PAGE = { width: 595.28, height: 841.89 };
+export const MARGIN = 48;
+export const PAGE = { width: 595.28, height: 841.89 };
 const CONTENT_WIDTH = PAGE.width - 2 * MARGIN;
 
 export interface PdfOptions {
@@ -44,7 +44,7 @@ export function renderPdf(report: Report, options: PdfOptions = {}): Promise<Buf
 }
 
 /** Where the next block goes; starts a new page when a block would not fit. */
-class PageCursor {
+export class PageCursor {
   y = MARGIN;
   constructor(readonly doc: Doc) {}
 
@@ -78,7 +78,7 @@ function header(doc: Doc, report: Report): void {
     });
 }
 
-function footers(doc: Doc, report: Report): void {
+export function footers(doc: Doc, report: Pick<Report, 'title'>): void {
   const range = doc.bufferedPageRange();
   for (let i = range.start; i < range.start + range.count; i++) {
     doc.switchToPage(i);
@@ -96,14 +96,14 @@ function footers(doc: Doc, report: Report): void {
   }
 }
 
-interface Tile {
+export interface Tile {
   label: string;
   value: string;
   note?: string;
   color?: string;
 }
 
-function tiles(page: PageCursor, list: Tile[]): void {
+export function tiles(page: PageCursor, list: Tile[]): void {
   const box = page.take(58);
   const gap = 10;
   const width = (box.width - gap * (list.length - 1)) / list.length;
@@ -131,7 +131,7 @@ function tiles(page: PageCursor, list: Tile[]): void {
   });
 }
 
-function note(page: PageCursor, text: string): void {
+export function note(page: PageCursor, text: string): void {
   const doc = page.doc.font('Helvetica').fontSize(7.5);
   const height = doc.heightOfString(text, { width: CONTENT_WIDTH });
   const box = page.take(height);
@@ -140,7 +140,7 @@ function note(page: PageCursor, text: string): void {
 }
 
 /** A plain table: header row, zebra rows; numeric columns right-aligned. Splits over pages. */
-function table(
+export function table(
   page: PageCursor,
   title: string,
   columns: { label: string; width: number }[],

@@ -102,7 +102,7 @@ export class ViolationsRepository {
     const rows: FindingRow[] = await tx.query(
       `SELECT ${FINDING_COLUMNS}
          FROM findings f JOIN event_receipts r ON r.event_id = f.event_id
-        WHERE r.batch_id = $1 AND f.violation_id IS NULL
+        WHERE r.batch_id = $1 AND f.violation_id IS NULL AND f.superseded_at IS NULL
         ORDER BY f.id
           FOR UPDATE OF f`,
       [batchId],
@@ -119,7 +119,7 @@ export class ViolationsRepository {
     const rows: FindingRow[] = await tx.query(
       `SELECT ${FINDING_COLUMNS}
          FROM findings f
-        WHERE f.violation_id IS NULL AND (f.event_id IS NULL OR f.created_at < $1)
+        WHERE f.violation_id IS NULL AND f.superseded_at IS NULL AND (f.event_id IS NULL OR f.created_at < $1)
         ORDER BY f.created_at
         LIMIT $2
           FOR UPDATE OF f SKIP LOCKED`,
