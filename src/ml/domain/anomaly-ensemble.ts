@@ -1,3 +1,10 @@
+import {
+  CombinationRule,
+  combineSurprisals,
+  DEFAULT_COMBINATION,
+  isCombinationRule,
+  LEGACY_COMBINATION,
+} from './ensemble-combination';
 import { IsolationForest, IsolationForestJson } from './isolation-forest';
 import { LocalOutlierFactor, LocalOutlierFactorJson } from './local-outlier-factor';
 import { NumericMatrix } from './numeric-matrix';
@@ -29,6 +36,8 @@ export interface AnomalyEnsembleOptions {
   weights?: Partial<PerDetector<number>>;
   /** Names of the columns (the risk factors), for explanations; "column 1", … by default. */
   factorNames?: string[];
+  /** How the detectors' surprisals become one evidence (see ensemble-combination); DEFAULT_COMBINATION by default. */
+  combination?: CombinationRule;
 }
 
 export interface AnomalyEnsembleJson {
@@ -36,6 +45,8 @@ export interface AnomalyEnsembleJson {
   seed: number;
   factorNames: string[];
   weights: PerDetector<number>;
+  /** Absent in models stored before it was a parameter: those combine with LEGACY_COMBINATION. */
+  combination?: CombinationRule;
   standardiser: StandardiserJson;
   isolationForest: IsolationForestJson;
   localOutlierFactor: LocalOutlierFactorJson;
@@ -68,6 +79,8 @@ export interface AnomalyEnsembleTraining {
   model: AnomalyEnsemble;
   /** Scores of the training rows in input order; the LOF ones leave each row out of its own neighbours. */
   trainingScores: EnsembleScores;
+  /** Each detector's calibrated surprisal, -ln(1 - p), of the training rows (what the rule combines). */
+  trainingSurprisals: PerDetector<Float64Array>;
   /** Wall-clock seconds of each stage, fit and scoring of the training rows together. */
   secondsByStage: PerDetector<number> & { standardise: number; ensemble: number };
 }
@@ -128,6 +141,7 @@ export class AnomalyEnsemble {
     readonly seed: number,
     readonly factorNames: readonly string[],
     readonly weights: Readonly<PerDetector<number>>,
+    readonly combination: CombinationRule,
     private readonly standardiser: Standardiser,
     private readonly isolationForest: IsolationForest,
     private readonly localOutlierFactor: LocalOutlierFactor,
@@ -157,7 +171,12 @@ export class AnomalyEnsemble {
       throw new RangeError(`accepted rows need ${this.columnCount} columns, got ${rows.columnCount}`);
     }
     const standardised = this.standardiser.transform(rows);
-    const evidence = combinedEvidence(this.rawScores(standardised), this.calibration, this.weights);
+    const evidence = combinedEvidence(
+      this.rawScores(standardised),
+      this.calibration,
+      this.weights,
+      this.combination,
+    );
     const previous = this.accepted;
     const candidates = [
       ...(previous?.rows.map((row, i) => ({ row, evidence: previous.evidence[i] })) ?? []),
@@ -172,6 +191,7 @@ export class AnomalyEnsemble {
       this.seed,
       this.factorNames,
       this.weights,
+      this.combination,
       this.standardiser,
       this.isolationForest,
       this.localOutlierFactor,
@@ -196,6 +216,9 @@ export class AnomalyEnsemble {
   static train(data: NumericMatrix, options: AnomalyEnsembleOptions = {}): AnomalyEnsembleTraining {
     const seed = options.seed ?? 0;
     const weights = resolveWeights(options.weights);
+    const combination = options.combination ?? DEFAULT_COMBINATION;
+    if (!isCombinationRule(combination))
+      throw new RangeError(`unknown combination rule ${String(combination)}`);
     const factorNames = resolveFactorNames(options.factorNames, data.columnCount);
     if (data.rowCount < 2) throw new RangeError('the anomaly ensemble needs at least two training rows');
     // Each randomised part gets its own stream, so changing e.g. the tree count leaves the LOF sample alone.
@@ -238,7 +261,7 @@ export class AnomalyEnsemble {
         tailFraction: options.tailFraction,
       }),
     );
-    const trainingEvidence = combinedEvidence(rawScores, calibration, weights);
+    const trainingEvidence = combinedEvidence(rawScores, calibration, weights, combination);
     const riskCalibration = ScoreCalibration.fit(trainingEvidence, {
       maxQuantiles: options.maxQuantiles,
       tailFraction: 0,
@@ -247,6 +270,7 @@ export class AnomalyEnsemble {
       seed,
       factorNames,
       weights,
+      combination,
       standardiser,
       isolationForest,
       lofFit.model,
@@ -260,6 +284,9 @@ export class AnomalyEnsemble {
     return {
       model,
       trainingScores: { ...rawScores, ensemble },
+      trainingSurprisals: mapDetectors((name) =>
+        Float64Array.from(rawScores[name], (raw) => calibration[name].surprisal(raw)),
+      ),
       secondsByStage: {
         standardise: standardiseSeconds,
         isolationForest: forestSeconds,
@@ -283,7 +310,7 @@ export class AnomalyEnsemble {
   scoreWithDetectors(data: NumericMatrix): EnsembleScores {
     const standardised = this.standardiser.transform(data);
     const rawScores = this.rawScores(standardised);
-    const evidence = combinedEvidence(rawScores, this.calibration, this.weights);
+    const evidence = combinedEvidence(rawScores, this.calibration, this.weights, this.combination);
     if (this.accepted) {
       const width = standardised.columnCount;
       for (let r = 0; r < evidence.length; r++) {
@@ -355,7 +382,11 @@ export class AnomalyEnsemble {
     );
     const evidence = this.beyondAccepted(
       standardised,
-      Math.max(...DETECTOR_NAMES.map((name) => weightedSurprisal[name])),
+      combineSurprisals(
+        this.combination,
+        DETECTOR_NAMES.map((name) => this.calibration[name].surprisal(raw[name])),
+        DETECTOR_NAMES.map((name) => this.weights[name]),
+      ),
     );
     const risk = this.riskCalibration.calibrate(evidence);
 
@@ -387,6 +418,7 @@ export class AnomalyEnsemble {
       seed: this.seed,
       factorNames: [...this.factorNames],
       weights: { ...this.weights },
+      combination: this.combination,
       standardiser: this.standardiser.toJSON(),
       isolationForest: this.isolationForest.toJSON(),
       localOutlierFactor: this.localOutlierFactor.toJSON(),
@@ -408,10 +440,14 @@ export class AnomalyEnsemble {
     if (widths.some((width) => width !== standardiser.columnCount)) {
       throw new TypeError('anomaly ensemble JSON parts were fitted on different numbers of columns');
     }
+    const combination = json.combination ?? LEGACY_COMBINATION;
+    if (!isCombinationRule(combination))
+      throw new TypeError('anomaly ensemble JSON has an unknown combination rule');
     return new AnomalyEnsemble(
       json.seed,
       factorNames,
       resolveWeights(json.weights),
+      combination,
       standardiser,
       isolationForest,
       localOutlierFactor,
@@ -423,21 +459,22 @@ export class AnomalyEnsemble {
   }
 }
 
-/** max_i w_i · surprisal_i for every row: the evidence of the most convinced detector. */
+/** The rule's evidence for every row, from the detectors' calibrated surprisals. */
 function combinedEvidence(
   rawScores: PerDetector<Float64Array>,
   calibration: PerDetector<ScoreCalibration>,
   weights: PerDetector<number>,
+  rule: CombinationRule,
 ): Float64Array {
   const rowCount = rawScores.isolationForest.length;
   const evidence = new Float64Array(rowCount);
+  const surprisals = new Float64Array(DETECTOR_NAMES.length);
+  const weightList = DETECTOR_NAMES.map((name) => weights[name]);
   for (let row = 0; row < rowCount; row++) {
-    let strongest = 0;
-    for (const name of DETECTOR_NAMES) {
-      if (weights[name] === 0) continue;
-      strongest = Math.max(strongest, weights[name] * calibration[name].surprisal(rawScores[name][row]));
-    }
-    evidence[row] = strongest;
+    DETECTOR_NAMES.forEach((name, i) => {
+      surprisals[i] = calibration[name].surprisal(rawScores[name][row]);
+    });
+    evidence[row] = combineSurprisals(rule, surprisals, weightList);
   }
   return evidence;
 }
