@@ -1,14 +1,21 @@
 /**
- * ML figures: training time for 100,000 snapshots, scoring throughput of each detector, the ensemble
+ * ML figures. First ml:score side by side with scikit-learn on the same synthetic labelled data at
+ * several shapes (fit + score seconds, ROC-AUC of each side; scikit-learn from Debian's python3-sklearn,
+ * skipped with a note when it is not installed). Then training time for 100,000 snapshots, scoring throughput of each detector, the ensemble
  * (batch and explained row by row, as the stage does) and the statistical priors, and the ML stage
  * end to end on PostgreSQL and Redis (load → Redis merge → score → one write), in events/s.
  *
- *   npm run --silent build && node dist/tools/bench/ml.bench.js [--rows 100000] [--batches 20] [--batch-size 1000] [--viewers 20000]
+ *   npm run --silent build && node dist/tools/bench/ml.bench.js [--shapes 1000x6,10000x64,…] [--no-stage]
+ *     [--rows 100000] [--batches 20] [--batch-size 1000] [--viewers 20000]
  *
  * The stage part uses a database of its own (BENCH_ML_DATABASE_URL, default …/ott_compliance_bench_ml,
  * dropped and re-created) and a Redis key prefix of its own, removed at the end.
  */
+import { spawnSync } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { cpus, loadavg } from 'node:os';
 import Redis from 'ioredis';
 import { Client } from 'pg';
@@ -31,11 +38,111 @@ import { MlBatchOutcome, MlStage } from '../../src/ml/stage/ml.stage';
 import { RiskRecordsRepository } from '../../src/ml/persistence/risk-records.repository';
 import { RiskFactorStore } from '../../src/ml/state/risk-factor-store';
 import { argValue } from './bench-support';
+import { MlScoreTimings, runMlScore } from '../../src/ml/cli/ml-score';
+import { rocAuc } from '../../src/ml/domain/evaluation';
+import { syntheticAnomalySet } from '../testing/ml/synthetic-anomalies';
 
 const rowCount = Number(argValue('rows', '100000'));
 const batches = Number(argValue('batches', '20'));
 const batchSize = Number(argValue('batch-size', '1000'));
 const viewerCount = Number(argValue('viewers', '20000'));
+/**
+ * n x d. Wide and large is left out by default (30,000 x 64 and up): ml:score's brute-force LOF needs
+ * minutes there on this machine (scikit-learn: seconds); pass --shapes to measure it anyway.
+ */
+const shapes = argValue('shapes', '1000x6,10000x6,100000x6,1000x16,10000x16,30000x16,1000x64,10000x64')
+  .split(',')
+  .map((shape) => shape.split('x').map(Number) as [number, number]);
+
+/** A Python 3 with scikit-learn: the one on PATH, else Debian's (python3-sklearn installs for /usr/bin). */
+function pythonWithSklearn(): string | undefined {
+  for (const candidate of ['python3', '/usr/bin/python3']) {
+    const probe = spawnSync(candidate, ['-c', 'import sklearn; print(sklearn.__version__)'], {
+      encoding: 'utf8',
+    });
+    if (probe.status === 0) return `${candidate} (scikit-learn ${probe.stdout.trim()})`;
+  }
+  return undefined;
+}
+
+interface SklearnSide {
+  standardise_s: number;
+  iforest_s: number;
+  lof_s: number;
+  lof_method: string;
+  iforest: number[];
+  lof: number[];
+}
+
+/**
+ * The same labelled rows through ml:score (in process, its own timings) and through scikit-learn (a Python
+ * child process, timed inside Python so interpreter start-up and imports do not count against it).
+ */
+function sideBySide(): void {
+  const python = pythonWithSklearn();
+  console.log(
+    python
+      ? `ml:score against ${python}, same rows, fit + score of all rows (seconds), ROC-AUC on the injected anomalies:`
+      : 'scikit-learn not found (apt-get install -y python3-sklearn); ml:score figures only:',
+  );
+  const header = python
+    ? '| n × d | ml:score fit+score (IF / LOF / total) | scikit-learn (IF / LOF [method] / total) | faster | IF ROC-AUC ours / sk | LOF ROC-AUC ours / sk |'
+    : '| n × d | ml:score fit+score (IF / LOF / total) | IF ROC-AUC | LOF ROC-AUC | ensemble ROC-AUC |';
+  console.log(header);
+  console.log(header.replace(/[^|]+/g, ' --- '));
+  const folder = mkdtempSync(join(tmpdir(), 'bench-ml-'));
+  try {
+    for (const [n, d] of shapes) {
+      const anomalies = Math.max(4, Math.round(n * 0.0025));
+      const set = syntheticAnomalySet({
+        seed: 7,
+        columnCount: d,
+        broadRows: Math.round(n * 0.75) - 4 * anomalies,
+        tightRows: n - Math.round(n * 0.75),
+        anomalies: { global: anomalies, local: anomalies, singleFactor: anomalies, denseCluster: anomalies },
+      });
+      const input = join(folder, 'in.csv');
+      const lines = [[...Array.from({ length: d }, (_, c) => `c${c}`), 'label'].join(',')];
+      for (let r = 0; r < set.data.rowCount; r++) lines.push(`${set.data.row(r).join(',')},${set.labels[r]}`);
+      writeFileSync(input, lines.join('\n') + '\n');
+      const output = join(folder, 'out.csv');
+      const timingsPath = join(folder, 'timings.json');
+      const code = runMlScore(['--input', input, '--output', output, '--timings', timingsPath]);
+      if (code !== 0) throw new Error(`ml:score exited with ${code} on ${n} x ${d}`);
+      const timings = JSON.parse(readFileSync(timingsPath, 'utf8')) as MlScoreTimings;
+      const ours = readFileSync(output, 'utf8')
+        .trim()
+        .split('\n')
+        .slice(1)
+        .map((line) => line.split(',').map(Number));
+      const column = (c: number) => ours.map((row) => row[c]);
+      const oursFit = timings.iforest_s + timings.lof_s + timings.zscore_s + timings.ensemble_s;
+      const oursCell = `${timings.iforest_s.toFixed(2)} / ${timings.lof_s.toFixed(2)} / **${oursFit.toFixed(2)}**`;
+      const auc = (scores: number[]) => rocAuc(set.labels, scores).toFixed(4);
+      const shape = `${n.toLocaleString('en')} × ${d}`;
+      if (!python) {
+        console.log(`| ${shape} | ${oursCell} | ${auc(column(0))} | ${auc(column(1))} | ${auc(column(3))} |`);
+        continue;
+      }
+      const result = join(folder, 'sklearn.json');
+      const run = spawnSync(
+        python.split(' ')[0],
+        [join(__dirname, '../../../tools/bench/ml_sklearn_side.py'), input, result],
+        { encoding: 'utf8', maxBuffer: 1 << 26 },
+      );
+      if (run.status !== 0) throw new Error(`scikit-learn side failed on ${n} x ${d}: ${run.stderr}`);
+      const sk = JSON.parse(readFileSync(result, 'utf8')) as SklearnSide;
+      const skTotal = sk.standardise_s + sk.iforest_s + sk.lof_s;
+      console.log(
+        `| ${shape} | ${oursCell} | ${sk.iforest_s.toFixed(2)} / ${sk.lof_s.toFixed(2)} [${sk.lof_method}] / **${skTotal.toFixed(2)}** | ` +
+          `${oursFit <= skTotal ? 'ml:score' : 'scikit-learn'} (×${(Math.max(oursFit, skTotal) / Math.min(oursFit, skTotal)).toFixed(1)}) | ` +
+          `${auc(column(0))} / ${auc(sk.iforest)} | ${auc(column(1))} / ${auc(sk.lof)} |`,
+      );
+    }
+  } finally {
+    rmSync(folder, { recursive: true, force: true });
+  }
+}
 
 function perSecond(count: number, ms: number): string {
   return `${Math.round((count / ms) * 1000).toLocaleString('en')}/s`;
@@ -313,6 +420,8 @@ async function main(): Promise<void> {
       .map((l) => l.toFixed(1))
       .join(' ')} (shared)`,
   );
+  sideBySide();
+  if (process.argv.includes('--side-by-side-only')) return;
   const training = domainFigures();
   if (!process.argv.includes('--no-stage')) await stageFigures(training);
 }

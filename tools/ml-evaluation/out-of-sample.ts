@@ -27,6 +27,12 @@ export interface OutOfSampleReport {
   positives: number;
   negatives: number;
   scorers: Record<OutOfSampleScorer, { rocAuc: number; averagePrecision: number }>;
+  /**
+   * Per scenario, the ensemble's ROC-AUC of that scenario's viewers against all clean viewers, and how many
+   * of them had no factor above zero at their riskiest moment (nothing the model can see): what bounds
+   * the overall figure.
+   */
+  byScenario: Record<string, { viewers: number; rocAuc: number; blank: number }>;
 }
 
 /**
@@ -70,11 +76,15 @@ export function evaluateOutOfSample(
   const worst = Object.fromEntries(
     OUT_OF_SAMPLE_SCORERS.map((name) => [name, new Float64Array(viewers.length).fill(-Infinity)]),
   ) as Record<OutOfSampleScorer, Float64Array>;
+  const riskiestFactors = new Map<string, number[]>();
   const keep = (name: OutOfSampleScorer, userId: string, value: number) => {
     const i = index.get(userId);
     if (i !== undefined) worst[name][i] = Math.max(worst[name][i], value);
   };
   for (const a of scored.assessments) {
+    const i = index.get(a.userId);
+    if (i !== undefined && a.score.risk > worst.ensemble[i])
+      riskiestFactors.set(a.userId, factorsToArray(a.factors));
     keep('ensemble', a.userId, a.score.risk);
     let rankSum = 0;
     for (const name of DETECTOR_NAMES) {
@@ -88,7 +98,21 @@ export function evaluateOutOfSample(
   const labels = Uint8Array.from(viewers, (v) => (positives.has(v) ? 1 : 0));
   // A labelled viewer never assessed (no events with a viewer id) ranks last.
   for (const name of OUT_OF_SAMPLE_SCORERS) worst[name] = worst[name].map((v) => (v === -Infinity ? -1 : v));
+  const negativeScores = [...negatives].map((v) => worst.ensemble[index.get(v)!]);
+  const byScenario = Object.fromEntries(
+    Object.entries(scored.truth.scenarios).map(([name, truth]) => {
+      const own = truth!.viewers.filter((v) => index.has(v));
+      const scores = [...own.map((v) => worst.ensemble[index.get(v)!]), ...negativeScores];
+      const scenarioLabels = Uint8Array.from(scores, (_, i) => (i < own.length ? 1 : 0));
+      const blank = own.filter((v) => !(riskiestFactors.get(v) ?? []).some((f) => f > 0)).length;
+      return [
+        name,
+        { viewers: own.length, rocAuc: own.length ? rocAuc(scenarioLabels, scores) : NaN, blank },
+      ];
+    }),
+  );
   return {
+    byScenario,
     trainSeed: train.seed,
     testSeed: test.seed,
     trainingRows: rows.rowCount,

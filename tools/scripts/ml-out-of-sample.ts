@@ -39,4 +39,12 @@ if (require.main === module) {
       `${name.padEnd(20)} ${m.rocAuc.toFixed(4).padStart(7)}   ${m.averagePrecision.toFixed(4).padStart(17)}`,
     );
   }
+  console.log('\nensemble by scenario (its viewers against all clean viewers):');
+  console.log('scenario                          viewers   ROC-AUC   nothing above zero at their riskiest');
+  for (const [name, s] of Object.entries(report.byScenario)) {
+    if (s.viewers === 0) continue; // e.g. insider_bulk_access: its actor is staff, not a viewer
+    console.log(
+      `${name.padEnd(33)} ${String(s.viewers).padStart(7)}   ${s.rocAuc.toFixed(3).padStart(7)}   ${s.blank}`,
+    );
+  }
 }

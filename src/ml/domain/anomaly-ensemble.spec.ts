@@ -23,10 +23,13 @@ function usersWithOneAttacker(): NumericMatrix {
 }
 
 describe('AnomalyEnsemble', () => {
-  it('ranks at least as well as the best single detector on mixed kinds of anomaly', () => {
+  it('under the strongest rule, ranks at least as well as the best single detector on mixed kinds of anomaly', () => {
+    // The strongest rule's strength (and the median rule's known cost): a set where each kind of anomaly
+    // is seen by one detector only. The default median rule needs two detectors to agree and scores
+    // lower here (measured 0.88 against 0.99); on the public sets it is the more robust (docs/ml.md).
     for (const seed of [1, 2]) {
       const { data, labels } = syntheticAnomalySet({ seed });
-      const { trainingScores } = AnomalyEnsemble.train(data, { seed: 7 });
+      const { trainingScores } = AnomalyEnsemble.train(data, { seed: 7, combination: 'strongest' });
       const single = [
         trainingScores.isolationForest,
         trainingScores.localOutlierFactor,

@@ -1,4 +1,5 @@
 import { NumericMatrix } from './numeric-matrix';
+import { AllNeighbours, NeighbourIndex, NeighbourQuery } from './brute-force-neighbours';
 import { PrincipalAxes } from './principal-axes';
 
 const NO_CHILD = -1;
@@ -33,7 +34,7 @@ export interface KdTreeLayout {
  * so a leaf's points are contiguous in memory, and rotated onto their principal axes (see PrincipalAxes),
  * which leaves distances unchanged but lets the cuts follow correlated data.
  */
-export class KdTree {
+export class KdTree implements NeighbourIndex {
   private constructor(
     readonly columnCount: number,
     private readonly layout: KdTreeLayout,
@@ -61,6 +62,18 @@ export class KdTree {
   searcher(neighbourCount: number): NeighbourSearch {
     return new NeighbourSearch(this.layout, this.columnCount, neighbourCount);
   }
+
+  allNeighbours(neighbourCount: number): AllNeighbours {
+    const indices = new Int32Array(this.pointCount * neighbourCount);
+    const distances = new Float64Array(this.pointCount * neighbourCount);
+    const search = this.searcher(neighbourCount);
+    for (const rowIndex of this.treeOrder) {
+      search.searchExcludingSelf(rowIndex);
+      indices.set(search.indices, rowIndex * neighbourCount);
+      distances.set(search.distances, rowIndex * neighbourCount);
+    }
+    return { indices, distances };
+  }
 }
 
 /**
@@ -68,7 +81,7 @@ export class KdTree {
  * nothing per query. After `search`, `indices[0..found)` are input row indices sorted by ascending
  * `distances`.
  */
-export class NeighbourSearch {
+export class NeighbourSearch implements NeighbourQuery {
   readonly indices: Int32Array;
   readonly distances: Float64Array;
   found = 0;
