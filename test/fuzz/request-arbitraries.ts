@@ -161,7 +161,7 @@ function freeFormObject(options: ValueOptions): fc.Arbitrary<unknown> {
     description: fc.string({ maxLength: 20 }),
   });
   const leaf = fc.oneof(fc.string({ maxLength: 12 }), fc.integer(), fc.boolean(), fc.constant(null), fc.array(fc.string({ maxLength: 5 }), { maxLength: 3 }));
-  const key = options.hostile ? fc.oneof(fc.string({ minLength: 1, maxLength: 10 }), fc.constantFrom(...PROTOTYPE_KEYS)) : fc.stringMatching(/^[a-z][A-Za-z0-9_]{0,11}$/);
+  const key = options.hostile ? fc.oneof(fc.string({ minLength: 1, maxLength: 10 }), fc.constantFrom(...PROTOTYPE_KEYS)) : matching('fixed:key', /^[a-z][A-Za-z0-9_]{0,11}$/);
   const value = options.name === 'parameters' ? fc.oneof(parameter, leaf) : leaf;
   return fc.array(fc.tuple(key, value), { maxLength: 4 }).map((entries) => withKeys({}, entries));
 }
@@ -197,11 +197,23 @@ const VALID_CEL = ['true', 'false', 'event.type == "data.accessed"', 'size(event
 /** Name heuristics for what the document leaves unsaid (lengths, formats the validators enforce). */
 const MIN_LENGTH_BY_NAME: Record<string, number> = { password: 12, refreshToken: 16, title: 3, description: 3, reference: 3, remediation: 3 };
 
+/**
+ * stringMatching arbitraries, built once per pattern: building one costs milliseconds (fast-check
+ * tokenises every character class), the arbitraries are rebuilt for every operation at every harvest,
+ * and this process is also the app under test, whose event loop waits meanwhile.
+ */
+const matchingByPattern = new Map<string, fc.Arbitrary<string>>();
+function matching(source: string, pattern: RegExp): fc.Arbitrary<string> {
+  let arb = matchingByPattern.get(source);
+  if (!arb) matchingByPattern.set(source, (arb = fc.stringMatching(pattern)));
+  return arb;
+}
+
 function stringArb(ctx: GeneratorContext, schema: Schema, name = ''): fc.Arbitrary<string> {
   const max = Math.min(schema.maxLength ?? MAX_STRING, MAX_STRING);
   const min = Math.min(schema.minLength ?? MIN_LENGTH_BY_NAME[name] ?? 0, max);
   const plain = fc.string({ minLength: min, maxLength: max });
-  if (name === 'id' && typeof schema.example === 'string' && !/^[0-9a-f-]{36}$/i.test(schema.example)) return fc.stringMatching(/^[A-Za-z][A-Za-z0-9._-]{1,20}$/);
+  if (name === 'id' && typeof schema.example === 'string' && !/^[0-9a-f-]{36}$/i.test(schema.example)) return matching('fixed:id', /^[A-Za-z][A-Za-z0-9._-]{1,20}$/);
   if (schema.format === 'uuid' || /(^id$|Id$|^assignedTo$)/.test(name)) return name === 'userId' ? fc.oneof(fc.uuid({ version: 4 }), pseudonymousId()) : fc.uuid({ version: 4 });
   if (schema.format === 'date-time' || /^(from|to|occurredAt|expiresAt|windowStart|windowEnd|since|until|at)$|At$/.test(name)) return isoDate();
   if (schema.format === 'email' || /email/i.test(name)) return fc.emailAddress();
@@ -212,10 +224,14 @@ function stringArb(ctx: GeneratorContext, schema: Schema, name = ''): fc.Arbitra
   if (CEL_FIELD.test(name)) return fc.oneof({ weight: 4, arbitrary: fc.constantFrom(...VALID_CEL) }, { weight: 1, arbitrary: fc.constantFrom(...CEL_BOMBS) });
   if (/^(target|url|webhookUrl)$/.test(name)) return fc.oneof(fc.webUrl(), fc.constantFrom('https://203.0.113.9/hook', 'http://[::1]/x', 'http://169.254.169.254/latest', 'ops@example.com'));
   if (name === 'pattern') return fc.oneof({ weight: 3, arbitrary: fc.constantFrom('*', 'risk:*', 'analytics:*', 'x') }, { weight: 1, arbitrary: fc.constantFrom(...REGEX_BOMBS) });
-  if (name === 'name') return fc.stringMatching(/^[A-Za-z0-9][A-Za-z0-9 ._-]{2,30}$/);
+  if (name === 'name') return matching('fixed:name', /^[A-Za-z0-9][A-Za-z0-9 ._-]{2,30}$/);
   if (typeof schema.pattern === 'string') {
     try {
-      return fc.stringMatching(new RegExp(schema.pattern)).filter((s) => s.length <= Math.max(max, 128) && s.length >= min);
+      const pattern = new RegExp(schema.pattern, 'u');
+      // A free-text pattern (a negated class: "no control characters") accepts nearly every plain
+      // string: filtering plain strings is cheaper than fast-check's negated-class generator.
+      if (schema.pattern.includes('[^')) return plain.filter((s) => pattern.test(s));
+      return matching(schema.pattern, pattern).filter((s) => s.length <= Math.max(max, 128) && s.length >= min);
     } catch {
       return plain;
     }
@@ -224,7 +240,7 @@ function stringArb(ctx: GeneratorContext, schema: Schema, name = ''): fc.Arbitra
 }
 
 function pseudonymousId(): fc.Arbitrary<string> {
-  return fc.stringMatching(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,20}$/);
+  return matching('fixed:pseudonym', /^[A-Za-z0-9][A-Za-z0-9._:-]{0,20}$/);
 }
 
 /** A date in the last 300 days (the API refuses ranges far in the past or in the future). */
