@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import type { AppConfig } from '../../config/app-config';
 import { APP_CONFIG } from '../../config/config.module';
 import { AuditLog } from '../../security/audit/audit-log.service';
+import { Transactions } from '../../database/transactions';
 import { auditActor, type RequestContext } from '../../security/principal';
 import { complianceMetrics } from '../compliance-metrics';
 import { BacktestRunsStore, type BacktestRun } from '../persistence/backtest-runs.store';
@@ -72,6 +73,7 @@ export class BacktestRuns {
     private readonly audit: AuditLog,
     @InjectQueue(BACKTEST_QUEUE) private readonly queue: Queue<BacktestJob>,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly transactions: Transactions,
   ) {}
 
   /** Checks the request (400 naming each problem), stores and queues the run, audits it. */
@@ -120,34 +122,36 @@ export class BacktestRuns {
     const run = await this.runs.get(runId);
     // A run still 'running' well past its time budget was abandoned by a worker that died.
     if (!run || !(await this.runs.start(runId, budget.timeMs + ABANDONED_MARGIN_MS))) return null;
-    let state: BacktestState;
     let outcome: string;
-    let error: string | null = null;
-    let eventsReplayed: number | null = null;
+    let finish: { state: BacktestState; result?: BacktestReport; error: string | null; eventsReplayed: number | null };
     try {
       const data: BacktestThreadData = { databaseUrl: this.config.databaseUrl, input: run.request };
       const result = await runInThread<BacktestReport>({ script: threadScript() }, data, budget, 'backtest');
-      await this.runs.succeed(runId, result);
-      state = 'succeeded';
+      finish = { state: 'succeeded', result, error: null, eventsReplayed: result.eventsReplayed };
       outcome = 'succeeded';
-      eventsReplayed = result.eventsReplayed;
     } catch (e) {
-      error = (e as Error).message;
-      await this.runs.fail(runId, error);
-      state = 'failed';
+      finish = { state: 'failed', error: (e as Error).message, eventsReplayed: null };
       outcome = e instanceof ThreadBudgetExceeded ? `${e.resource}_budget` : 'failed';
-      this.logger.warn({ runId, ruleId: run.ruleId, error }, 'back-test run failed');
+      this.logger.warn({ runId, ruleId: run.ruleId, error: finish.error }, 'back-test run failed');
     }
     complianceMetrics.backtests.inc({ outcome });
-    await this.audit.append({
-      actorType: 'system',
-      actorId: null,
-      action: 'compliance.rule.backtest_finished',
-      targetType: 'compliance_rule',
-      targetId: run.ruleId,
-      details: { runId, state, eventsReplayed, error },
+    // The run's outcome and its audit entry commit together: whoever sees the run finished finds the entry.
+    await this.transactions.run(async (tx) => {
+      if (finish.result) await this.runs.succeed(runId, finish.result, tx);
+      else await this.runs.fail(runId, finish.error ?? 'failed', tx);
+      await this.audit.append(
+        {
+          actorType: 'system',
+          actorId: null,
+          action: 'compliance.rule.backtest_finished',
+          targetType: 'compliance_rule',
+          targetId: run.ruleId,
+          details: { runId, state: finish.state, eventsReplayed: finish.eventsReplayed, error: finish.error },
+        },
+        tx,
+      );
     });
-    return state;
+    return finish.state;
   }
 
   /** A run that could not be executed at all (its job failed outside execute()). */

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import type { Sql } from '../../database/sql';
 import type { BacktestInput, BacktestReport, BacktestState } from '../domain/backtest-run';
 
 export interface BacktestRun {
@@ -81,15 +82,15 @@ export class BacktestRunsStore {
     );
   }
 
-  async succeed(runId: string, result: BacktestReport): Promise<void> {
-    await this.dataSource.query(
+  async succeed(runId: string, result: BacktestReport, sql: Sql = this.dataSource): Promise<void> {
+    await sql.query(
       `UPDATE compliance_backtest_runs SET state = 'succeeded', result = $2, finished_at = now() WHERE run_id = $1`,
       [runId, JSON.stringify(result)],
     );
   }
 
-  async fail(runId: string, error: string): Promise<void> {
-    await this.dataSource.query(
+  async fail(runId: string, error: string, sql: Sql = this.dataSource): Promise<void> {
+    await sql.query(
       `UPDATE compliance_backtest_runs SET state = 'failed', error = $2, finished_at = now()
         WHERE run_id = $1 AND state IN ('queued', 'running')`,
       [runId, error],
