@@ -132,6 +132,14 @@ describe('calendarForJurisdiction', () => {
   ])('%s → %s', (j, calendar) => {
     expect(calendarForJurisdiction(j, eea)).toBe(calendar);
   });
+
+  it('asks the state table for another US state, and finds none without it', () => {
+    const table = (code: string) => (code === 'US-IA' ? 'ICDPA' : code === 'US-VA' ? 'CCPA' : null);
+    expect(calendarForJurisdiction('US-IA', eea, table)).toBe('ICDPA');
+    expect(calendarForJurisdiction('us-va', eea, table)).toBe('CCPA');
+    expect(calendarForJurisdiction('US-AL', eea, table)).toBeNull();
+    expect(calendarForJurisdiction('US-VA', eea)).toBeNull();
+  });
 });
 
 describe('findOverdue (scheduler, no event needed)', () => {

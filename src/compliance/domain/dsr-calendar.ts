@@ -136,16 +136,20 @@ export function computeDueDetail(request: DsrTimeline, calendar: DsrCalendar, as
 
 /**
  * Which calendar a request's jurisdiction follows: EU/EEA codes → GDPR, GB/UK → UK GDPR, US-CA (or US)
- * → CCPA, BR → LGPD, CA (Canada) → PIPEDA. `eea` decides what counts as EEA.
+ * → CCPA, another US state → what `usState` says (the state pack's table: most 45+45 days, Iowa 90+45;
+ * none for a state without a comprehensive privacy law), BR → LGPD, CA (Canada) → PIPEDA. `eea` decides
+ * what counts as EEA.
  */
 export function calendarForJurisdiction(
   jurisdiction: string,
   eea: (code: string) => boolean,
+  usState: (subdivision: string) => DsrCalendar | null = () => null,
 ): DsrCalendar | null {
   const j = jurisdiction.toUpperCase();
   if (j === 'GB' || j === 'UK') return 'UK_GDPR';
   if (j === 'EU' || j === 'EEA' || eea(j)) return 'GDPR';
   if (j === 'US-CA' || j === 'US') return 'CCPA';
+  if (j.startsWith('US-')) return usState(j);
   if (j === 'BR') return 'LGPD';
   if (j === 'CA' || j === 'CA-FEDERAL') return 'PIPEDA';
   return null;

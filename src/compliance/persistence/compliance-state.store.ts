@@ -17,6 +17,7 @@ import type { ActorState, DsrRecord, StateSection, ViewerState } from '../domain
 import { tracksActor } from '../domain/viewer-state-reducer';
 import { mergeWindows } from '../domain/windowed-activity';
 import { parseActorState, parseViewerState } from './state-codec';
+import { stateRequestCalendar } from '../rule-packs/us-states.table';
 import { findingUserId, STORED_EVENT_COLUMNS, toComplianceEvent, type StoredEventRow } from './stored-events';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -526,8 +527,10 @@ export function requestSchedule(
   reference: ReferenceData,
   now: Date,
 ): { calendar: DsrCalendar | typeof UNKNOWN_CALENDAR; due: number; extended: boolean; pausedMs: number } {
-  const calendar = calendarForJurisdiction(r.jurisdiction, (code) =>
-    reference.inSet('EEA', code, r.openedAt),
+  const calendar = calendarForJurisdiction(
+    r.jurisdiction,
+    (code) => reference.inSet('EEA', code, r.openedAt),
+    stateRequestCalendar,
   );
   const detail = computeDueDetail(r, calendar ?? 'GDPR', now);
   return {

@@ -10,7 +10,7 @@ import { runScheduledChecks } from '../domain/scheduled-checks';
 import { timeline, type Timeline } from '../../../tools/testing/compliance/event-factory';
 import { SEED_RULES, seedRuleSet } from './index';
 import { US_STATE_PACK } from './us-states.pack';
-import { US_STATE_LAWS, type StatePrivacyLaw } from './us-states.table';
+import { stateRequestCalendar, US_STATE_LAWS, type StatePrivacyLaw } from './us-states.table';
 
 const rules = seedRuleSet();
 const T0 = '2026-05-04T10:00:00Z'; // after every law and duty of the table took effect
@@ -346,5 +346,14 @@ describe('US state privacy pack', () => {
     expect(f.explanation).toMatch(
       /^Viewer u-1 \(US-CO\) sent a Global Privacy Control signal at 2026-05-04T10:00Z; .* 20 d later\.$/,
     );
+  });
+});
+
+describe('stateRequestCalendar', () => {
+  it('gives each covered state its request calendar, and none to a state without a comprehensive law', () => {
+    expect(stateRequestCalendar('US-IA')).toBe('ICDPA');
+    for (const code of ['US-VA', 'US-CO', 'US-TX', 'US-MD']) expect(stateRequestCalendar(code)).toBe('CCPA');
+    expect(stateRequestCalendar('US-AL')).toBeNull();
+    for (const law of US_STATE_LAWS) expect(stateRequestCalendar(law.subdivision)).not.toBeNull();
   });
 });

@@ -352,3 +352,15 @@ export const US_STATE_LAWS: readonly StatePrivacyLaw[] = [
 export function cite(c: Citation): string {
   return c.verify ? `${c.section} (verify)` : c.section;
 }
+
+/**
+ * The request calendar of a covered state (by ISO 3166-2 code): 90 days (+45) is Iowa's ICDPA calendar,
+ * 45 (+45) the CCPA one; null for a state the table does not cover.
+ */
+export function stateRequestCalendar(subdivision: string): 'CCPA' | 'ICDPA' | null {
+  const law = US_STATE_LAWS.find((l) => l.subdivision === subdivision);
+  if (!law) return null;
+  if (law.requests.days === 90 && law.requests.extensionDays === 45) return 'ICDPA';
+  if (law.requests.days === 45 && law.requests.extensionDays === 45) return 'CCPA';
+  return null;
+}
