@@ -102,9 +102,12 @@ export class BacktestRuns {
         to: input.to,
       },
     });
+    // The answer is the run as accepted (queued): read before the job is added, because a worker may
+    // take it and mark it running before a read after the add.
+    const accepted = (await this.runs.get(runId))!;
     // The job id is the run id: a repeated add is the same job.
     await this.queue.add('backtest', { runId }, { jobId: runId });
-    return view((await this.runs.get(runId))!);
+    return view(accepted);
   }
 
   async get(runId: string): Promise<BacktestRunView> {
